@@ -1,0 +1,123 @@
+"""The audience model and its own rules: columns, required fields, phone style, limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from core.errors import RuleViolation
+from core.text import header_problems
+
+MEMBER_LIMIT = 10_000
+
+PhoneStyle = Literal["plus", "no_plus", "mixed", "none"]
+STYLE_NAMES: dict[str, str] = {
+    "plus": "all with +",
+    "no_plus": "all without +",
+    "mixed": "mixed",
+    "none": "no members yet",
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member: its values by column (as typed) and what the phone check derived."""
+
+    values: dict[str, str]
+    e164: str
+    region: str | None = None
+    number_type: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"values": self.values, "e164": self.e164, "region": self.region, "type": self.number_type}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Member:
+        return cls(dict(doc["values"]), doc["e164"], doc.get("region"), doc.get("type"))
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A named contact list's description (its members live beside it in the store)."""
+
+    name: str
+    columns: list[str]
+    phone_column: str
+    required: list[str]
+    member_count: int = 0
+    style: PhoneStyle = "none"
+    regions: dict[str, int] = field(default_factory=dict)
+    created_at: str = ""
+    changed_at: str = ""
+    id: str = ""
+
+    @property
+    def room(self) -> int:
+        """How many members may still be added."""
+        return max(MEMBER_LIMIT - self.member_count, 0)
+
+    def top_regions(self, n: int = 3) -> list[str]:
+        return [r for r, _ in sorted(self.regions.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+    def hint_regions(self, default_region: str | None = None) -> list[str]:
+        """Regions to try for a missing country code: the user's default, then ours."""
+        regions = [default_region.upper()] if default_region else []
+        regions += [r for r in self.top_regions(10) if r not in regions]
+        return regions
+
+
+def phone_style(values: list[str]) -> PhoneStyle:
+    """How the numbers are written: all with `+`, all without, or mixed."""
+    if not values:
+        return "none"
+    plus = sum(1 for v in values if v.startswith("+"))
+    if plus == len(values):
+        return "plus"
+    if plus == 0:
+        return "no_plus"
+    return "mixed"
+
+
+def summarize(members: list[Member], phone_column: str) -> tuple[PhoneStyle, dict[str, int]]:
+    """Phone style and member count per region."""
+    regions: dict[str, int] = {}
+    for m in members:
+        if m.region:
+            regions[m.region] = regions.get(m.region, 0) + 1
+    return phone_style([m.values[phone_column] for m in members]), regions
+
+
+def check_name(name: str) -> str:
+    """An audience name: non-empty, printable, at most 100 characters."""
+    from core.text import strip_controls
+
+    cleaned = strip_controls(name).strip()
+    if not cleaned:
+        raise RuleViolation("an audience name cannot be empty")
+    if len(cleaned) > 100:
+        raise RuleViolation("an audience name can be at most 100 characters")
+    return cleaned
+
+
+def check_columns(columns: list[str], phone_column: str) -> None:
+    """Column names valid and unique, and the phone column one of them."""
+    problems = header_problems(columns)
+    if problems:
+        raise RuleViolation(
+            "column names must be unique and made of letters, digits and _: "
+            + "; ".join(problems)
+            + " (accept the proposed names with --fix-headers)"
+        )
+    if phone_column not in columns:
+        raise RuleViolation(
+            f"there is no column named {phone_column!r}; choose one of: " + ", ".join(columns)
+        )
+
+
+def limit_message(existing: int, adding: int) -> str:
+    """Why adding would break the limit, and how many may still be added."""
+    room = max(MEMBER_LIMIT - existing, 0)
+    return (
+        f"the audience has {existing:,} members: at most {room:,} more "
+        f"(limit {MEMBER_LIMIT:,}); this would add {adding:,}"
+    )

@@ -1,0 +1,458 @@
+"""An incoming CSV or member against an audience: header diff, row statuses, capacity.
+
+A plan is computed without writing anything; the store applies it after the user
+confirms, re-checking what other processes may have changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from core.audience import MEMBER_LIMIT, Audience, Member, limit_message
+from core.errors import LimitExceeded, RuleViolation
+from core.phones import PHONE_REASONS, Reason, judge, judge_column
+from core.reading import CsvTable
+from core.text import fixed_column_names, header_problems, strip_controls
+
+STATUS_NEW = "new"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused row: 1-based data row, file line, the phone value, reason and hint."""
+
+    row: int
+    line: int
+    column: str
+    value: str
+    reason: str
+    hint: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class HeaderDiff:
+    """Existing columns against incoming ones (exact, case-sensitive; order may differ)."""
+
+    matched: list[str]
+    missing: list[str]
+    extra: list[str]
+    near: list[tuple[str, str]] = field(default_factory=list)  # (incoming, existing)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.extra
+
+    def message(self) -> str:
+        parts: list[str] = []
+        for incoming, existing in self.near:
+            parts.append(f"{incoming!r} should be {existing!r}")
+        near_in = {i for i, _ in self.near}
+        near_ex = {e for _, e in self.near}
+        missing = [m for m in self.missing if m not in near_ex]
+        extra = [e for e in self.extra if e not in near_in]
+        if missing:
+            parts.append("missing: " + ", ".join(repr(m) for m in missing))
+        if extra:
+            parts.append("not in the audience: " + ", ".join(repr(e) for e in extra))
+        return (
+            "the file's column names must match the audience's exactly (case-sensitive): "
+            + "; ".join(parts)
+        )
+
+
+def _loose(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def diff_headers(existing: Sequence[str], incoming: Sequence[str]) -> HeaderDiff:
+    """Compare column names exactly, naming near matches such as `Phone` for `phone`."""
+    matched = [c for c in existing if c in incoming]
+    missing = [c for c in existing if c not in incoming]
+    extra = [c for c in incoming if c not in existing]
+    near: list[tuple[str, str]] = []
+    free = list(missing)
+    for name in extra:
+        loose = [m for m in free if _loose(m) == _loose(name)]
+        close = loose or difflib.get_close_matches(name.lower(), [m.lower() for m in free], 1, 0.6)
+        if close:
+            target = loose[0] if loose else next(m for m in free if m.lower() == close[0])
+            near.append((name, target))
+            free.remove(target)
+    return HeaderDiff(matched, missing, extra, near)
+
+
+@dataclass
+class ImportPlan:
+    """Rows of an incoming table judged against an audience (or against nothing).
+
+    `rows` has one row per data row: row, line, value (the phone cell), status
+    ("new" or a reason), hint, e164, region, number_type.
+    """
+
+    table: CsvTable
+    phone_column: str
+    rows: pl.DataFrame
+    existing: int = 0
+    header_diff: HeaderDiff | None = None
+    columns: list[str] = field(default_factory=list)
+    header_fixes: dict[str, str] = field(default_factory=dict)
+
+    # counts ------------------------------------------------------------------------
+    def count(self, status: str) -> int:
+        return int((self.rows["status"] == status).sum())
+
+    @property
+    def total(self) -> int:
+        return self.rows.height
+
+    @property
+    def new(self) -> int:
+        return self.count(STATUS_NEW)
+
+    @property
+    def duplicates_in_file(self) -> int:
+        return self.count(Reason.DUPLICATE_IN_FILE)
+
+    @property
+    def already_in_audience(self) -> int:
+        return self.count(Reason.ALREADY_IN_AUDIENCE)
+
+    @property
+    def invalid(self) -> int:
+        return self.total - self.new - self.duplicates_in_file - self.already_in_audience
+
+    def invalid_by_reason(self) -> dict[str, int]:
+        counts = self.rows.group_by("status").len()
+        by = {s: int(n) for s, n in counts.iter_rows()}
+        return {str(r): by[r] for r in PHONE_REASONS if by.get(r)}
+
+    def regions(self) -> dict[str, int]:
+        counted = (
+            self.rows.filter(pl.col("status") == STATUS_NEW)
+            .group_by("region")
+            .len()
+            .drop_nulls("region")
+            .sort(["len", "region"], descending=[True, False])
+        )
+        return {r: int(n) for r, n in counted.iter_rows()}
+
+    @property
+    def room(self) -> int:
+        return max(MEMBER_LIMIT - self.existing, 0)
+
+    def problems(self) -> list[Problem]:
+        bad = self.rows.filter(pl.col("status") != STATUS_NEW)
+        return [
+            Problem(r["row"], r["line"], self.phone_column, r["value"], r["status"], r["hint"])
+            for r in bad.iter_rows(named=True)
+        ]
+
+    # applying ----------------------------------------------------------------------
+    def selected(self, *, skip_invalid: bool = False, skip_duplicates: bool = False) -> pl.DataFrame:
+        """The rows that would be written, or RuleViolation naming why none may be."""
+        if self.header_diff is not None and not self.header_diff.ok:
+            raise RuleViolation(self.header_diff.message())
+        blocking: list[str] = []
+        if self.invalid and not skip_invalid:
+            blocking.append(f"{self.invalid:,} invalid (use --skip-invalid to leave them out)")
+        dups = self.duplicates_in_file + self.already_in_audience
+        if dups and not skip_duplicates:
+            blocking.append(f"{dups:,} duplicate (use --skip-duplicates to leave them out)")
+        if blocking:
+            raise RuleViolation(
+                "nothing was written: " + " and ".join(blocking) + " rows; see the report"
+            )
+        chosen = self.rows.with_row_index("__i").filter(pl.col("status") == STATUS_NEW)
+        if self.existing + chosen.height > MEMBER_LIMIT:
+            raise LimitExceeded(
+                "nothing was written: " + limit_message(self.existing, chosen.height)
+            )
+        return chosen
+
+    def members(self, *, skip_invalid: bool = False, skip_duplicates: bool = False) -> list[Member]:
+        """The members to write, in the audience's column order."""
+        chosen = self.selected(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
+        frame = self.table.frame
+        if self.header_fixes:
+            frame = frame.rename(self.header_fixes)
+        values = frame[chosen["__i"]].select(self.columns)
+        return [
+            Member(dict(zip(self.columns, row, strict=True)), e164, region, ntype)
+            for row, e164, region, ntype in zip(
+                values.iter_rows(),
+                chosen["e164"],
+                chosen["region"],
+                chosen["number_type"],
+                strict=True,
+            )
+        ]
+
+    def required_columns(self) -> list[str]:
+        """Columns no row left empty (the phone column always) among rows to write."""
+        frame = self.table.frame
+        if self.header_fixes:
+            frame = frame.rename(self.header_fixes)
+        chosen = frame.filter(self.rows["status"] == STATUS_NEW)
+        required = [
+            c for c in self.columns
+            if c == self.phone_column
+            or chosen.height and not bool((chosen[c].str.strip_chars() == "").any())
+        ]
+        return required
+
+
+def judge_rows(
+    values: pl.Series,
+    existing_keys: set[str] | frozenset[str] = frozenset(),
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+    lines: list[int] | None = None,
+) -> pl.DataFrame:
+    """Statuses of a phone column: "new" or a reason, with hint and derived fields."""
+    values = values.cast(pl.String).fill_null("")
+    verdicts = judge_column(values, lenient=lenient, hint_regions=hint_regions)
+    n = values.len()
+    frame = pl.DataFrame(
+        {
+            "row": pl.int_range(1, n + 1, eager=True),
+            "line": pl.Series(lines if lines is not None else range(2, n + 2), dtype=pl.Int64),
+            "value": values,
+        }
+    ).hstack(verdicts)
+    in_audience = pl.col("e164").is_in(pl.Series(list(existing_keys), dtype=pl.String))
+    repeat = pl.col("e164").is_duplicated() & ~pl.col("e164").is_first_distinct()
+    status = (
+        pl.when(~pl.col("valid"))
+        .then(pl.col("reason"))
+        .when(in_audience)
+        .then(pl.lit(str(Reason.ALREADY_IN_AUDIENCE)))
+        .when(repeat)
+        .then(pl.lit(str(Reason.DUPLICATE_IN_FILE)))
+        .otherwise(pl.lit(STATUS_NEW))
+    )
+    # Duplicates are judged among valid numbers only (invalid ones have no key).
+    frame = frame.with_columns(status.alias("status"))
+    hint = (
+        pl.when(pl.col("status") == str(Reason.ALREADY_IN_AUDIENCE))
+        .then(pl.lit("this number is already a member (compared in E.164 form)"))
+        .when(pl.col("status") == str(Reason.DUPLICATE_IN_FILE))
+        .then(pl.lit("the same number appears on an earlier row (compared in E.164 form)"))
+        .otherwise(pl.col("hint"))
+    )
+    return frame.with_columns(hint.alias("hint")).select(
+        "row", "line", "value", "status", "hint", "e164", "region", "number_type"
+    )
+
+
+def _file_regions(values: pl.Series, lenient: bool) -> list[str]:
+    """Regions of the well-formed valid numbers in a column, most common first."""
+    from core.profile import profile_column
+
+    return [r for r, _ in profile_column(values, lenient=lenient, top=5).top_regions]
+
+
+def plan_check(
+    table: CsvTable,
+    phone_column: str,
+    *,
+    lenient: bool = False,
+    default_region: str | None = None,
+) -> ImportPlan:
+    """Judge a file on its own (the `check` command and the create preview)."""
+    if phone_column not in table.frame.columns:
+        raise RuleViolation(
+            f"there is no column named {phone_column!r}; the columns are: "
+            + ", ".join(table.frame.columns)
+        )
+    values = table.frame[phone_column]
+    regions = [default_region.upper()] if default_region else []
+    regions += [r for r in _file_regions(values, lenient) if r not in regions]
+    rows = judge_rows(values, lenient=lenient, hint_regions=regions, lines=table.lines)
+    return ImportPlan(table, phone_column, rows, columns=list(table.frame.columns))
+
+
+def plan_create(
+    table: CsvTable,
+    phone_column: str,
+    *,
+    fix_headers: bool = False,
+    lenient: bool = False,
+    default_region: str | None = None,
+) -> ImportPlan:
+    """A new audience from a file: the headers must be valid (or fixed with consent)."""
+    problems = header_problems(table.headers)
+    fixes: dict[str, str] = {}
+    columns = list(table.headers)
+    if problems:
+        proposed = fixed_column_names(table.headers)
+        if not fix_headers:
+            pairs = ", ".join(
+                f"{a!r} -> {b!r}" for a, b in zip(table.headers, proposed, strict=True) if a != b
+            )
+            raise RuleViolation(
+                "column names must be unique and made of letters, digits and _: "
+                + "; ".join(problems)
+                + f". Proposed names: {pairs} (accept them with --fix-headers)"
+            )
+        fixes = {
+            old: new for old, new in zip(table.frame.columns, proposed, strict=True) if old != new
+        }
+        columns = proposed
+        phone_column = _fixed_phone_column(phone_column, table, proposed)
+    elif phone_column not in columns:
+        raise RuleViolation(
+            f"there is no column named {phone_column!r}; the columns are: " + ", ".join(columns)
+        )
+    source_column = table.frame.columns[columns.index(phone_column)]
+    plan = plan_check(table, source_column, lenient=lenient, default_region=default_region)
+    plan.phone_column = phone_column
+    plan.columns = columns
+    plan.header_fixes = fixes
+    return plan
+
+
+def _fixed_phone_column(phone_column: str, table: CsvTable, proposed: list[str]) -> str:
+    if phone_column in proposed:
+        return phone_column
+    if phone_column in table.headers:
+        return proposed[table.headers.index(phone_column)]
+    raise RuleViolation(
+        f"there is no column named {phone_column!r}; the columns are: " + ", ".join(proposed)
+    )
+
+
+def plan_add(
+    table: CsvTable,
+    audience: Audience,
+    existing_keys: set[str],
+    *,
+    lenient: bool = False,
+    default_region: str | None = None,
+) -> ImportPlan:
+    """Rows of a file to add to an audience: exact headers, valid, new, within the limit."""
+    diff = diff_headers(audience.columns, table.headers)
+    if not diff.ok:
+        empty = pl.DataFrame(
+            schema={
+                "row": pl.Int64, "line": pl.Int64, "value": pl.String, "status": pl.String,
+                "hint": pl.String, "e164": pl.String, "region": pl.String,
+                "number_type": pl.String,
+            }
+        )
+        return ImportPlan(
+            table, audience.phone_column, empty, audience.member_count, diff, list(audience.columns)
+        )
+    rows = judge_rows(
+        table.frame[audience.phone_column],
+        existing_keys,
+        lenient=lenient,
+        hint_regions=audience.hint_regions(default_region),
+        lines=table.lines,
+    )
+    return ImportPlan(
+        table, audience.phone_column, rows, audience.member_count, diff, list(audience.columns)
+    )
+
+
+# --- one member (manual entry) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """Why one field of the member form cannot be saved."""
+
+    column: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class MemberCheck:
+    """The verdict on a member typed by hand: the member to save, or the problems."""
+
+    member: Member | None
+    problems: list[FieldProblem]
+
+    @property
+    def ok(self) -> bool:
+        return self.member is not None and not self.problems
+
+
+def check_member(
+    audience: Audience,
+    values: dict[str, str],
+    existing_keys: set[str] | frozenset[str],
+    *,
+    replacing: str | None = None,
+    lenient: bool = False,
+    default_region: str | None = None,
+) -> MemberCheck:
+    """Check one member for manual entry (or an edit, `replacing` its old E.164 key)."""
+    unknown = [c for c in values if c not in audience.columns]
+    problems: list[FieldProblem] = [
+        FieldProblem(c, "unknown_column", f"the audience has no column {c!r}") for c in unknown
+    ]
+    clean = {c: strip_controls(values.get(c, "")) for c in audience.columns}
+    for column in audience.required:
+        if column != audience.phone_column and clean[column].strip() == "":
+            problems.append(
+                FieldProblem(column, str(Reason.MISSING_REQUIRED), f"{column} is required")
+            )
+    phone = clean[audience.phone_column]
+    verdict = judge(phone, lenient=lenient, hint_regions=audience.hint_regions(default_region))
+    if not verdict.valid:
+        assert verdict.reason is not None
+        problems.append(
+            FieldProblem(
+                audience.phone_column,
+                str(verdict.reason),
+                f"{verdict.reason}: {verdict.hint}" if verdict.hint else str(verdict.reason),
+            )
+        )
+        return MemberCheck(None, problems)
+    assert verdict.e164 is not None
+    if verdict.e164 in existing_keys and verdict.e164 != replacing:
+        problems.append(
+            FieldProblem(
+                audience.phone_column,
+                str(Reason.ALREADY_IN_AUDIENCE),
+                f"already_in_audience: {verdict.e164} is already a member",
+            )
+        )
+    style_fix = _style_fix(audience, phone, verdict.e164)
+    if style_fix is not None:
+        problems.append(
+            FieldProblem(
+                audience.phone_column,
+                str(Reason.STYLE_MISMATCH),
+                f"style_mismatch: this audience's numbers are written "
+                f"{'with' if audience.style == 'plus' else 'without'} +; use {style_fix}",
+            )
+        )
+    if problems:
+        return MemberCheck(None, problems)
+    return MemberCheck(Member(clean, verdict.e164, verdict.region, verdict.number_type), [])
+
+
+def _style_fix(audience: Audience, phone: str, e164: str) -> str | None:
+    if audience.style == "plus" and not phone.startswith("+"):
+        return "+" + phone
+    if audience.style == "no_plus" and phone.startswith("+"):
+        return phone[1:]
+    return None

@@ -1,0 +1,90 @@
+"""Per-column statistics of a table and the suggested phone column."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from core.phones import judge_column
+from core.reading import CsvTable
+
+PHONE_NAME = re.compile(r"phone|mobile|cell|tel|number|msisdn|whatsapp", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What one column holds: empties, valid phones, top regions."""
+
+    name: str
+    values: int
+    empty: int
+    valid_phones: int
+    top_regions: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def non_empty(self) -> int:
+        return self.values - self.empty
+
+    @property
+    def valid_share(self) -> float:
+        """Share of non-empty values that are valid phone numbers (0..1)."""
+        return self.valid_phones / self.non_empty if self.non_empty else 0.0
+
+
+@dataclass(frozen=True)
+class TableProfile:
+    """Profiles of every column, in file order, and the suggested phone column."""
+
+    columns: list[ColumnProfile]
+    suggested_phone_column: str | None
+
+    def column(self, name: str) -> ColumnProfile:
+        return next(c for c in self.columns if c.name == name)
+
+
+def profile_column(values: pl.Series, *, lenient: bool = False, top: int = 3) -> ColumnProfile:
+    """Profile one column; only well-formed values are sent to the phone check."""
+    values = values.cast(pl.String).fill_null("")
+    empty = int((values.str.strip_chars() == "").sum())
+    candidates = values.filter(values.str.contains(r"^\+?[0-9]+$"))
+    valid = 0
+    regions: list[tuple[str, int]] = []
+    if candidates.len():
+        verdicts = judge_column(candidates, lenient=lenient)
+        valid = int(verdicts["valid"].sum())
+        counted = (
+            verdicts.filter(pl.col("valid") & pl.col("region").is_not_null())
+            .group_by("region")
+            .len()
+            .sort(["len", "region"], descending=[True, False])
+            .head(top)
+        )
+        regions = [(r, int(n)) for r, n in counted.iter_rows()]
+    return ColumnProfile(values.name, values.len(), empty, valid, regions)
+
+
+def suggest_phone_column(profiles: list[ColumnProfile]) -> str | None:
+    """The column with the most valid phones; ties go to a phone-like name, then order."""
+    best: ColumnProfile | None = None
+    for p in profiles:
+        if best is None:
+            best = p
+            continue
+        key = (p.valid_phones, bool(PHONE_NAME.search(p.name)))
+        best_key = (best.valid_phones, bool(PHONE_NAME.search(best.name)))
+        if key > best_key:
+            best = p
+    if best is None:
+        return None
+    if best.valid_phones == 0:
+        named = [p.name for p in profiles if PHONE_NAME.search(p.name)]
+        return named[0] if named else None
+    return best.name
+
+
+def profile_table(table: CsvTable, *, lenient: bool = False) -> TableProfile:
+    """Profile every column of a table."""
+    profiles = [profile_column(table.frame[c], lenient=lenient) for c in table.frame.columns]
+    return TableProfile(profiles, suggest_phone_column(profiles))

@@ -1,0 +1,392 @@
+"""Bytes to a text-only table: encoding, delimiter, shape errors, control characters.
+
+Every cell is read as text (never inferred), so leading `+` and zeros survive byte for
+byte. Two parsers give the same table: a vectorized one for files without quote
+characters (most large exports) and Python's `csv` module for the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import EncodingNeedsConsent, MalformedRow, UnreadableFile
+from core.text import CONTROL_CHARACTERS_PATTERN, fixed_column_names, strip_controls
+
+if TYPE_CHECKING:
+    import polars as pl
+
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# An audience holds 10,000 members; triage of large exports needs far more rows, but a
+# file this size is not a contact list a person can review.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed"),
+    (b"PK\x03\x04", "a ZIP archive (or an Excel .xlsx workbook)"),
+    (b"BZh", "bzip2-compressed"),
+    (b"\xfd7zXZ\x00", "xz-compressed"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"(\xb5/\xfd", "zstd-compressed"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (cp1252)",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+}
+
+
+@dataclass
+class CsvTable:
+    """A CSV read as text.
+
+    `headers` are the names as written in the file (after control characters are
+    removed); `frame` has one String column per header, named by `headers` when they are
+    usable as names, else by `fixed_column_names(headers)`. `lines` holds the file line
+    each data row starts on (rows are numbered from 1 after the header).
+    """
+
+    frame: pl.DataFrame
+    headers: list[str]
+    delimiter: str
+    encoding: str
+    lines: list[int]
+    cleaned_cells: int = 0
+    source: str = ""
+    parser: str = "csv"
+    converted_from: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+    @property
+    def delimiter_name(self) -> str:
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+
+def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> CsvTable:
+    """Read a CSV file; `encoding` is the user's consent to convert from it."""
+    p = Path(path).expanduser()
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise UnreadableFile(f"{p} is not a file")
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(
+                f"{p.name} is {size / 1024**2:,.0f} MB; files up to "
+                f"{MAX_FILE_BYTES // 1024**2} MB are read: split it first"
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"no file at {p}") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{p} is a folder, not a CSV file") from None
+    except PermissionError:
+        raise UnreadableFile(f"no permission to read {p}") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {p}: {exc.strerror or 'I/O error'}") from None
+    return read_bytes(data, encoding=encoding, source=str(p))
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of the bytes: utf-8, utf-8-sig, utf-16-le/be, cp1252 or latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    sample = data[:65536]
+    if sample.count(0) > len(sample) // 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > even * 4:
+            return "utf-16-le"
+        if even > odd * 4:
+            return "utf-16-be"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
+
+
+def _refuse_binary(data: bytes) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise UnreadableFile(f"the file is {what}, not a CSV text file")
+
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
+    """Text, the encoding used, and the encoding converted from (when not UTF-8)."""
+    detected = detect_encoding(data)
+    if encoding is None:
+        if detected not in ("utf-8", "utf-8-sig"):
+            name = ENCODING_NAMES.get(detected, detected)
+            raise EncodingNeedsConsent(
+                f"the file is encoded as {name}, not UTF-8; to convert it, "
+                f"run again with --encoding {detected}",
+                detected,
+            )
+        chosen = detected
+    else:
+        chosen = _normalise_encoding(encoding)
+        if chosen == "utf-8" and detected == "utf-8-sig":
+            chosen = "utf-8-sig"
+        if chosen.startswith("utf-16") and detected in ("utf-16-le", "utf-16-be"):
+            chosen = detected
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        name = ENCODING_NAMES.get(chosen, chosen)
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(
+            f"the file is not valid {name}: undecodable byte at line {line}"
+            + (
+                f" (it looks like {ENCODING_NAMES.get(detected, detected)}; "
+                f"try --encoding {detected})"
+                if detected != chosen
+                else ""
+            )
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    converted = None if chosen in ("utf-8", "utf-8-sig") else chosen
+    return text, chosen, converted
+
+
+def _normalise_encoding(name: str) -> str:
+    import codecs
+
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        raise UnreadableFile(f"unknown encoding {name!r}") from None
+    return {"iso8859-1": "latin-1", "utf-8": "utf-8", "utf_16": "utf-16"}.get(
+        canonical, canonical
+    )
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of the header line: the candidate that appears most (outside quotes)."""
+    first = _first_record_text(text)
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _first_record_text(text: str) -> str:
+    end = 0
+    in_quotes = False
+    while end < len(text):
+        ch = text[end]
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif ch in "\r\n" and not in_quotes:
+            break
+        end += 1
+        if end > 1_000_000:
+            break
+    return text[:end]
+
+
+def read_bytes(
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    source: str = "",
+    clean: bool = True,
+    delimiter: str | None = None,
+) -> CsvTable:
+    """Read CSV bytes into a `CsvTable`; raises `UnreadableFile` with a clear message."""
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    _refuse_binary(data)
+    text, used, converted = _decode(data, encoding)
+    if "\x00" in text[:65536] and text[:65536].count("\x00") > len(text[:65536]) // 100:
+        raise UnreadableFile("the file holds binary data (NUL bytes), not CSV text")
+    if not text.strip():
+        raise UnreadableFile("the file is empty")
+    delim = delimiter or detect_delimiter(text)
+    if '"' in text:
+        headers, columns, lines = _parse_quoted(text, delim)
+        parser = "csv"
+    else:
+        headers, columns, lines = _parse_plain(text, delim)
+        parser = "vectorized"
+    import polars as pl
+
+    if clean:
+        headers = [strip_controls(h) for h in headers]
+    names = headers if _usable_names(headers) else fixed_column_names(headers)
+    if isinstance(columns, pl.DataFrame):
+        frame = columns.rename(dict(zip(columns.columns, names, strict=True)))
+    else:
+        frame = pl.DataFrame(
+            [pl.Series(name, col, dtype=pl.String) for name, col in zip(names, columns, strict=True)]
+        )
+    cleaned = 0
+    if clean:
+        frame, cleaned = clean_frame(frame)
+    return CsvTable(
+        frame=frame,
+        headers=headers,
+        delimiter=delim,
+        encoding=used,
+        lines=lines,
+        cleaned_cells=cleaned,
+        source=source,
+        parser=parser,
+        converted_from=converted,
+    )
+
+
+def _usable_names(names: list[str]) -> bool:
+    return all(names) and len(set(names)) == len(names)
+
+
+def clean_frame(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Remove control characters from every cell; returns the frame and cells changed."""
+    import polars as pl
+
+    if frame.height == 0 or frame.width == 0:
+        return frame, 0
+    has = [pl.col(c).str.contains(CONTROL_CHARACTERS_PATTERN) for c in frame.columns]
+    changed = int(frame.select(pl.sum_horizontal(has).sum()).item() or 0)
+    if changed == 0:
+        return frame, 0
+    cleaned = frame.with_columns(
+        pl.col(c).str.replace_all(CONTROL_CHARACTERS_PATTERN, "") for c in frame.columns
+    )
+    return cleaned, changed
+
+
+def _lone_cr_error(row: int, line: int) -> MalformedRow:
+    return MalformedRow(
+        f"row {row} (line {line}) contains a lone carriage return (CR) outside quotes; "
+        "save the file with standard line endings (LF or CRLF)",
+        row,
+        line,
+    )
+
+
+def _field_count_error(row: int, line: int, got: int, want: int) -> MalformedRow:
+    more = "more" if got > want else "fewer"
+    return MalformedRow(
+        f"row {row} (line {line}) has {got} field{'' if got == 1 else 's'}, {more} than the header's {want}; "
+        "check for an extra delimiter or a missing quote",
+        row,
+        line,
+    )
+
+
+def _parse_plain(text: str, delim: str) -> tuple[list[str], pl.DataFrame, list[int]]:
+    """Parse text without quote characters: records are lines, vectorized with Polars."""
+    import polars as pl
+
+    raw = text.split("\n")
+    if raw and raw[-1] == "":
+        raw.pop()
+    lines = pl.Series("text", raw, dtype=pl.String).str.strip_suffix("\r")
+    numbered = pl.DataFrame({"text": lines, "line": pl.int_range(1, len(raw) + 1, eager=True)})
+    nonblank = numbered.filter(pl.col("text") != "")
+    if nonblank.height == 0:
+        raise UnreadableFile("the file is empty")
+    header_text = nonblank["text"][0]
+    if "\r" in header_text:
+        raise _lone_cr_error(0, int(nonblank["line"][0]))
+    headers = header_text.split(delim)
+    body = nonblank.slice(1).with_row_index("row", offset=1)
+    with_cr = body.filter(pl.col("text").str.contains("\r", literal=True))
+    if with_cr.height:
+        raise _lone_cr_error(int(with_cr["row"][0]), int(with_cr["line"][0]))
+    counts = body["text"].str.count_matches(delim, literal=True) + 1
+    bad = body.filter(counts != len(headers))
+    if bad.height:
+        first = bad.row(0, named=True)
+        got = first["text"].count(delim) + 1
+        raise _field_count_error(first["row"], first["line"], got, len(headers))
+    placeholder = [f"field_{i}" for i in range(len(headers))]
+    if len(headers) == 1:
+        columns = body.select(pl.col("text").alias(placeholder[0]))
+    else:
+        columns = (
+            body.select(pl.col("text").str.split_exact(delim, len(headers) - 1))
+            .unnest("text")
+            .select(pl.col(f"field_{i}").alias(placeholder[i]) for i in range(len(headers)))
+        )
+    return headers, columns, body["line"].to_list()
+
+
+def _parse_quoted(text: str, delim: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Parse text with quote characters using Python's csv module (RFC 4180 quoting)."""
+    _check_lone_cr(text, delim)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=True)
+    headers: list[str] | None = None
+    columns: list[list[str]] = []
+    lines: list[int] = []
+    row = 0
+    line = 1
+    try:
+        for record in reader:
+            start_line = line
+            line = reader.line_num + 1
+            if not record:
+                continue
+            if headers is None:
+                headers = record
+                columns = [[] for _ in headers]
+                continue
+            row += 1
+            if len(record) != len(headers):
+                raise _field_count_error(row, start_line, len(record), len(headers))
+            for col, value in zip(columns, record, strict=True):
+                col.append(value)
+            lines.append(start_line)
+    except csv.Error:
+        raise MalformedRow(
+            f"row {row + 1} (line {line}) has a quote that is never closed or a stray "
+            'character after a closing quote; check the quotes (" inside a value is written "")',
+            row + 1,
+            line,
+        ) from None
+    if headers is None:
+        raise UnreadableFile("the file is empty")
+    return headers, columns, lines
+
+
+def _check_lone_cr(text: str, delim: str) -> None:
+    """Refuse a CR that is not part of CRLF and sits outside quotes."""
+    if "\r" not in text:
+        return
+    for match in re.finditer(r"\r(?!\n|\Z)", text):
+        prefix = text[: match.start()]
+        if prefix.count('"') % 2 == 0:
+            records = list(csv.reader(io.StringIO(prefix, newline=""), delimiter=delim))
+            row = max(len([r for r in records if r]) - 1, 0) + 1
+            line = prefix.count("\n") + 1
+            raise _lone_cr_error(row, line)

@@ -1,0 +1,498 @@
+"""The TinyDB store: atomic, locked, private, and sized so one edit rewrites one audience.
+
+Layout of a store folder (0700)::
+
+    catalog.json                 TinyDB: the store marker and one document per audience
+    members/<id>-<gen>.json      TinyDB: one audience's members, written once per change
+    lock                         flock(2) lock held across every read-modify-write
+
+A change writes the audience's new members file under a new generation name, then
+replaces ``catalog.json`` atomically to point at it: that replace is the commit. A
+crash before it leaves the old catalog pointing at the old, intact members file; the
+orphaned new file and any temporary file are removed by the next writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+
+from core.audience import (
+    MEMBER_LIMIT,
+    Audience,
+    Member,
+    check_columns,
+    check_name,
+    limit_message,
+    summarize,
+)
+from core.errors import (
+    LimitExceeded,
+    NotFound,
+    RuleViolation,
+    StoreDamaged,
+    StoreError,
+    StoreLocked,
+    StoreWriteFailed,
+)
+
+FORMAT = "audiences-store"
+VERSION = 1
+ENV_VAR = "AUDIENCES_DB"
+TMP_SUFFIX = ".tmp"
+
+
+def default_path() -> Path:
+    """`AUDIENCES_DB`, else the platform's user data folder."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("audiences", appauthor=False) / "store"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a crash leaves either the old or the new file.
+
+    Temporary file in the same folder (0600 from creation), fsync, rename, fsync of the
+    folder. On any error the temporary file is removed and the old file is untouched.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise StoreWriteFailed(_write_failure(exc)) from None
+        raise
+
+
+def _write_failure(exc: OSError) -> str:
+    reason = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EIO: "an I/O error occurred",
+        errno.EFBIG: "the file size limit was reached",
+        errno.EACCES: "permission was denied",
+        errno.EROFS: "the file system is read-only",
+    }.get(exc.errno or 0, exc.strerror or "the write failed")
+    return f"could not save: {reason}; the store still holds its previous state"
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never reads a damaged or empty file as an empty database."""
+
+    def __init__(self, path: str, create: bool = False, what: str = "store file") -> None:
+        self.path = Path(path)
+        self.create = create
+        self.what = what
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            if self.create:
+                return None
+            raise StoreDamaged(f"the {self.what} {self.path} is missing") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
+        if not raw.strip():
+            raise StoreDamaged(
+                f"the {self.what} {self.path} is empty; it was left untouched "
+                "(restore it from a backup, or move it away to start a new store)"
+            )
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            position = getattr(exc, "pos", None)
+            where = f" at byte {position:,}" if position is not None else ""
+            raise StoreDamaged(
+                f"the {self.what} {self.path} is damaged (not valid JSON{where}); it was left "
+                "untouched (restore it from a backup, or move it away to start a new store)"
+            ) from None
+        if not isinstance(data, dict):
+            raise StoreDamaged(f"the {self.what} {self.path} is damaged (unexpected content)")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        atomic_write(self.path, payload)
+
+    def close(self) -> None:
+        pass
+
+
+class Store:
+    """A folder of audiences. Every public method is one locked, atomic operation."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, lock_timeout: float = 10.0):
+        self.path = Path(path).expanduser() if path is not None else default_path()
+        self.lock_timeout = lock_timeout
+        self.catalog_path = self.path / "catalog.json"
+        self.members_dir = self.path / "members"
+
+    # --- opening, locking ------------------------------------------------------------
+    def _ensure(self) -> None:
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not a store folder")
+        for folder in (self.path, self.members_dir):
+            if not folder.exists():
+                try:
+                    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    os.chmod(folder, 0o700)
+                except OSError as exc:
+                    raise StoreError(f"cannot create {folder}: {exc.strerror}") from None
+
+    @contextlib.contextmanager
+    def _locked(self, exclusive: bool) -> Iterator[None]:
+        self._ensure()
+        lock_path = self.path / "lock"
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store lock {lock_path}: {exc.strerror}") from None
+        try:
+            os.fchmod(fd, 0o600)
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            deadline = time.monotonic() + self.lock_timeout
+            delay = 0.001
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreLocked(
+                            f"the store {self.path} is in use by another audiences process; "
+                            "try again when it has finished"
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.05)
+            yield
+        finally:
+            os.close(fd)
+
+    def _catalog(self, create: bool) -> TinyDB:
+        if not self.catalog_path.exists():
+            if not create:
+                return _EMPTY
+            if self.members_dir.exists() and any(
+                p.suffix == ".json" for p in self.members_dir.iterdir()
+            ):
+                raise StoreDamaged(
+                    f"the store catalog {self.catalog_path} is missing but members files "
+                    "remain; nothing was changed (restore the catalog from a backup)"
+                )
+            db = TinyDB(str(self.catalog_path), storage=AtomicJSONStorage, create=True)
+            db.table("store").insert({"format": FORMAT, "version": VERSION, "created_at": _now()})
+            return db
+        db = TinyDB(str(self.catalog_path), storage=AtomicJSONStorage, what="store catalog")
+        marker = db.table("store").all()
+        if not marker or marker[0].get("format") != FORMAT:
+            raise StoreDamaged(
+                f"{self.catalog_path} is not an audiences store catalog (or is damaged); "
+                "it was left untouched"
+            )
+        if marker[0].get("version", 0) > VERSION:
+            raise StoreError("the store was written by a newer version of audiences; upgrade")
+        return db
+
+    def _cleanup(self) -> None:
+        """Remove temporary files and members files no audience points to (writers only)."""
+        referenced = {doc["members_file"] for doc in self._catalog(False).table("audiences").all()}
+        for folder in (self.path, self.members_dir):
+            for entry in folder.iterdir():
+                if entry.name.endswith(TMP_SUFFIX) or (
+                    folder == self.members_dir and entry.name not in referenced
+                ):
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[TinyDB]:
+        with self._locked(exclusive=True):
+            db = self._catalog(create=True)
+            self._cleanup()
+            yield db
+
+    # --- reading ---------------------------------------------------------------------
+    def list_audiences(self) -> list[Audience]:
+        """Every audience, by name."""
+        if not self.catalog_path.exists() and not self.path.exists():
+            return []
+        with self._locked(exclusive=False):
+            docs = self._catalog(False).table("audiences").all()
+        return sorted((_audience(d) for d in docs), key=lambda a: a.name.casefold())
+
+    def get(self, name: str) -> Audience:
+        """One audience by exact name."""
+        with self._locked(exclusive=False):
+            return _audience(self._doc(self._catalog(False), name))
+
+    def load(self, name: str) -> tuple[Audience, list[Member]]:
+        """An audience and its members, read consistently."""
+        with self._locked(exclusive=False):
+            doc = self._doc(self._catalog(False), name)
+            return _audience(doc), self._read_members(doc)
+
+    def members(self, name: str) -> list[Member]:
+        return self.load(name)[1]
+
+    def _doc(self, db: TinyDB, name: str) -> dict[str, Any]:
+        found = db.table("audiences").search(Query().name == name)
+        if not found:
+            raise NotFound(f"no audience named {name!r}")
+        return {**found[0], "_doc_id": found[0].doc_id}
+
+    def _read_members(self, doc: dict[str, Any]) -> list[Member]:
+        path = self.members_dir / doc["members_file"]
+        storage_db = TinyDB(
+            str(path), storage=AtomicJSONStorage, what=f"members file of {doc['name']!r}"
+        )
+        members = [Member.from_doc(d) for d in storage_db.table("members").all()]
+        if len(members) != doc["member_count"]:
+            raise StoreDamaged(
+                f"the members file of {doc['name']!r} holds {len(members):,} members but the "
+                f"catalog expects {doc['member_count']:,}; it was left untouched"
+            )
+        return members
+
+    # --- writing ---------------------------------------------------------------------
+    def _write_members(self, doc: dict[str, Any], members: Sequence[Member]) -> dict[str, Any]:
+        """Write a new generation of members and return the catalog document to commit."""
+        if len(members) > MEMBER_LIMIT:
+            raise LimitExceeded(limit_message(0, len(members)))
+        generation = int(doc.get("generation", 0)) + 1
+        filename = f"{doc['id']}-{generation}.json"
+        path = self.members_dir / filename
+        db = TinyDB(str(path), storage=AtomicJSONStorage, create=True)
+        # One write for all members (TinyDB's insert_multiple writes the file once).
+        db.table("members").insert_multiple(m.to_doc() for m in members)
+        style, regions = summarize(list(members), doc["phone_column"])
+        return {
+            **{k: v for k, v in doc.items() if k != "_doc_id"},
+            "generation": generation,
+            "members_file": filename,
+            "member_count": len(members),
+            "style": style,
+            "regions": regions,
+            "changed_at": _now(),
+        }
+
+    def _commit(
+        self, db: TinyDB, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
+        """Write the catalog once (an atomic replace): the commit point of every change."""
+        table = db.table("audiences")
+        if old is None:
+            assert new is not None
+            table.insert(new)
+        elif new is None:
+            table.remove(doc_ids=[old["_doc_id"]])
+        else:
+            table.update({k: v for k, v in new.items() if k != "_doc_id"}, doc_ids=[old["_doc_id"]])
+        if old is not None and (new is None or new["members_file"] != old["members_file"]):
+            with contextlib.suppress(OSError):
+                (self.members_dir / old["members_file"]).unlink()
+
+    def create(
+        self,
+        name: str,
+        columns: Sequence[str],
+        phone_column: str,
+        members: Sequence[Member],
+        required: Sequence[str] | None = None,
+    ) -> Audience:
+        """Create an audience with its first members."""
+        name = check_name(name)
+        columns = list(columns)
+        check_columns(columns, phone_column)
+        _check_unique(members)
+        required_set = set(required or ()) | {phone_column}
+        with self._writing() as db:
+            if db.table("audiences").search(Query().name == name):
+                raise RuleViolation(f"an audience named {name!r} already exists")
+            doc = {
+                "id": secrets.token_hex(6),
+                "name": name,
+                "columns": columns,
+                "phone_column": phone_column,
+                "required": [c for c in columns if c in required_set],
+                "created_at": _now(),
+                "generation": 0,
+            }
+            new = self._write_members(doc, members)
+            self._commit(db, None, new)
+            return _audience(new)
+
+    def add_members(self, name: str, members: Sequence[Member]) -> Audience:
+        """Add members; refused whole if any is already a member or the limit would break."""
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            current = self._read_members(doc)
+            keys = {m.e164 for m in current}
+            _check_unique(members)
+            clash = sum(1 for m in members if m.e164 in keys)
+            if clash:
+                raise RuleViolation(
+                    f"nothing was added: {clash:,} of the numbers are already members"
+                )
+            if len(current) + len(members) > MEMBER_LIMIT:
+                raise LimitExceeded(
+                    "nothing was added: " + limit_message(len(current), len(members))
+                )
+            self._check_columns(doc, members)
+            new = self._write_members(doc, [*current, *members])
+            self._commit(db, doc, new)
+            return _audience(new)
+
+    def update_member(self, name: str, e164: str, member: Member) -> Audience:
+        """Replace the member whose E.164 key is `e164` (its position is kept)."""
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            current = self._read_members(doc)
+            index = next((i for i, m in enumerate(current) if m.e164 == e164), None)
+            if index is None:
+                raise NotFound(f"{name!r} has no member with that number")
+            if member.e164 != e164 and any(m.e164 == member.e164 for m in current):
+                raise RuleViolation("that number is already a member of the audience")
+            self._check_columns(doc, [member])
+            current[index] = member
+            new = self._write_members(doc, current)
+            self._commit(db, doc, new)
+            return _audience(new)
+
+    def remove_members(self, name: str, e164s: Sequence[str]) -> list[tuple[int, Member]]:
+        """Remove members by E.164 key; returns (position, member) of each one removed."""
+        wanted = set(e164s)
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            current = self._read_members(doc)
+            removed = [(i, m) for i, m in enumerate(current) if m.e164 in wanted]
+            if len(removed) != len(wanted):
+                raise NotFound(
+                    f"{len(wanted) - len(removed):,} of the numbers are not members of {name!r}"
+                )
+            kept = [m for m in current if m.e164 not in wanted]
+            new = self._write_members(doc, kept)
+            self._commit(db, doc, new)
+            return removed
+
+    def insert_members(self, name: str, placed: Sequence[tuple[int, Member]]) -> Audience:
+        """Put members back at their former positions (undo of a removal)."""
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            current = self._read_members(doc)
+            keys = {m.e164 for m in current}
+            if any(m.e164 in keys for _, m in placed):
+                raise RuleViolation("cannot restore: some of those numbers are members again")
+            if len(current) + len(placed) > MEMBER_LIMIT:
+                raise LimitExceeded("cannot restore: " + limit_message(len(current), len(placed)))
+            for position, member in sorted(placed, key=lambda p: p[0]):
+                current.insert(min(position, len(current)), member)
+            new = self._write_members(doc, current)
+            self._commit(db, doc, new)
+            return _audience(new)
+
+    def rename(self, old: str, new_name: str) -> Audience:
+        new_name = check_name(new_name)
+        with self._writing() as db:
+            doc = self._doc(db, old)
+            if new_name != old and db.table("audiences").search(Query().name == new_name):
+                raise RuleViolation(f"an audience named {new_name!r} already exists")
+            new = {**doc, "name": new_name, "changed_at": _now()}
+            new.pop("_doc_id")
+            self._commit(db, doc, new)
+            return _audience(new)
+
+    def delete(self, name: str) -> tuple[Audience, list[Member]]:
+        """Delete an audience; returns what it held (for undo)."""
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            members = self._read_members(doc)
+            self._commit(db, doc, None)
+            return _audience(doc), members
+
+    def _check_columns(self, doc: dict[str, Any], members: Sequence[Member]) -> None:
+        columns = set(doc["columns"])
+        for m in members:
+            if set(m.values) != columns:
+                raise RuleViolation("a member's fields do not match the audience's columns")
+
+
+def _check_unique(members: Sequence[Member]) -> None:
+    seen: set[str] = set()
+    for m in members:
+        if m.e164 in seen:
+            raise RuleViolation("the same number appears twice among the new members")
+        seen.add(m.e164)
+
+
+def _audience(doc: dict[str, Any]) -> Audience:
+    return Audience(
+        name=doc["name"],
+        columns=list(doc["columns"]),
+        phone_column=doc["phone_column"],
+        required=list(doc.get("required", [])),
+        member_count=int(doc.get("member_count", 0)),
+        style=doc.get("style", "none"),
+        regions=dict(doc.get("regions", {})),
+        created_at=doc.get("created_at", ""),
+        changed_at=doc.get("changed_at", ""),
+        id=doc["id"],
+    )
+
+
+class _EmptyCatalog:
+    """Stands in for the catalog of a store that has never been written."""
+
+    def table(self, name: str) -> _EmptyCatalog:
+        return self
+
+    def all(self) -> list[dict[str, Any]]:
+        return []
+
+    def search(self, *_: object) -> list[dict[str, Any]]:
+        return []
+
+
+_EMPTY: Any = _EmptyCatalog()
+
+__all__ = ["Store", "atomic_write", "default_path"]
