@@ -121,3 +121,14 @@ def limit_message(existing: int, adding: int) -> str:
         f"the audience has {existing:,} members: at most {room:,} more "
         f"(limit {MEMBER_LIMIT:,}); this would add {adding:,}"
     )
+
+
+def members_frame(audience: Audience, members: list[Member]) -> Any:
+    """The members as a Polars frame: the audience's columns, then e164, region, type."""
+    import polars as pl
+
+    data: dict[str, list[Any]] = {c: [m.values.get(c, "") for m in members] for c in audience.columns}
+    data["__e164"] = [m.e164 for m in members]
+    data["__region"] = [m.region for m in members]
+    data["__type"] = [m.number_type for m in members]
+    return pl.DataFrame(data, schema={k: pl.String for k in data})

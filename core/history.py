@@ -85,3 +85,27 @@ class History:
             )
         )
         return len(removed)
+
+    def delete_audience(self, audience: str) -> int:
+        """Delete an audience; undo recreates it with the same members."""
+        deleted, members = self.store.delete(audience)
+        self.record(
+            Change(
+                f"delete audience {deleted.name!r}",
+                undo=lambda s: s.create(
+                    deleted.name, deleted.columns, deleted.phone_column, members, deleted.required
+                ),
+                redo=lambda s: s.delete(deleted.name),
+            )
+        )
+        return len(members)
+
+    def rename_audience(self, old: str, new: str) -> None:
+        renamed = self.store.rename(old, new)
+        self.record(
+            Change(
+                f"rename {old!r} to {renamed.name!r}",
+                undo=lambda s: s.rename(renamed.name, old),
+                redo=lambda s: s.rename(old, renamed.name),
+            )
+        )

@@ -162,6 +162,25 @@ class ImportPlan:
             for r in bad.iter_rows(named=True)
         ]
 
+    def write_problems(self, path: str | None = None) -> str:
+        """Write the problem rows with reasons to a CSV (default: beside the input)."""
+        import csv
+        import io
+        from pathlib import Path
+
+        from core.store import atomic_write
+
+        if path is None:
+            source = Path(self.table.source or "input.csv")
+            path = str(source.with_name(source.stem + ".problems.csv"))
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["row", "line", "column", "value", "reason", "hint"])
+        for p in self.problems():
+            writer.writerow([p.row, p.line, p.column, p.value, p.reason, p.hint or ""])
+        atomic_write(Path(path), out.getvalue().encode())
+        return path
+
     # applying ----------------------------------------------------------------------
     def selected(self, *, skip_invalid: bool = False, skip_duplicates: bool = False) -> pl.DataFrame:
         """The rows that would be written, or RuleViolation naming why none may be."""
