@@ -254,7 +254,7 @@ def judge_rows(
             "value": values,
         }
     ).hstack(verdicts)
-    in_audience = pl.col("e164").is_in(pl.Series(list(existing_keys), dtype=pl.String))
+    in_audience = pl.col("e164").is_in(pl.Series(list(existing_keys), dtype=pl.String).implode())
     repeat = pl.col("e164").is_duplicated() & ~pl.col("e164").is_first_distinct()
     status = (
         pl.when(~pl.col("valid"))

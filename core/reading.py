@@ -87,8 +87,10 @@ def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> C
     p = Path(path).expanduser()
     try:
         size = p.stat().st_size
+        if p.is_dir():
+            raise UnreadableFile(f"{p} is a folder, not a CSV file")
         if not p.is_file():
-            raise UnreadableFile(f"{p} is not a file")
+            raise UnreadableFile(f"{p} is not a regular file")
         if size > MAX_FILE_BYTES:
             raise UnreadableFile(
                 f"{p.name} is {size / 1024**2:,.0f} MB; files up to "
@@ -387,6 +389,8 @@ def _check_lone_cr(text: str, delim: str) -> None:
         prefix = text[: match.start()]
         if prefix.count('"') % 2 == 0:
             records = list(csv.reader(io.StringIO(prefix, newline=""), delimiter=delim))
-            row = max(len([r for r in records if r]) - 1, 0) + 1
+            complete = len([r for r in records if r])
+            # The CR ends the record it sits in; at a line start it begins the next one.
+            row = max(complete if prefix.endswith("\n") else complete - 1, 1)
             line = prefix.count("\n") + 1
             raise _lone_cr_error(row, line)

@@ -1,0 +1,227 @@
+"""Audience rules end to end on a real store: create, add by CSV, manual entry, limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from core.audience import MEMBER_LIMIT, Member
+from core.errors import LimitExceeded, NotFound, RuleViolation
+from core.export import excel_safe, to_csv
+from core.history import History
+from core.phones import Reason
+from core.plan import check_member, diff_headers, plan_add, plan_create
+from core.reading import read_file
+from core.store import Store
+
+WriteCsv = Callable[..., Path]
+
+SEED = "phone,name\n+12025550123,John Doe\n919876543210,Sarah Chen\n"
+
+
+def us_numbers(start: int, count: int) -> list[str]:
+    """Distinct valid US numbers (+1 201 555 xxxx style ranges)."""
+    out = []
+    n = start
+    while len(out) < count:
+        out.append(f"+1{201 + n // 10_000:03d}555{n % 10_000:04d}")
+        n += 1
+    return out
+
+
+def create(store: Store, path: Path, name: str = "Seed", phone: str = "phone", **skip: bool) -> None:
+    plan = plan_create(read_file(path), phone)
+    store.create(name, plan.columns, plan.phone_column, plan.members(**skip), plan.required_columns())
+
+
+def test_create_keeps_values_as_typed(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv(SEED))
+    audience, members = store.load("Seed")
+    assert [m.values["phone"] for m in members] == ["+12025550123", "919876543210"]
+    assert [m.e164 for m in members] == ["+12025550123", "+919876543210"]
+    assert audience.style == "mixed"
+    assert audience.regions == {"US": 1, "IN": 1}
+    assert audience.required == ["phone", "name"]
+
+
+def test_create_is_refused_whole_when_a_row_has_a_problem(store: Store, write_csv: WriteCsv) -> None:
+    path = write_csv(SEED + "(202) 555-0123,Mike\n+12025550123,Again\n")
+    plan = plan_create(read_file(path), "phone")
+    with pytest.raises(RuleViolation, match="1 invalid .* and 1 duplicate"):
+        plan.members()
+    problems = plan.problems()
+    assert [(p.row, p.value, p.reason) for p in problems] == [
+        (3, "(202) 555-0123", Reason.BAD_CHARACTERS),
+        (4, "+12025550123", Reason.DUPLICATE_IN_FILE),
+    ]
+    assert store.list_audiences() == []
+    assert len(plan.members(skip_invalid=True, skip_duplicates=True)) == 2
+
+
+def test_duplicates_are_judged_on_e164(store: Store, write_csv: WriteCsv) -> None:
+    plan = plan_create(read_file(write_csv("phone\n+919876543210\n919876543210\n")), "phone")
+    assert plan.duplicates_in_file == 1
+    assert plan.problems()[0].row == 2
+
+
+def test_required_columns_come_from_the_creating_file(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv("phone,name,city\n+12025550123,Ann,\n+12025550124,Bo,Leeds\n"))
+    assert store.get("Seed").required == ["phone", "name"]
+
+
+def test_header_fixes_only_with_consent(write_csv: WriteCsv) -> None:
+    path = write_csv("Phone Number,First Name\n+12025550123,Ann\n")
+    with pytest.raises(RuleViolation, match="'First Name' -> 'First_Name'"):
+        plan_create(read_file(path), "Phone Number")
+    plan = plan_create(read_file(path), "Phone Number", fix_headers=True)
+    assert plan.columns == ["Phone_Number", "First_Name"]
+    assert plan.phone_column == "Phone_Number"
+    assert plan.members()[0].values == {"Phone_Number": "+12025550123", "First_Name": "Ann"}
+
+
+@pytest.mark.parametrize(
+    ("existing", "incoming", "near"),
+    [
+        (["phone", "name"], ["Phone", "name"], ("Phone", "phone")),
+        (["phone_number", "customer_name"], ["PhoneNumber", "customer_name"], ("PhoneNumber", "phone_number")),
+        (["phone_number", "customer_name"], ["phone_number", "CustomerName"], ("CustomerName", "customer_name")),
+    ],
+)
+def test_add_by_csv_needs_exact_names(existing: list[str], incoming: list[str], near: tuple[str, str]) -> None:
+    diff = diff_headers(existing, incoming)
+    assert not diff.ok
+    assert near in diff.near
+    assert f"{near[0]!r} should be {near[1]!r}" in diff.message()
+
+
+def test_add_by_csv_names_missing_and_extra_columns() -> None:
+    diff = diff_headers(["phone", "name", "city"], ["phone", "name", "notes", "zz"])
+    assert diff.missing == ["city"] and diff.extra == ["notes", "zz"]
+    assert not diff.ok
+
+
+def test_add_by_csv_order_may_differ(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv(SEED))
+    audience, members = store.load("Seed")
+    table = read_file(write_csv("name,phone\nNew,+447911123456\nDup,+919876543210\n", "add.csv"))
+    plan = plan_add(table, audience, {m.e164 for m in members})
+    assert plan.already_in_audience == 1
+    with pytest.raises(RuleViolation):
+        plan.members()
+    new = plan.members(skip_duplicates=True)
+    store.add_members("Seed", new)
+    assert store.load("Seed")[1][-1].values == {"phone": "+447911123456", "name": "New"}
+
+
+def _store_with(store: Store, count: int) -> None:
+    members = [Member({"phone": n, "name": "x"}, n, "US", "fixed_line_or_mobile") for n in us_numbers(0, count)]
+    store.create("Big", ["phone", "name"], "phone", members, ["phone"])
+
+
+def _file_of(write_csv: WriteCsv, start: int, count: int) -> Path:
+    rows = "".join(f"{n},y\n" for n in us_numbers(start, count))
+    return write_csv("phone,name\n" + rows, f"add-{count}.csv")
+
+
+def test_limit_9000_plus_1001_is_refused_and_nothing_added(store: Store, write_csv: WriteCsv) -> None:
+    _store_with(store, 9_000)
+    audience, members = store.load("Big")
+    plan = plan_add(read_file(_file_of(write_csv, 9_000, 1_001)), audience, {m.e164 for m in members})
+    with pytest.raises(LimitExceeded) as refused:
+        plan.members()
+    assert "9,000 members: at most 1,000 more" in refused.value.message
+    with pytest.raises(LimitExceeded):
+        store.add_members("Big", [Member({"phone": n, "name": "y"}, n) for n in us_numbers(9_000, 1_001)])
+    assert store.get("Big").member_count == 9_000
+
+
+def test_limit_9000_plus_1000_reaches_exactly_10000(store: Store, write_csv: WriteCsv) -> None:
+    _store_with(store, 9_000)
+    audience, members = store.load("Big")
+    plan = plan_add(read_file(_file_of(write_csv, 9_000, 1_000)), audience, {m.e164 for m in members})
+    store.add_members("Big", plan.members())
+    assert store.get("Big").member_count == MEMBER_LIMIT
+    full, current = store.load("Big")
+    one_more = check_member(full, {"phone": "+14155550123", "name": "z"}, {m.e164 for m in current})
+    assert one_more.ok  # the form's rules pass; the store enforces the limit
+    with pytest.raises(LimitExceeded):
+        store.add_members("Big", [one_more.member])  # type: ignore[list-item]
+
+
+def test_create_over_the_limit_is_refused(store: Store, write_csv: WriteCsv) -> None:
+    plan = plan_create(read_file(_file_of(write_csv, 0, 10_001)), "phone")
+    with pytest.raises(LimitExceeded):
+        plan.members()
+
+
+def test_manual_entry_rules(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv("phone,name,city\n+12025550123,Ann,Leeds\n+447911123456,Bo,York\n"))
+    audience, members = store.load("Seed")
+    keys = {m.e164 for m in members}
+    assert audience.style == "plus"
+    missing = check_member(audience, {"phone": "+12025550124", "name": "", "city": "x"}, keys)
+    assert [p.reason for p in missing.problems] == ["missing_required"]
+    style = check_member(audience, {"phone": "12025550124", "name": "C", "city": "x"}, keys)
+    assert [p.reason for p in style.problems] == ["style_mismatch"]
+    assert "+12025550124" in style.problems[0].message
+    dup = check_member(audience, {"phone": "+12025550123", "name": "C", "city": "x"}, keys)
+    assert [p.reason for p in dup.problems] == ["already_in_audience"]
+    bad = check_member(audience, {"phone": "2025550124", "name": "C", "city": "x"}, keys)
+    assert bad.problems[0].reason == "invalid_number"
+    assert "+12025550124" in bad.problems[0].message  # the audience's regions give the hint
+    ok = check_member(audience, {"phone": "+12025550124", "name": "C", "city": "Bath"}, keys)
+    assert ok.ok and ok.member is not None
+    store.add_members("Seed", [ok.member])
+    assert store.get("Seed").member_count == 3
+
+
+def test_edit_remove_rename_delete_and_undo(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv(SEED))
+    history = History(store)
+    audience, members = store.load("Seed")
+    edited = Member({**members[0].values, "name": "Jane Doe"}, members[0].e164, "US", "x")
+    history.update_member("Seed", members[0], edited)
+    assert store.members("Seed")[0].values["name"] == "Jane Doe"
+    history.remove_members("Seed", [members[1].e164])
+    assert store.get("Seed").member_count == 1
+    assert history.undo() == "remove 1 member"
+    assert [m.values for m in store.members("Seed")] == [edited.values, members[1].values]
+    assert history.undo() == "edit member"
+    assert store.members("Seed")[0].values["name"] == "John Doe"
+    assert history.redo() == "edit member"
+    history.rename_audience("Seed", "Renamed")
+    with pytest.raises(NotFound):
+        store.get("Seed")
+    history.delete_audience("Renamed")
+    assert store.list_audiences() == []
+    history.undo()
+    assert store.get("Renamed").member_count == 2
+
+
+def test_names_are_unique(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv(SEED))
+    with pytest.raises(RuleViolation, match="already exists"):
+        create(store, write_csv(SEED), name="Seed")
+
+
+def test_export_round_trip_is_byte_exact(store: Store, write_csv: WriteCsv, tmp_path: Path) -> None:
+    text = 'phone,name,note\n+12025550123,"Doe, John","says ""hi""\nline 2"\n919876543210,Zoë,=1+1\n'
+    create(store, write_csv(text))
+    audience, members = store.load("Seed")
+    exported = to_csv(audience, members)
+    assert exported == text
+    again = write_csv(exported, "again.csv")
+    create(store, again, name="Again")
+    assert [m.values for m in store.members("Again")] == [m.values for m in members]
+
+
+def test_excel_safe_guards_non_phone_cells_only(store: Store, write_csv: WriteCsv) -> None:
+    create(store, write_csv("phone,name,note\n+12025550123,=HYPERLINK(1),@x\n"))
+    audience, members = store.load("Seed")
+    safe = to_csv(audience, members, excel_safe_cells=True)
+    assert safe.splitlines()[1] == "+12025550123,'=HYPERLINK(1),'@x"
+    for start in "=+-@\t\r":
+        assert excel_safe(start + "x") == "'" + start + "x"
+    assert excel_safe("plain") == "plain"

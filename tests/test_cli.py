@@ -1,0 +1,153 @@
+"""The command line, run as a real process: exit codes, JSON shapes, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+WriteCsv = Callable[..., Path]
+SEED = "phone,name\n+12025550123,John Doe\n919876543210,Sarah Chen\n"
+BAD = SEED + "(202) 555-0123,Mike Johnson\n202.555.0123,Sarah Chen\n2025550123,Mike Johnson\n"
+
+
+def run(*args: str | Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AUDIENCES_DB": str(db)} if db else dict(os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+def test_check_json_report(write_csv: WriteCsv) -> None:
+    result = run("check", write_csv(BAD), "--json", "--default-region", "us")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert set(report) >= {
+        "file", "rows", "columns", "delimiter", "encoding", "phone_column",
+        "suggested_phone_column", "valid", "invalid", "duplicates", "problems", "regions",
+    }
+    assert report["rows"] == 5 and report["valid"] == 2 and report["invalid"] == 3
+    assert report["valid"] + report["invalid"] + report["duplicates"] == report["rows"]
+    assert report["phone_column"] == report["suggested_phone_column"] == "phone"
+    assert report["regions"] == {"US": 1, "IN": 1}
+    by_row = {p["row"]: p for p in report["problems"]}
+    assert by_row[3]["reason"] == by_row[4]["reason"] == "bad_characters"
+    assert by_row[5]["reason"] == "invalid_number"
+    assert by_row[5]["hint"] == "missing country code? as a US number it would be +12025550123"
+    assert by_row[5]["value"] == "2025550123" and by_row[5]["column"] == "phone"
+
+
+def test_check_exit_codes(write_csv: WriteCsv, tmp_path: Path) -> None:
+    assert run("check", write_csv(SEED)).returncode == 0
+    assert run("check", write_csv(SEED + "+12025550123,Again\n", "dup.csv")).returncode == 1
+    missing = run("check", tmp_path / "missing.csv")
+    assert missing.returncode == 2
+    assert missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
+
+
+def test_create_list_show_export_round_trip(write_csv: WriteCsv, db: Path, tmp_path: Path) -> None:
+    created = run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
+    assert created.returncode == 0, created.stderr
+    listed = json.loads(run("list", "--json", db=db).stdout)
+    assert listed == [
+        {
+            "name": "Seed", "members": 2, "phone_column": "phone", "columns": ["phone", "name"],
+            "style": "mixed", "regions": {"US": 1, "IN": 1}, "changed_at": listed[0]["changed_at"],
+        }
+    ]
+    shown = json.loads(run("show", "Seed", "--json", db=db).stdout)
+    assert shown["members"] == [
+        {"phone": "+12025550123", "name": "John Doe"},
+        {"phone": "919876543210", "name": "Sarah Chen"},
+    ]
+    out = tmp_path / "out.csv"
+    assert run("export", "Seed", "-o", out, db=db).returncode == 0
+    assert out.read_text() == SEED
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_create_refused_lists_every_problem_and_writes_nothing(write_csv: WriteCsv, db: Path) -> None:
+    result = run("create", "Bad", write_csv(BAD), "--phone-column", "phone", db=db)
+    assert result.returncode == 1
+    for row in (3, 4, 5):
+        assert f"row {row} " in result.stdout
+    assert "nothing was written" in result.stderr
+    assert json.loads(run("list", "--json", db=db).stdout) == []
+    skipped = run("create", "Bad", write_csv(BAD), "--phone-column", "phone", "--skip-invalid", db=db)
+    assert skipped.returncode == 0
+    assert json.loads(run("list", "--json", db=db).stdout)[0]["members"] == 2
+
+
+def test_add_member_edit_remove(write_csv: WriteCsv, db: Path) -> None:
+    run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
+    bad = run("add-member", "Seed", "phone=2025550199", "name=X", db=db)
+    assert bad.returncode == 1 and "invalid_number" in bad.stderr
+    assert run("add-member", "Seed", "phone=+12025550199", "name=X", db=db).returncode == 0
+    assert run("add-member", "Seed", "phone=12025550199", "name=Y", db=db).returncode == 1
+    assert run("edit-member", "Seed", "12025550199", "name=Renamed", db=db).returncode == 0
+    members = json.loads(run("show", "Seed", "--json", db=db).stdout)["members"]
+    assert {"phone": "+12025550199", "name": "Renamed"} in members
+    assert run("remove-member", "Seed", "+12025550199", "919876543210", db=db).returncode == 0
+    members = json.loads(run("show", "Seed", "--json", db=db).stdout)["members"]
+    assert members == [{"phone": "+12025550123", "name": "John Doe"}]
+
+
+def test_add_by_csv_wrong_case_is_refused_with_hint(write_csv: WriteCsv, db: Path) -> None:
+    run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
+    result = run("add", "Seed", write_csv("Phone,name\n+447911123456,Z\n", "new.csv"), db=db)
+    assert result.returncode == 1
+    assert "'Phone' should be 'phone'" in result.stderr
+    ok = run("add", "Seed", write_csv("name,phone\nZ,+447911123456\n", "ok.csv"), db=db)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_rename_delete(write_csv: WriteCsv, db: Path) -> None:
+    run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
+    assert run("rename", "Seed", "New", db=db).returncode == 0
+    assert run("delete", "New", db=db).returncode == 2  # needs --yes
+    assert run("delete", "New", "--yes", db=db).returncode == 0
+    missing = run("show", "New", db=db)
+    assert missing.returncode == 2 and "no audience named 'New'" in missing.stderr
+
+
+def test_demo_report_runs() -> None:
+    result = run("demo", "--report")
+    assert result.returncode == 0, result.stderr
+    assert "India sales leads" in result.stdout and "bad_characters" in result.stdout
+
+
+def test_help_does_not_import_polars_or_textual() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from core.cli import main\n"
+        "CliRunner().invoke(main, ['--help'])\n"
+        "print(sorted(m for m in ('polars', 'textual', 'rich', 'phonenumbers') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_core_never_imports_the_ui() -> None:
+    code = (
+        "import sys, pkgutil, importlib, core\n"
+        "for m in pkgutil.walk_packages(core.__path__, 'core.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'rich', 'tui')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
