@@ -19,7 +19,7 @@ STYLE_NAMES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Member:
     """One member: its values by column (as typed) and what the phone check derived."""
 
@@ -78,13 +78,25 @@ def phone_style(values: list[str]) -> PhoneStyle:
     return "mixed"
 
 
-def summarize(members: list[Member], phone_column: str) -> tuple[PhoneStyle, dict[str, int]]:
-    """Phone style and member count per region."""
+def combine_styles(a: PhoneStyle, b: PhoneStyle) -> PhoneStyle:
+    """The style of two groups of numbers together."""
+    if a == "none":
+        return b
+    if b == "none" or a == b:
+        return a
+    return "mixed"
+
+
+def summarize_docs(
+    docs: list[dict[str, Any]], phone_column: str
+) -> tuple[PhoneStyle, dict[str, int]]:
+    """`summarize` for stored member documents (no Member objects built)."""
     regions: dict[str, int] = {}
-    for m in members:
-        if m.region:
-            regions[m.region] = regions.get(m.region, 0) + 1
-    return phone_style([m.values[phone_column] for m in members]), regions
+    for d in docs:
+        region = d.get("region")
+        if region:
+            regions[region] = regions.get(region, 0) + 1
+    return phone_style([d["values"][phone_column] for d in docs]), regions
 
 
 def check_name(name: str) -> str:

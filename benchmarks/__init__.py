@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (never timing assertions): `uv run python -m benchmarks`."""
