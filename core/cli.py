@@ -18,6 +18,7 @@ import click
 from core.errors import AudiencesError
 
 if TYPE_CHECKING:
+    from core.audience import Audience, Member
     from core.plan import ImportPlan
     from core.reading import CsvTable
     from core.store import Store
@@ -314,14 +315,16 @@ def add_member(
     from core.plan import check_member
 
     store = _store(ctx)
-    audience, current = store.load(name)
-    result = check_member(
-        audience, _parse_pairs(values), {m.e164 for m in current},
-        lenient=lenient, default_region=default_region,
-    )
-    if not result.ok or result.member is None:
-        raise RuleViolation("; ".join(f"{p.column}: {p.message}" for p in result.problems))
-    audience = store.add_members(name, [result.member])
+
+    def choose(audience: Audience, keys: set[str]) -> list[Member]:
+        result = check_member(
+            audience, _parse_pairs(values), keys, lenient=lenient, default_region=default_region
+        )
+        if not result.ok or result.member is None:
+            raise RuleViolation("; ".join(f"{p.column}: {p.message}" for p in result.problems))
+        return [result.member]
+
+    audience, _ = store.add_checked(name, choose)
     click.echo(f"added 1 member to {name!r} ({audience.member_count:,} / 10,000)")
 
 

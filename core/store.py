@@ -20,7 +20,7 @@ import fcntl
 import os
 import secrets
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -408,6 +408,32 @@ class Store:
             new = self._write_member_docs(doc, [*current, *added], added=added)
             self._commit(db, doc, new)
             return _audience(new)
+
+    def add_checked(
+        self, name: str, choose: Callable[[Audience, set[str]], Sequence[Member]]
+    ) -> tuple[Audience, list[Member]]:
+        """Add the members `choose(audience, current_keys)` returns, under one lock.
+
+        The check (duplicates, style, limit) sees exactly the state it is written over,
+        and the members file is read once: the fast path for manual entry.
+        """
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            current = self._read_member_docs(doc)
+            keys = {d["e164"] for d in current}
+            members = list(choose(_audience(doc), keys))
+            _check_unique(members)
+            if any(m.e164 in keys for m in members):
+                raise RuleViolation("nothing was added: that number is already a member")
+            if len(current) + len(members) > MEMBER_LIMIT:
+                raise LimitExceeded(
+                    "nothing was added: " + limit_message(len(current), len(members))
+                )
+            self._check_columns(doc, members)
+            added = [m.to_doc() for m in members]
+            new = self._write_member_docs(doc, [*current, *added], added=added)
+            self._commit(db, doc, new)
+            return _audience(new), members
 
     def update_member(self, name: str, e164: str, member: Member) -> Audience:
         """Replace the member whose E.164 key is `e164` (its position is kept)."""
