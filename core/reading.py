@@ -16,7 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import EncodingNeedsConsent, MalformedRow, UnreadableFile
-from core.text import CONTROL_CHARACTERS_PATTERN, fixed_column_names, strip_controls
+from core.text import (
+    CONTROL_CHARACTERS_PATTERN,
+    fixed_column_names,
+    strip_controls,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -66,7 +70,7 @@ class CsvTable:
     headers: list[str]
     delimiter: str
     encoding: str
-    lines: list[int]
+    line_numbers: pl.Series | list[int]
     cleaned_cells: int = 0
     source: str = ""
     parser: str = "csv"
@@ -76,6 +80,13 @@ class CsvTable:
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    @property
+    def lines(self) -> list[int]:
+        """The file line each data row starts on."""
+        if not isinstance(self.line_numbers, list):
+            self.line_numbers = self.line_numbers.to_list()
+        return self.line_numbers
 
     @property
     def delimiter_name(self) -> str:
@@ -108,7 +119,7 @@ def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> C
     return read_bytes(data, encoding=encoding, source=str(p))
 
 
-def detect_encoding(data: bytes) -> str:
+def detect_encoding(data: bytes, *, utf8_checked: bool = False) -> str:
     """The encoding of the bytes: utf-8, utf-8-sig, utf-16-le/be, cp1252 or latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -123,12 +134,13 @@ def detect_encoding(data: bytes) -> str:
             return "utf-16-le"
         if even > odd * 4:
             return "utf-16-be"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
+    if not utf8_checked:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-8"
     try:
         data.decode("cp1252")
     except UnicodeDecodeError:
@@ -144,7 +156,19 @@ def _refuse_binary(data: bytes) -> None:
 
 def _decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
     """Text, the encoding used, and the encoding converted from (when not UTF-8)."""
-    detected = detect_encoding(data)
+    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            detected = detect_encoding(data, utf8_checked=True)
+        else:
+            if text.startswith("\ufeff"):
+                return text[1:], "utf-8-sig", None
+            if "\x00" not in text[:65536] or detect_encoding(data[:65536]) == "utf-8":
+                return text, "utf-8", None
+            detected = detect_encoding(data)
+    else:
+        detected = detect_encoding(data)
     if encoding is None:
         if detected not in ("utf-8", "utf-8-sig"):
             name = ENCODING_NAMES.get(detected, detected)
@@ -225,20 +249,22 @@ def read_bytes(
     delimiter: str | None = None,
 ) -> CsvTable:
     """Read CSV bytes into a `CsvTable`; raises `UnreadableFile` with a clear message."""
-    if not data.strip():
+    if not data or data.isspace():
         raise UnreadableFile("the file is empty")
     _refuse_binary(data)
     text, used, converted = _decode(data, encoding)
     if "\x00" in text[:65536] and text[:65536].count("\x00") > len(text[:65536]) // 100:
         raise UnreadableFile("the file holds binary data (NUL bytes), not CSV text")
-    if not text.strip():
+    if text.isspace():
         raise UnreadableFile("the file is empty")
     delim = delimiter or detect_delimiter(text)
+    may_have_controls = True
     if '"' in text:
         headers, columns, lines = _parse_quoted(text, delim)
         parser = "csv"
     else:
-        headers, columns, lines = _parse_plain(text, delim)
+        payload = data if used == "utf-8" else data[3:] if used == "utf-8-sig" else text.encode()
+        headers, columns, lines, may_have_controls = _parse_plain(text, payload, delim)
         parser = "vectorized"
     import polars as pl
 
@@ -252,14 +278,14 @@ def read_bytes(
             [pl.Series(name, col, dtype=pl.String) for name, col in zip(names, columns, strict=True)]
         )
     cleaned = 0
-    if clean:
+    if clean and may_have_controls:
         frame, cleaned = clean_frame(frame)
     return CsvTable(
         frame=frame,
         headers=headers,
         delimiter=delim,
         encoding=used,
-        lines=lines,
+        line_numbers=lines,
         cleaned_cells=cleaned,
         source=source,
         parser=parser,
@@ -306,15 +332,82 @@ def _field_count_error(row: int, line: int, got: int, want: int) -> MalformedRow
     )
 
 
-def _parse_plain(text: str, delim: str) -> tuple[list[str], pl.DataFrame, list[int]]:
-    """Parse text without quote characters: records are lines, vectorized with Polars."""
+_LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01")
+
+
+def _split_lines(text: str, payload: bytes) -> pl.Series:
+    """The text's lines ("\n"-separated, a trailing "\r" removed, blank as "")."""
     import polars as pl
 
+    expected = text.count("\n") + (0 if text.endswith("\n") else 1)
+    separator = next((c for c in _LINE_SEPARATORS if c not in text), None)
+    if separator is not None:
+        # Polars splits lines in parallel; a field separator absent from the text makes
+        # each line one field. Checked against the line count, else the plain split.
+        try:
+            lines = pl.read_csv(
+                payload,
+                has_header=False,
+                separator=separator,
+                quote_char=None,
+                infer_schema=False,
+                new_columns=["text"],
+            )["text"].fill_null("")
+        except pl.exceptions.PolarsError:
+            lines = None
+        if lines is not None and lines.len() == expected:
+            return lines
     raw = text.split("\n")
     if raw and raw[-1] == "":
         raw.pop()
-    lines = pl.Series("text", raw, dtype=pl.String).str.strip_suffix("\r")
-    numbered = pl.DataFrame({"text": lines, "line": pl.int_range(1, len(raw) + 1, eager=True)})
+    return pl.Series("text", raw, dtype=pl.String).str.strip_suffix("\r")
+
+
+def _split_fields(
+    payload: bytes, body: pl.DataFrame, all_lines: int, delim: str, width: int
+) -> pl.DataFrame:
+    """The fields of the body lines: Polars' reader when it agrees on shape, else split."""
+    import polars as pl
+
+    names = [f"field_{i}" for i in range(width)]
+    try:
+        everything = pl.read_csv(
+            payload,
+            has_header=False,
+            separator=delim,
+            quote_char=None,
+            infer_schema=False,
+            new_columns=names,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError:
+        everything = None
+    if everything is not None and everything.height == all_lines and everything.width == width:
+        if body.height == all_lines - 1:  # no blank lines: the body is everything but line 1
+            rows = everything.slice(1)
+        else:
+            rows = everything[body["line"] - 1]
+        return rows.with_columns(pl.all().fill_null(""))
+    if width == 1:
+        return body.select(pl.col("text").alias(names[0]))
+    return (
+        body.select(pl.col("text").str.split_exact(delim, width - 1))
+        .unnest("text")
+        .select(pl.col(f"field_{i}").alias(names[i]) for i in range(width))
+    )
+
+
+def _parse_plain(
+    text: str, payload: bytes, delim: str
+) -> tuple[list[str], pl.DataFrame, pl.Series, bool]:
+    """Parse text without quote characters: records are lines, vectorized with Polars.
+
+    `payload` is the UTF-8 encoding of `text` (the file's own bytes when it is UTF-8).
+    """
+    import polars as pl
+
+    lines = _split_lines(text, payload)
+    numbered = pl.DataFrame({"text": lines, "line": pl.int_range(1, lines.len() + 1, eager=True)})
     nonblank = numbered.filter(pl.col("text") != "")
     if nonblank.height == 0:
         raise UnreadableFile("the file is empty")
@@ -332,16 +425,10 @@ def _parse_plain(text: str, delim: str) -> tuple[list[str], pl.DataFrame, list[i
         first = bad.row(0, named=True)
         got = first["text"].count(delim) + 1
         raise _field_count_error(first["row"], first["line"], got, len(headers))
-    placeholder = [f"field_{i}" for i in range(len(headers))]
-    if len(headers) == 1:
-        columns = body.select(pl.col("text").alias(placeholder[0]))
-    else:
-        columns = (
-            body.select(pl.col("text").str.split_exact(delim, len(headers) - 1))
-            .unnest("text")
-            .select(pl.col(f"field_{i}").alias(placeholder[i]) for i in range(len(headers)))
-        )
-    return headers, columns, body["line"].to_list()
+    columns = _split_fields(payload, body, lines.len(), delim, len(headers))
+    # One scan of the lines tells whether any cell needs cleaning (most files: none).
+    has_controls = bool(body["text"].str.contains(CONTROL_CHARACTERS_PATTERN).any())
+    return headers, columns, body["line"], has_controls
 
 
 def _parse_quoted(text: str, delim: str) -> tuple[list[str], list[list[str]], list[int]]:
