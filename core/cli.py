@@ -165,7 +165,9 @@ def check(
     chosen = phone_column or profile.suggested_phone_column
     if chosen is None:
         raise AudiencesError("no column holds phone numbers; name one with --phone-column")
-    plan = plan_check(table, chosen, lenient=lenient, default_region=default_region)
+    plan = plan_check(
+        table, chosen, lenient=lenient, default_region=default_region, profile=profile
+    )
     if as_json:
         report = {
             "file": str(file),

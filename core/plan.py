@@ -16,6 +16,7 @@ import polars as pl
 from core.audience import MEMBER_LIMIT, Audience, Member, limit_message
 from core.errors import LimitExceeded, RuleViolation
 from core.phones import PHONE_REASONS, Reason, judge, judge_column
+from core.profile import TableProfile, profile_column
 from core.reading import CsvTable
 from core.text import fixed_column_names, header_problems, strip_controls
 
@@ -281,8 +282,6 @@ def judge_rows(
 
 def _file_regions(values: pl.Series, lenient: bool) -> list[str]:
     """Regions of the well-formed valid numbers in a column, most common first."""
-    from core.profile import profile_column
-
     return [r for r, _ in profile_column(values, lenient=lenient, top=5).top_regions]
 
 
@@ -292,8 +291,13 @@ def plan_check(
     *,
     lenient: bool = False,
     default_region: str | None = None,
+    profile: TableProfile | None = None,
 ) -> ImportPlan:
-    """Judge a file on its own (the `check` command and the create preview)."""
+    """Judge a file on its own (the `check` command and the create preview).
+
+    Numbers without a country code get hints from `default_region`, then the regions
+    of the column's valid numbers (taken from `profile` when the caller has one).
+    """
     if phone_column not in table.frame.columns:
         raise RuleViolation(
             f"there is no column named {phone_column!r}; the columns are: "
@@ -301,7 +305,11 @@ def plan_check(
         )
     values = table.frame[phone_column]
     regions = [default_region.upper()] if default_region else []
-    regions += [r for r in _file_regions(values, lenient) if r not in regions]
+    if profile is not None and phone_column in [c.name for c in profile.columns]:
+        found = [r for r, _ in profile.column(phone_column).top_regions]
+    else:
+        found = _file_regions(values, lenient)
+    regions += [r for r in found if r not in regions]
     rows = judge_rows(values, lenient=lenient, hint_regions=regions, lines=table.lines)
     return ImportPlan(table, phone_column, rows, columns=list(table.frame.columns))
 

@@ -1,0 +1,162 @@
+"""Run the benchmarks and print a table: `uv run python -m benchmarks [--quick]`.
+
+Data is generated deterministically (seeded) under benchmarks/data/. Each scenario runs
+with its baseline in the same process, alternated (A/B/A/B...), and medians are shown.
+Timing figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import baselines
+from benchmarks.data import contact_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_in_process(path: Path) -> dict[str, int]:
+    """What `audiences check FILE` computes: read, profile every column, judge every row."""
+    from core.plan import plan_check
+    from core.profile import profile_table
+    from core.reading import read_file
+
+    table = read_file(path)
+    profile = profile_table(table)
+    assert profile.suggested_phone_column is not None
+    plan = plan_check(table, profile.suggested_phone_column, profile=profile)
+    problems = plan.problems()
+    return {"valid": plan.new, "invalid": plan.invalid, "duplicates": plan.duplicates_in_file, "problems": len(problems)}
+
+
+def alternate(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median seconds of each callable, run in turn `repeats` times (A/B alternated)."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def peak_memory_of_check(path: Path) -> float:
+    """Peak RSS (MiB) of a fresh process running the check on `path`."""
+    code = (
+        "import resource, sys\n"
+        "from benchmarks.__main__ import check_in_process\n"
+        f"check_in_process(__import__('pathlib').Path({str(path)!r}))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def help_time(repeats: int) -> tuple[float, float]:
+    """Median seconds of `audiences --help` and of a bare `python -c pass`."""
+    exe = Path(sys.executable).parent / "audiences"
+    runs = {
+        "help": lambda: subprocess.run([str(exe), "--help"], capture_output=True, check=True),
+        "python": lambda: subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True),
+    }
+    medians = alternate(runs, repeats)
+    return medians["help"], medians["python"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100k rows instead of 1M, fewer repeats")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated scenario keys: check,limit,memory,help,store,grid,diff")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args()
+    big = 100_000 if args.quick else 1_000_000
+    only = set(args.only.split(",")) if args.only else None
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def want(key: str) -> bool:
+        return only is None or key in only
+
+    def add(scenario: str, ours: str, baseline: str, ratio: str, memory: str = "") -> None:
+        rows.append((scenario, ours, baseline, ratio, memory))
+        print(f"  {scenario}: {ours} | {baseline} | {ratio} {memory}", file=sys.stderr, flush=True)
+
+    if want("check"):
+        path = contact_csv(big)
+        check_in_process(path)  # warm imports and caches once, as a running app would be
+        medians = alternate(
+            {
+                "ours": lambda: check_in_process(path),
+                "polars": lambda: baselines.polars_read(path),
+                "loop": lambda: baselines.per_row_loop(path),
+            },
+            args.repeats if args.quick else max(1, args.repeats - 1),
+        )
+        add(
+            f"check {big:,} rows (all verdicts + profile) vs per-row csv+phonenumbers loop",
+            f"{medians['ours']:.2f} s",
+            f"{medians['loop']:.2f} s",
+            f"{medians['loop'] / medians['ours']:.1f}x faster",
+        )
+        add(
+            f"check {big:,} rows vs polars read_csv alone (floor)",
+            f"{medians['ours']:.2f} s",
+            f"{medians['polars']:.3f} s",
+            f"{medians['ours'] / medians['polars']:.1f}x the floor",
+        )
+    if want("limit"):
+        path = contact_csv(10_000)
+        check_in_process(path)
+        medians = alternate(
+            {"ours": lambda: check_in_process(path), "loop": lambda: baselines.per_row_loop(path)},
+            max(5, args.repeats),
+        )
+        add(
+            "check 10,000 rows in-process",
+            f"{medians['ours'] * 1000:.0f} ms",
+            f"{medians['loop'] * 1000:.0f} ms",
+            f"{medians['loop'] / medians['ours']:.1f}x faster",
+        )
+    if want("memory"):
+        path = contact_csv(big)
+        mib = peak_memory_of_check(path)
+        add(f"peak memory, check {big:,} rows", f"{mib:,.0f} MiB", "", "", f"{mib:,.0f} MiB")
+    if want("help"):
+        ours, python = help_time(max(10, args.repeats))
+        add("audiences --help", f"{ours * 1000:.0f} ms", f"{python * 1000:.0f} ms (python -c pass)", f"{ours / python:.1f}x bare python")
+    if want("store"):
+        from benchmarks import store_bench
+
+        for name, ms, note in store_bench.run():
+            add(name, f"{ms:.1f} ms", "", "", note)
+    if want("grid") or want("diff"):
+        try:
+            from benchmarks import tui_bench
+        except ImportError as exc:
+            add("grid / diff view", "not available", str(exc), "")
+        else:
+            for row in tui_bench.run(big, grid=want("grid"), diff=want("diff")):
+                add(*row)
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"\nmachine: {machine}; load average {os.getloadavg()[0]:.2f}")
+    print("| scenario | this project | baseline | ratio | peak memory |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
