@@ -1,0 +1,197 @@
+"""Choose a CSV file: a path box that completes paths (`~` works) over a folder browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text, TextType
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.widgets import DirectoryTree, Input, Static
+
+from core.text import strip_controls
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+"""Files the browser lists (every folder is listed)."""
+
+
+def expand(value: str, base: Path) -> Path:
+    """A typed path as a Path: `~` expanded, relative ones taken from `base`."""
+    path = Path(value.strip()).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def shown(path: Path) -> str:
+    """How a path is written in the box (as given; folders end in a separator)."""
+    text = str(path)
+    if text not in ("", ".", os.sep) and path.is_dir() and not text.endswith(os.sep):
+        text += os.sep
+    return text
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a typed path from what is on disk."""
+
+    def __init__(self, base: Path) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.base = base
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value.strip():
+            return None
+        head, _, prefix = value.rpartition(os.sep)
+        folder = expand(head + os.sep if head or value.startswith(os.sep) else ".", self.base)
+        if value.startswith("~") and os.sep not in value:
+            return None
+        try:
+            names = sorted(
+                entry.name + (os.sep if entry.is_dir() else "")
+                for entry in os.scandir(folder)
+                if entry.name.startswith(prefix)
+                and not entry.name.startswith(".")
+                and (entry.is_dir() or Path(entry.name).suffix.lower() in CSV_SUFFIXES)
+            )
+        except OSError:
+            return None
+        if not names:
+            return None
+        completion = names[0]
+        start = value[: len(value) - len(prefix)]
+        suggestion = start + completion
+        return suggestion if suggestion != value else None
+
+
+class CsvDirectoryTree(DirectoryTree):
+    """Folders and CSV-like files only; names are shown without control characters."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".")
+            and (self._safe_is_dir(p) or p.suffix.lower() in CSV_SUFFIXES)
+        ]
+
+    def process_label(self, label: TextType) -> Text:
+        plain = label.plain if isinstance(label, Text) else label
+        return Text(strip_controls(plain).replace("\n", " "))
+
+
+class FilePicker(Vertical):
+    """A path box with completion over a folder browser; posts `FileChosen`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+up", "parent_folder", "Parent folder", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FilePicker {
+        height: auto;
+        & > #file-problem { color: $text-error; height: auto; padding: 0 1; }
+        & > #file-tree { height: 14; border: round $panel; }
+        & > #file-tree:focus { border: round $primary; }
+        & > #file-keys { color: $text-muted; height: 1; padding: 0 1; }
+    }
+    """
+
+    class FileChosen(Message):
+        """The user chose an existing file."""
+
+        def __init__(self, picker: FilePicker, path: Path) -> None:
+            super().__init__()
+            self.picker = picker
+            self.path = path
+
+        @property
+        def control(self) -> FilePicker:
+            return self.picker
+
+    def __init__(
+        self,
+        start_dir: Path | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.start_dir = start_dir if start_dir is not None else Path(".")
+        self.base = Path(".")
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            shown(self.start_dir),
+            id="file-path",
+            placeholder="path to a CSV file (~ works; → completes)",
+            suggester=PathSuggester(self.base),
+            select_on_focus=False,
+        )
+        yield Static("", id="file-problem", markup=False)
+        yield CsvDirectoryTree(self.start_dir.expanduser(), id="file-tree")
+        yield Static(
+            "enter choose · → complete · tab browse · ctrl+↑ parent folder",
+            id="file-keys",
+            markup=False,
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#file-problem", Static).display = False
+        self.query_one("#file-path", Input).focus()
+
+    def show_problem(self, text: str) -> None:
+        """Say why the path cannot be used (cleared by an empty string)."""
+        problem = self.query_one("#file-problem", Static)
+        problem.update(Text(strip_controls(text)))
+        problem.display = bool(text)
+
+    @on(Input.Submitted, "#file-path")
+    def path_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.show_problem("type a path, or browse with tab")
+            return
+        path = expand(event.value, self.base)
+        if path.is_dir():
+            self.show_problem("")
+            self.query_one(CsvDirectoryTree).path = path
+            box = self.query_one("#file-path", Input)
+            box.value = shown(Path(event.value.strip()))
+            box.cursor_position = len(box.value)
+        elif not path.exists():
+            self.show_problem("no such file; check the path")
+        else:
+            self.show_problem("")
+            self.post_message(self.FileChosen(self, path))
+
+    @on(DirectoryTree.FileSelected)
+    def file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.query_one("#file-path", Input).value = str(event.path)
+        self.show_problem("")
+        self.post_message(self.FileChosen(self, event.path))
+
+    @on(DirectoryTree.DirectorySelected)
+    def folder_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        event.stop()
+        box = self.query_one("#file-path", Input)
+        box.value = shown(event.path)
+        box.cursor_position = len(box.value)
+
+    def action_parent_folder(self) -> None:
+        """Browse the folder above the current one."""
+        tree = self.query_one(CsvDirectoryTree)
+        current = Path(tree.path).expanduser()
+        parent = current.parent if str(current) not in (".", "") else Path("..")
+        if current.resolve() == parent.resolve() and str(current) != ".":
+            return
+        tree.path = parent
+        box = self.query_one("#file-path", Input)
+        box.value = shown(parent)
+        box.cursor_position = len(box.value)
