@@ -1,0 +1,363 @@
+"""The vectorized verdicts (`core.phones_vector`) against the per-value reference.
+
+Every value is judged both ways; any disagreement on any column fails with the first few
+disagreements printed. The inputs are built from every region's example numbers and
+broken in the usual ways (digits changed, added or dropped, national prefixes, missing or
+doubled country codes, junk characters, non-ASCII digits, whitespace, very long strings).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from functools import cache
+
+import phonenumbers
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneMetadata, PhoneNumberType
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
+
+from core import phones_vector
+from core.phones import VERDICT_COLUMNS, judge_column, judge_column_reference
+
+SEED = 20240605
+HINT_VARIANTS: tuple[tuple[str, ...], ...] = ((), ("US",), ("GB", "IN", "US"))
+DESCS = (
+    "general_desc",
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
+# Digits of other scripts: `judge` accepts ASCII digits only (they are bad characters).
+SCRIPTS = (0x0660, 0x06F0, 0xFF10, 0x0966, 0x09E6, 0x1D7CE)
+SPACES = (" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\x1f", "\x85", "\u2028")
+SEPARATORS = (" ", "-", ".", "/", "(", ")", " - ", "\u00a0", "\u2011", "\u200b", "x", "#", "*")
+PREFIXES = ("0", "00", "1", "8", "9", "06", "80", "15", "01", "011", "0590", "183")
+# Starts that reach the rarer paths: national prefixes with transform rules (AR, BR, JP,
+# MG, SM, NF, GA), carrier codes, regions sharing a code chosen by leading digits.
+TRICKY_STARTS = (
+    "378",
+    "3788",
+    "3789",
+    "54",
+    "549",
+    "540",
+    "54011",
+    "5401115",
+    "55",
+    "550",
+    "5590",
+    "550152",
+    "81",
+    "810",
+    "810002",
+    "8100037680",
+    "261",
+    "2612",
+    "2610",
+    "672",
+    "6721",
+    "241",
+    "24101",
+    "24106",
+    "1310",
+    "1800",
+    "1242",
+    "1876",
+    "7",
+    "77",
+    "78",
+    "79",
+    "44",
+    "440",
+    "4474576",
+    "441624",
+    "39",
+    "3906698",
+    "47",
+    "4779",
+    "590",
+    "599",
+    "5999",
+    "290",
+    "2908",
+    "358",
+    "35818",
+    "262",
+    "262269",
+    "61",
+    "6189164",
+    "212",
+    "2125288",
+)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@cache
+def examples() -> tuple[tuple[int, str, str], ...]:
+    """(calling code, national number, national prefix) of every example number."""
+    out: set[tuple[int, str, str]] = set()
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        md = PhoneMetadata.metadata_for_region(region)
+        prefix = (md.national_prefix or "") if md is not None else ""
+        for kind in PhoneNumberType.values():
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                national = phonenumbers.national_significant_number(number)
+                out.add((number.country_code, national, prefix))
+        bad = phonenumbers.invalid_example_number(region)
+        if bad is not None:
+            out.add((bad.country_code, phonenumbers.national_significant_number(bad), prefix))
+    for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        md = PhoneMetadata.metadata_for_nongeo_region(code)
+        for name in DESCS:
+            desc = getattr(md, name, None)
+            if desc is not None and desc.example_number:
+                out.add((code, desc.example_number, ""))
+    return tuple(sorted(out))
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def _perturb(rng: random.Random, digits: str, changes: int) -> str:
+    chars = list(digits)
+    for _ in range(changes):
+        if chars:
+            chars[rng.randrange(len(chars))] = rng.choice("0123456789")
+    return "".join(chars)
+
+
+def _junk(rng: random.Random, text: str) -> str:
+    out = []
+    for ch in text:
+        out.append(ch)
+        if rng.random() < 0.25:
+            out.append(rng.choice(SEPARATORS))
+    value = "".join(out)
+    roll = rng.random()
+    if roll < 0.1:
+        value = f"({value})"
+    elif roll < 0.2:
+        value = value + rng.choice((" ext. 12", "x7", ";ext=3", " #", "abc", "☎"))
+    elif roll < 0.3:
+        value = rng.choice(("tel:", "Tel ", "phone: ")) + value
+    return value
+
+
+def _script(rng: random.Random, text: str) -> str:
+    base = rng.choice(SCRIPTS)
+    every = rng.random() < 0.5
+    return "".join(
+        chr(base + int(ch)) if ch.isdigit() and (every or rng.random() < 0.3) else ch for ch in text
+    )
+
+
+def _variants(rng: random.Random, code: int, national: str, prefix: str) -> list[str]:
+    cc = str(code)
+    full = cc + national
+    out = [f"+{full}", full]
+    for _ in range(2):
+        changed = cc + _perturb(rng, national, rng.randint(1, 3))
+        out += [f"+{changed}", changed]
+    shorter = national[: -rng.randint(1, 3)] if len(national) > 1 else ""
+    longer = national + _digits(rng, rng.randint(1, 4))
+    out += [f"+{cc}{shorter}", f"{cc}{shorter}", f"+{cc}{longer}", f"{cc}{longer}"]
+    cut = rng.randrange(len(national) + 1)
+    out.append(f"+{cc}{national[:cut]}{national[cut + 1 :]}")  # one digit dropped inside
+    out.append(f"+{cc}{national[:cut]}{rng.choice('0123456789')}{national[cut:]}")  # added
+    for inserted in {prefix, *rng.sample(PREFIXES, 3), "0" + _digits(rng, 2)} - {""}:
+        plus = rng.choice(("+", ""))
+        out.append(f"{plus}{cc}{inserted}{national}")  # a national prefix after the code
+    out += [national, prefix + national, f"+{national}", f"+{prefix}{national}"]  # no code
+    out += [f"0{full}", f"+0{full}", f"00{full}", f"011{full}", f"+{cc}{cc}{national}"]
+    out += [_junk(rng, f"+{full}"), _junk(rng, full), _junk(rng, f"{prefix}{national}")]
+    out += [_junk(rng, f"+{cc} {national[:3]} {national[3:]}")]
+    out += [_script(rng, f"+{full}"), _script(rng, full), "\uff0b" + full]
+    out += [rng.choice(SPACES) + f"+{full}", f"{full}" + rng.choice(SPACES)]
+    return out
+
+
+def _extras(rng: random.Random) -> list[str]:
+    codes = sorted(COUNTRY_CODE_TO_REGION_CODE)
+    out = ["", "+", "++", "+-", "++12025550123", "+1", "+12", "+123", "1", "12", "0", "00"]
+    out += ["000", "+0", "+00", "4.41E+11", "9,1e5", " 1.5e+10 ", "7E3", "1.2.3E4", "+4.41E+11"]
+    out += [*SPACES, "  ", " \t\n ", "\u200b", "\ufeff", "\u180e", "-", "()", "abc"]
+    for _ in range(400):
+        out.append(
+            f"{rng.randint(1, 9)}.{_digits(rng, rng.randint(1, 4))}{rng.choice('eE')}"
+            f"{rng.choice(['+', ''])}{rng.randint(1, 15)}"
+        )
+        out.append("".join(rng.choice(SPACES) for _ in range(rng.randint(1, 4))))
+    for _ in range(3000):
+        n = rng.choice((rng.randint(1, 20), rng.randint(15, 40), rng.randint(240, 260)))
+        start = str(rng.choice(codes)) if rng.random() < 0.7 else ""
+        digits = (start + _digits(rng, n))[: max(n, 1)]
+        out += [digits, "+" + digits]
+    for _ in range(2000):
+        out.append("".join(rng.choice("0123456789+ -()٠١٢۳４a") for _ in range(rng.randint(1, 16))))
+    for _ in range(2500):
+        digits = rng.choice(TRICKY_STARTS) + _digits(rng, rng.randint(2, 14))
+        out += [digits, "+" + digits]
+    return out
+
+
+@cache
+def generated_values(count: int, seed: int = SEED) -> tuple[str, ...]:
+    """`count` values (deterministic): example-number variants, then the odd ones."""
+    rng = random.Random(seed)
+    pool = _extras(rng)
+    while len(pool) < count:
+        for code, national, prefix in examples():
+            pool.extend(_variants(rng, code, national, prefix))
+    rng.shuffle(pool)
+    return tuple(pool[:count])
+
+
+def sample_values(count: int, seed: int) -> list[str]:
+    """`count` of the 50,000 generated values, chosen by `seed`."""
+    return random.Random(seed).sample(generated_values(50_000), count)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def disagreements(
+    values: Sequence[str], got: pl.DataFrame, want: pl.DataFrame, limit: int = 8
+) -> tuple[int, str]:
+    """How many rows differ, and the first few shown side by side."""
+    assert got.columns == want.columns == list(VERDICT_COLUMNS)
+    assert got.schema == want.schema
+    assert got.height == want.height == len(values)
+    same = pl.all_horizontal(
+        [got.get_column(c).eq_missing(want.get_column(c)) for c in VERDICT_COLUMNS]
+    )
+    rows = pl.DataFrame({"ok": pl.select(same).to_series()}).with_row_index()
+    bad = rows.filter(~pl.col("ok")).get_column("index").to_list()
+    lines = []
+    for i in bad[:limit]:
+        lines.append(f"value {values[i]!r}")
+        for c in VERDICT_COLUMNS:
+            a, b = got.get_column(c)[i], want.get_column(c)[i]
+            if a != b:
+                lines.append(f"    {c}: vectorized={a!r} reference={b!r}")
+    return len(bad), "\n".join(lines)
+
+
+def check(values: Sequence[str], *, lenient: bool, hint_regions: Sequence[str]) -> None:
+    series = pl.Series("phone", list(values), dtype=pl.String)
+    want = judge_column_reference(series, lenient=lenient, hint_regions=hint_regions)
+    got = judge_column(series, lenient=lenient, hint_regions=hint_regions)
+    count, shown = disagreements(values, got, want)
+    assert count == 0, f"{count} disagreements (lenient={lenient}, hints={hint_regions}):\n{shown}"
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_generated_values_cover_the_cases() -> None:
+    values = generated_values(50_000)
+    assert len(values) == 50_000
+    assert len(examples()) > 1000
+    assert "" in values and any(v.startswith("+") for v in values)
+    assert any(any("\u0660" <= ch <= "\u0669" for ch in v) for v in values)
+
+
+def test_differential_50k_values() -> None:
+    values = generated_values(50_000)
+    check(values, lenient=False, hint_regions=("GB", "IN", "US"))
+
+
+@pytest.mark.parametrize("hint_regions", HINT_VARIANTS + (("in", "XX", "001", "ca"),))
+@pytest.mark.parametrize("lenient", [False, True])
+def test_differential_modes(lenient: bool, hint_regions: tuple[str, ...]) -> None:
+    values = sample_values(5_000, seed=SEED + 1 + len(hint_regions) + 10 * lenient)
+    check(values, lenient=lenient, hint_regions=hint_regions)
+
+
+def test_column_with_nulls_and_other_dtypes() -> None:
+    series = pl.Series("phone", ["+12025550123", None, "", "07911123456", None])
+    want = judge_column_reference(series, hint_regions=("GB",))
+    got = phones_vector.judge_column(series, hint_regions=("GB",))
+    assert disagreements(series.fill_null("").to_list(), got, want)[0] == 0
+    numbers = pl.Series("phone", [12025550123, 447911123456, None, 1])
+    want = judge_column_reference(numbers)
+    got = judge_column(numbers)
+    assert disagreements(numbers.cast(pl.String).fill_null("").to_list(), got, want)[0] == 0
+
+
+def test_empty_column() -> None:
+    series = pl.Series("phone", [], dtype=pl.String)
+    want = judge_column_reference(series)
+    got = judge_column(series)
+    assert got.schema == want.schema and got.height == 0
+
+
+def test_per_value_fallback_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calling codes whose patterns Rust could not compile are judged per value."""
+    forced = phones_vector._build_meta(force_fallback=frozenset({1, 44, 54, 55, 81, 882}))
+    monkeypatch.setattr(phones_vector, "_meta", lambda: forced)
+    values = sample_values(4_000, seed=SEED + 99)
+    check(values, lenient=False, hint_regions=("US", "GB"))
+    check(values, lenient=True, hint_regions=())
+
+
+def test_fallback_report() -> None:
+    report = phones_vector.fallback_report()
+    print(f"patterns Polars could not compile: {report['patterns_failed']}")
+    assert report["patterns_failed"] == len(report["failed"])  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_differential_1m_values() -> None:
+    values = generated_values(1_000_000, seed=SEED + 7)
+    check(values, lenient=False, hint_regions=("GB", "IN", "US"))
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+
+@cache
+def _codes() -> list[str]:
+    return [str(c) for c in sorted(COUNTRY_CODE_TO_REGION_CODE)]
+
+
+digit_strings = st.text(alphabet="0123456789", min_size=0, max_size=22)
+coded = st.builds(
+    lambda plus, code, tail: plus + code + tail,
+    st.sampled_from(["", "+"]),
+    st.sampled_from(_codes()),
+    st.text(alphabet="0123456789", min_size=0, max_size=16),
+)
+odd = st.text(
+    alphabet=st.sampled_from(list("0123456789+ -().eE,x٠١٢۳０１\t\u00a0\u3000\x1c")),
+    max_size=20,
+)
+values_strategy = st.lists(
+    st.one_of(st.text(max_size=24), digit_strings, coded, odd), min_size=1, max_size=40
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=values_strategy,
+    lenient=st.booleans(),
+    hint_regions=st.sampled_from(HINT_VARIANTS + (("DE", "BR"),)),
+)
+def test_hypothesis_random_text_and_digits(
+    values: list[str], lenient: bool, hint_regions: tuple[str, ...]
+) -> None:
+    check(values, lenient=lenient, hint_regions=hint_regions)
