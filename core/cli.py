@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+_PROBLEMS_PLACEHOLDER = "problems-8f1c2a7e-placeholder"
 
 
 def _fail(message: str, code: int) -> None:
@@ -180,7 +181,7 @@ def check(
             "valid": plan.new,
             "invalid": plan.invalid,
             "duplicates": plan.duplicates_in_file,
-            "problems": [p.as_dict() for p in plan.problems()],
+            "problems": _PROBLEMS_PLACEHOLDER,
             "regions": plan.regions(),
             "cleaned_cells": table.cleaned_cells,
             "profile": [
@@ -194,7 +195,9 @@ def check(
                 for c in profile.columns
             ],
         }
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        # Polars serialises the (possibly 100,000s of) problem rows itself, fast.
+        text = json.dumps(report, ensure_ascii=False, indent=2)
+        click.echo(text.replace(f'"{_PROBLEMS_PLACEHOLDER}"', plan.problems_frame().write_json(), 1))
     else:
         click.echo("columns: " + ", ".join(
             f"{c.name} ({c.valid_share:.0%} phones, {c.empty:,} empty)" for c in profile.columns

@@ -242,18 +242,26 @@ VERDICT_COLUMNS = ("valid", "reason", "hint", "e164", "region", "number_type")
 
 
 def judge_column(
-    values: pl.Series, *, lenient: bool = False, hint_regions: Sequence[str] = ()
+    values: pl.Series,
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+    with_hints: bool = True,
 ) -> pl.DataFrame:
     """Verdicts for a column of values, one row per value, in the same order.
 
-    Columns: valid (bool), reason, hint, e164, region, number_type (str or null).
+    Columns: valid (bool), reason, hint, e164, region, number_type (str or null); hint
+    is all null when `with_hints` is False.
     """
     import polars as pl
 
     from core import phones_vector
 
     return phones_vector.judge_column(
-        values.cast(pl.String).fill_null(""), lenient=lenient, hint_regions=hint_regions
+        values.cast(pl.String).fill_null(""),
+        lenient=lenient,
+        hint_regions=hint_regions,
+        with_hints=with_hints,
     )
 
 

@@ -922,9 +922,17 @@ def _first_fix(x: pl.Series, lenient: bool, hint_regions: Sequence[str]) -> pl.D
 
 
 def judge_column(
-    values: pl.Series, *, lenient: bool = False, hint_regions: Sequence[str] = ()
+    values: pl.Series,
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+    with_hints: bool = True,
 ) -> pl.DataFrame:
-    """Verdicts for a column of values; see `core.phones.judge_column`."""
+    """Verdicts for a column of values; see `core.phones.judge_column`.
+
+    With `with_hints=False` the hint column is all null and its cost (judging candidate
+    fixes of every problem row) is skipped: profiles need only verdicts.
+    """
     values = values.cast(pl.String).fill_null("")
     hint_regions = tuple(hint_regions)
     v = pl.col("v")
@@ -949,7 +957,11 @@ def judge_column(
         )
         hint = _scatter(hint, empty.get_column("i"), pl.Series([HINT_EMPTY] * empty.height))
         bad = others.filter(~pl.col("empty"))
-        if bad.height:
+        if bad.height and not with_hints:
+            reason = _scatter(
+                reason, bad.get_column("i"), pl.Series([str(Reason.BAD_CHARACTERS)] * bad.height)
+            )
+        elif bad.height:
             reason = _scatter(
                 reason, bad.get_column("i"), pl.Series([str(Reason.BAD_CHARACTERS)] * bad.height)
             )
@@ -977,7 +989,7 @@ def judge_column(
     failed = _rows(
         frame.with_columns(valid=valid, reason=reason), wf & ~pl.col("valid"), "i", "v", "reason"
     )
-    if failed.height:
+    if failed.height and with_hints:
         problems.append(
             failed.select(
                 "i",

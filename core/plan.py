@@ -23,7 +23,7 @@ from core.text import fixed_column_names, header_problems, strip_controls
 STATUS_NEW = "new"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Problem:
     """One refused row: 1-based data row, file line, the phone value, reason and hint."""
 
@@ -156,11 +156,25 @@ class ImportPlan:
     def room(self) -> int:
         return max(MEMBER_LIMIT - self.existing, 0)
 
+    def problems_frame(self) -> pl.DataFrame:
+        """The problem rows: row, line, column, value, reason, hint (file order)."""
+        return self.rows.filter(pl.col("status") != STATUS_NEW).select(
+            "row",
+            "line",
+            pl.lit(self.phone_column).alias("column"),
+            "value",
+            pl.col("status").alias("reason"),
+            "hint",
+        )
+
     def problems(self) -> list[Problem]:
+        column = self.phone_column
         bad = self.rows.filter(pl.col("status") != STATUS_NEW)
         return [
-            Problem(r["row"], r["line"], self.phone_column, r["value"], r["status"], r["hint"])
-            for r in bad.iter_rows(named=True)
+            Problem(row, line, column, value, reason, hint)
+            for row, line, value, reason, hint in bad.select(
+                "row", "line", "value", "status", "hint"
+            ).iter_rows()
         ]
 
     def write_problems(self, path: str | None = None) -> str:
@@ -242,16 +256,31 @@ def judge_rows(
     *,
     lenient: bool = False,
     hint_regions: Sequence[str] = (),
-    lines: list[int] | None = None,
+    lines: list[int] | pl.Series | None = None,
+    verdicts: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Statuses of a phone column: "new" or a reason, with hint and derived fields."""
+    """Statuses of a phone column: "new" or a reason, with hint and derived fields.
+
+    `verdicts` (from a profile, without hints) spares judging the column again: only
+    its problem rows are judged once more, for their hints.
+    """
     values = values.cast(pl.String).fill_null("")
-    verdicts = judge_column(values, lenient=lenient, hint_regions=hint_regions)
+    if verdicts is None or verdicts.height != values.len():
+        verdicts = judge_column(values, lenient=lenient, hint_regions=hint_regions)
+    else:
+        problem = ~verdicts["valid"]
+        hinted = judge_column(values.filter(problem), lenient=lenient, hint_regions=hint_regions)
+        index = pl.int_range(0, values.len(), eager=True).filter(problem)
+        verdicts = verdicts.with_columns(
+            verdicts["hint"].scatter(index, hinted["hint"]) if index.len() else pl.col("hint")
+        )
     n = values.len()
     frame = pl.DataFrame(
         {
             "row": pl.int_range(1, n + 1, eager=True),
-            "line": pl.Series(lines if lines is not None else range(2, n + 2), dtype=pl.Int64),
+            "line": pl.Series(
+                "line", lines if lines is not None else range(2, n + 2), dtype=pl.Int64
+            ),
             "value": values,
         }
     ).hstack(verdicts)
@@ -305,12 +334,17 @@ def plan_check(
         )
     values = table.frame[phone_column]
     regions = [default_region.upper()] if default_region else []
+    known = None
     if profile is not None and phone_column in [c.name for c in profile.columns]:
-        found = [r for r, _ in profile.column(phone_column).top_regions]
+        column = profile.column(phone_column)
+        found = [r for r, _ in column.top_regions]
+        known = column.verdicts if column.lenient == lenient else None
     else:
         found = _file_regions(values, lenient)
     regions += [r for r in found if r not in regions]
-    rows = judge_rows(values, lenient=lenient, hint_regions=regions, lines=table.lines)
+    rows = judge_rows(
+        values, lenient=lenient, hint_regions=regions, lines=table.line_numbers, verdicts=known
+    )
     return ImportPlan(table, phone_column, rows, columns=list(table.frame.columns))
 
 
@@ -390,7 +424,7 @@ def plan_add(
         existing_keys,
         lenient=lenient,
         hint_regions=audience.hint_regions(default_region),
-        lines=table.lines,
+        lines=table.line_numbers,
     )
     return ImportPlan(
         table, audience.phone_column, rows, audience.member_count, diff, list(audience.columns)

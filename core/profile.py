@@ -22,6 +22,10 @@ class ColumnProfile:
     empty: int
     valid_phones: int
     top_regions: list[tuple[str, int]] = field(default_factory=list)
+    # The column's verdicts without hints, one row per value (kept when it holds valid
+    # phones, so a plan on this column does not judge it again), and their mode.
+    verdicts: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    lenient: bool = False
 
     @property
     def non_empty(self) -> int:
@@ -48,11 +52,12 @@ def profile_column(values: pl.Series, *, lenient: bool = False, top: int = 3) ->
     """Profile one column; only well-formed values are sent to the phone check."""
     values = values.cast(pl.String).fill_null("")
     empty = int((values.str.strip_chars() == "").sum())
-    candidates = values.filter(values.str.contains(r"^\+?[0-9]+$"))
+    has_candidates = bool(values.str.contains(r"^\+?[0-9]+$").any())
     valid = 0
     regions: list[tuple[str, int]] = []
-    if candidates.len():
-        verdicts = judge_column(candidates, lenient=lenient)
+    verdicts = None
+    if has_candidates:
+        verdicts = judge_column(values, lenient=lenient, with_hints=False)
         valid = int(verdicts["valid"].sum())
         counted = (
             verdicts.filter(pl.col("valid") & pl.col("region").is_not_null())
@@ -62,7 +67,9 @@ def profile_column(values: pl.Series, *, lenient: bool = False, top: int = 3) ->
             .head(top)
         )
         regions = [(r, int(n)) for r, n in counted.iter_rows()]
-    return ColumnProfile(values.name, values.len(), empty, valid, regions)
+    return ColumnProfile(
+        values.name, values.len(), empty, valid, regions, verdicts if valid else None, lenient
+    )
 
 
 def suggest_phone_column(profiles: list[ColumnProfile]) -> str | None:
