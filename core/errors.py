@@ -65,4 +65,12 @@ class StoreLocked(StoreError):
 
 
 class StoreWriteFailed(StoreError):
-    """Writing failed (disk full, I/O error); the store still holds its previous state."""
+    """Writing failed (disk full, I/O error); the store still holds its previous state.
+
+    `changed` is True only in the rare case where a failure could not be undone: the new
+    content may then be in place (the message says so).
+    """
+
+    def __init__(self, message: str, changed: bool = False) -> None:
+        super().__init__(message)
+        self.changed = changed

@@ -253,6 +253,11 @@ def read_bytes(
         raise UnreadableFile("the file is empty")
     _refuse_binary(data)
     text, used, converted = _decode(data, encoding)
+    extra_bom = text.startswith("\ufeff")
+    if extra_bom:
+        # A second BOM (files joined by tools): dropped, as Polars' reader would drop it;
+        # otherwise the csv-module parser would keep it glued to the first header.
+        text = text.lstrip("\ufeff")
     if "\x00" in text[:65536] and text[:65536].count("\x00") > len(text[:65536]) // 100:
         raise UnreadableFile("the file holds binary data (NUL bytes), not CSV text")
     if text.isspace():
@@ -263,7 +268,10 @@ def read_bytes(
         headers, columns, lines = _parse_quoted(text, delim)
         parser = "csv"
     else:
-        payload = data if used == "utf-8" else data[3:] if used == "utf-8-sig" else text.encode()
+        payload = (
+            text.encode() if extra_bom or used not in ("utf-8", "utf-8-sig")
+            else data if used == "utf-8" else data[3:]
+        )
         headers, columns, lines, may_have_controls = _parse_plain(text, payload, delim)
         parser = "vectorized"
     import polars as pl
@@ -294,7 +302,14 @@ def read_bytes(
 
 
 def _usable_names(names: list[str]) -> bool:
-    return all(names) and len(set(names)) == len(names)
+    """Names usable as frame columns: non-empty, unique, and not read by Polars as a
+    pattern (`*` is every column, `^...$` a regular expression: a header like `^p.*$`
+    crashed every column expression)."""
+    return (
+        all(names)
+        and len(set(names)) == len(names)
+        and not any(n == "*" or (n.startswith("^") and n.endswith("$")) for n in names)
+    )
 
 
 def clean_frame(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -314,8 +329,9 @@ def clean_frame(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 
 def _lone_cr_error(row: int, line: int) -> MalformedRow:
+    where = f"row {row} (line {line})" if row else f"the header (line {line})"
     return MalformedRow(
-        f"row {row} (line {line}) contains a lone carriage return (CR) outside quotes; "
+        f"{where} contains a lone carriage return (CR) outside quotes; "
         "save the file with standard line endings (LF or CRLF)",
         row,
         line,
@@ -434,6 +450,10 @@ def _parse_plain(
 def _parse_quoted(text: str, delim: str) -> tuple[list[str], list[list[str]], list[int]]:
     """Parse text with quote characters using Python's csv module (RFC 4180 quoting)."""
     _check_lone_cr(text, delim)
+    # The csv module refuses fields over 128 KiB ("field larger than field limit"), which
+    # would be reported as a broken quote; the vectorized parser has no such limit.
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=True)
     headers: list[str] | None = None
     columns: list[list[str]] = []
@@ -472,12 +492,17 @@ def _check_lone_cr(text: str, delim: str) -> None:
     """Refuse a CR that is not part of CRLF and sits outside quotes."""
     if "\r" not in text:
         return
+    quotes, counted = 0, 0
     for match in re.finditer(r"\r(?!\n|\Z)", text):
-        prefix = text[: match.start()]
-        if prefix.count('"') % 2 == 0:
+        # Quotes counted once, incrementally: linear even with many CRs inside quotes.
+        quotes += text.count('"', counted, match.start())
+        counted = match.start()
+        if quotes % 2 == 0:
+            prefix = text[: match.start()]
             records = list(csv.reader(io.StringIO(prefix, newline=""), delimiter=delim))
             complete = len([r for r in records if r])
             # The CR ends the record it sits in; at a line start it begins the next one.
-            row = max(complete if prefix.endswith("\n") else complete - 1, 1)
+            # Record 0 is the header (row 0), as in the vectorized parser.
+            row = max(complete if prefix.endswith("\n") else complete - 1, 0)
             line = prefix.count("\n") + 1
             raise _lone_cr_error(row, line)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import secrets
 import time
@@ -81,9 +82,14 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a crash leaves either the old or the new file.
 
     Temporary file in the same folder (0600 from creation), fsync, rename, fsync of the
-    folder. On any error the temporary file is removed and the old file is untouched.
+    folder. On any error the temporary file is removed and the old file is untouched:
+    when the folder fsync fails after the rename, the old file is put back (from a hard
+    link taken before the rename) or the new one removed, so that an error always means
+    "nothing changed". Only if that undo fails too does the error say the change may
+    have been saved (`StoreWriteFailed.changed`).
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
+    backup: Path | None = None
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
@@ -95,17 +101,56 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        existed = os.path.lexists(path)
+        backup = _link_backup(path) if existed else None
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        try:
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            if not _undo_replace(path, existed, backup):
+                raise StoreWriteFailed(_write_failure(exc, changed=True), changed=True) from None
+            backup = None
+            raise
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for leftover in (tmp, backup):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
         if isinstance(exc, OSError):
             raise StoreWriteFailed(_write_failure(exc)) from None
         raise
+    if backup is not None:
+        with contextlib.suppress(OSError):
+            backup.unlink()
 
 
-def _write_failure(exc: OSError) -> str:
+def _link_backup(path: Path) -> Path | None:
+    """A hard link to the file about to be replaced (None if the file system has none)."""
+    backup = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old{TMP_SUFFIX}")
+    try:
+        os.link(path, backup)
+    except OSError:
+        return None
+    return backup
+
+
+def _undo_replace(path: Path, existed: bool, backup: Path | None) -> bool:
+    """Put the old file back after a replace whose folder fsync failed; True if done."""
+    try:
+        if backup is not None:
+            os.replace(backup, path)
+        elif not existed:
+            os.unlink(path)
+        else:
+            return False
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        _fsync_dir(path.parent)
+    return True
+
+
+def _write_failure(exc: OSError, changed: bool = False) -> str:
     reason = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is exceeded",
@@ -114,16 +159,58 @@ def _write_failure(exc: OSError) -> str:
         errno.EACCES: "permission was denied",
         errno.EROFS: "the file system is read-only",
     }.get(exc.errno or 0, exc.strerror or "the write failed")
+    if changed:
+        return f"could not confirm the save: {reason}; check the change before repeating it"
     return f"could not save: {reason}; the store still holds its previous state"
+
+
+# Every file the storage writes ends with its own checksum, as the JSON object's last
+# key: ``{...,"_sha256":"<hex of the object's bytes without this key>"}``. A file that
+# was partly overwritten (the new file's head glued to the old file's tail, a block of
+# NULs) is refused even when the damage happens to leave valid JSON. Files without the
+# key (written before it existed) are read as before.
+_SEAL_KEY = b'"_sha256":"'
+_SEAL_LENGTH = len(_SEAL_KEY) + 64 + 2
+
+
+def _seal(payload: bytes) -> bytes:
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    return payload[:-1] + (b"," if payload != b"{}" else b"") + _SEAL_KEY + digest + b'"}'
+
+
+def _unseal(raw: bytes) -> tuple[bytes, bool | None]:
+    """The payload without its seal, and whether the checksum matches (None: no seal)."""
+    body = raw.rstrip()
+    seal = body[-_SEAL_LENGTH:]
+    if not (seal.startswith(_SEAL_KEY) and seal.endswith(b'"}')):
+        return raw, None
+    head = body[:-_SEAL_LENGTH]
+    payload = (head[:-1] if head.endswith(b",") else head) + b"}"
+    return payload, hashlib.sha256(payload).hexdigest().encode() == seal[len(_SEAL_KEY) : -2]
+
+
+def _tinydb_shaped(data: Any) -> bool:
+    """TinyDB's layout: tables (objects) of documents (objects)."""
+    return isinstance(data, dict) and all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in data.values()
+    )
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage that never reads a damaged or empty file as an empty database."""
 
-    def __init__(self, path: str, create: bool = False, what: str = "store file") -> None:
+    def __init__(
+        self,
+        path: str,
+        create: bool = False,
+        what: str = "store file",
+        check: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.create = create
         self.what = what
+        self.check = check
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
@@ -139,8 +226,15 @@ class AtomicJSONStorage(Storage):
                 f"the {self.what} {self.path} is empty; it was left untouched "
                 "(restore it from a backup, or move it away to start a new store)"
             )
+        payload, sealed = _unseal(raw)
+        if sealed is False:
+            raise StoreDamaged(
+                f"the {self.what} {self.path} is damaged (its content does not match its "
+                "checksum: partly overwritten, or edited outside audiences); it was left "
+                "untouched (restore it from a backup, or move it away to start a new store)"
+            )
         try:
-            data = orjson.loads(raw)
+            data = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
             position = getattr(exc, "pos", None)
             where = f" at byte {position:,}" if position is not None else ""
@@ -148,13 +242,16 @@ class AtomicJSONStorage(Storage):
                 f"the {self.what} {self.path} is damaged (not valid JSON{where}); it was left "
                 "untouched (restore it from a backup, or move it away to start a new store)"
             ) from None
-        if not isinstance(data, dict):
-            raise StoreDamaged(f"the {self.what} {self.path} is damaged (unexpected content)")
+        if not _tinydb_shaped(data) or (self.check is not None and not self.check(data)):
+            raise StoreDamaged(
+                f"the {self.what} {self.path} is damaged (unexpected content); it was left "
+                "untouched (restore it from a backup, or move it away to start a new store)"
+            )
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         # orjson: a 10,000-member file parses and serialises about 5x faster than json.
-        atomic_write(self.path, orjson.dumps(data))
+        atomic_write(self.path, _seal(orjson.dumps(data)))
 
     def close(self) -> None:
         pass
@@ -175,11 +272,18 @@ class Store:
             raise StoreError(f"{self.path} is a file, not a store folder")
         for folder in (self.path, self.members_dir):
             if not folder.exists():
-                try:
-                    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                    os.chmod(folder, 0o700)
-                except OSError as exc:
-                    raise StoreError(f"cannot create {folder}: {exc.strerror}") from None
+                # Every folder created here is 0700, the missing parents included
+                # (Path.mkdir(parents=True) would make those 0777 minus the umask).
+                missing = [p for p in (folder, *folder.parents) if not p.exists()]
+                for part in reversed(missing):
+                    try:
+                        os.mkdir(part, 0o700)
+                    except FileExistsError:
+                        continue
+                    except OSError as exc:
+                        raise StoreError(f"cannot create {part}: {exc.strerror}") from None
+                    with contextlib.suppress(OSError):
+                        os.chmod(part, 0o700)
 
     @contextlib.contextmanager
     def _locked(self, exclusive: bool) -> Iterator[None]:
@@ -212,8 +316,7 @@ class Store:
 
     def _catalog(self, create: bool) -> TinyDB:
         if not self.catalog_path.exists():
-            if not create:
-                return _EMPTY
+            # Checked on reads too: a store whose catalog is lost is not an empty store.
             if self.members_dir.exists() and any(
                 p.suffix == ".json" for p in self.members_dir.iterdir()
             ):
@@ -221,10 +324,18 @@ class Store:
                     f"the store catalog {self.catalog_path} is missing but members files "
                     "remain; nothing was changed (restore the catalog from a backup)"
                 )
-            db = TinyDB(str(self.catalog_path), storage=AtomicJSONStorage, create=True)
+            if not create:
+                return _EMPTY
+            db = TinyDB(
+                str(self.catalog_path), storage=AtomicJSONStorage, create=True,
+                check=_catalog_shaped,
+            )
             db.table("store").insert({"format": FORMAT, "version": VERSION, "created_at": _now()})
             return db
-        db = TinyDB(str(self.catalog_path), storage=AtomicJSONStorage, what="store catalog")
+        db = TinyDB(
+            str(self.catalog_path), storage=AtomicJSONStorage, what="store catalog",
+            check=_catalog_shaped,
+        )
         marker = db.table("store").all()
         if not marker or marker[0].get("format") != FORMAT:
             raise StoreDamaged(
@@ -301,6 +412,14 @@ class Store:
                 f"the members file of {doc['name']!r} holds {found:,} members but the "
                 f"catalog expects {doc['member_count']:,}; it was left untouched"
             )
+        if not all(
+            k.isdigit() and isinstance(d.get("values"), dict) and isinstance(d.get("e164"), str)
+            for k, d in table.items()
+        ):
+            raise StoreDamaged(
+                f"the members file of {doc['name']!r} is damaged (unexpected content); "
+                "it was left untouched"
+            )
         return [table[k] for k in sorted(table, key=int)]
 
     # --- writing ---------------------------------------------------------------------
@@ -346,13 +465,25 @@ class Store:
     ) -> None:
         """Write the catalog once (an atomic replace): the commit point of every change."""
         table = db.table("audiences")
-        if old is None:
-            assert new is not None
-            table.insert(new)
-        elif new is None:
-            table.remove(doc_ids=[old["_doc_id"]])
-        else:
-            table.update({k: v for k, v in new.items() if k != "_doc_id"}, doc_ids=[old["_doc_id"]])
+        written = new is not None and (old is None or new["members_file"] != old["members_file"])
+        try:
+            if old is None:
+                assert new is not None
+                table.insert(new)
+            elif new is None:
+                table.remove(doc_ids=[old["_doc_id"]])
+            else:
+                table.update(
+                    {k: v for k, v in new.items() if k != "_doc_id"}, doc_ids=[old["_doc_id"]]
+                )
+        except StoreWriteFailed as exc:
+            # Not committed: the new members file is not pointed to; remove it now rather
+            # than leave it to the next writer's clean-up.
+            if written and not exc.changed:
+                assert new is not None
+                with contextlib.suppress(OSError):
+                    (self.members_dir / new["members_file"]).unlink()
+            raise
         if old is not None and (new is None or new["members_file"] != old["members_file"]):
             with contextlib.suppress(OSError):
                 (self.members_dir / old["members_file"]).unlink()
@@ -507,6 +638,29 @@ class Store:
         for m in members:
             if set(m.values) != columns:
                 raise RuleViolation("a member's fields do not match the audience's columns")
+
+
+def _catalog_shaped(data: dict[str, Any]) -> bool:
+    """Every audience document has what the store relies on (a damaged one is refused)."""
+    for doc in data.get("audiences", {}).values():
+        columns = doc.get("columns")
+        members_file = doc.get("members_file")
+        count = doc.get("member_count")
+        if not (
+            isinstance(doc.get("id"), str)
+            and isinstance(doc.get("name"), str)
+            and isinstance(columns, list)
+            and all(isinstance(c, str) for c in columns)
+            and doc.get("phone_column") in columns
+            and isinstance(doc.get("required", []), list)
+            and isinstance(members_file, str)
+            and members_file == Path(members_file).name
+            and not members_file.startswith(".")
+            and isinstance(count, int)
+            and 0 <= count <= MEMBER_LIMIT
+        ):
+            return False
+    return True
 
 
 def _check_unique(members: Sequence[Member]) -> None:
