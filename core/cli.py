@@ -316,7 +316,6 @@ def add_member(
     ctx: click.Context, name: str, values: tuple[str, ...], default_region: str | None, lenient: bool
 ) -> None:
     """Add one member to audience NAME (manual entry)."""
-    from core.errors import RuleViolation
     from core.plan import check_member
 
     store = _store(ctx)
@@ -326,11 +325,23 @@ def add_member(
             audience, _parse_pairs(values), keys, lenient=lenient, default_region=default_region
         )
         if not result.ok or result.member is None:
-            raise RuleViolation("; ".join(f"{p.column}: {p.message}" for p in result.problems))
+            _refuse_member(result.problems)
+        assert result.member is not None
         return [result.member]
 
     audience, _ = store.add_checked(name, choose)
     click.echo(f"added 1 member to {name!r} ({audience.member_count:,} / 10,000)")
+
+
+def _refuse_member(problems: list[Any]) -> None:
+    """Print what to fix (the report, on stdout) and refuse without values on stderr."""
+    from core.errors import RuleViolation
+
+    for p in problems:
+        click.echo(f"{p.column}: {p.message}")
+    raise RuleViolation(
+        "the member was not saved: " + "; ".join(p.summary for p in problems) + " (see above)"
+    )
 
 
 def _find_member(members: list[Any], phone: str) -> Any:
@@ -355,7 +366,6 @@ def edit_member(
     ctx: click.Context, name: str, phone: str, values: tuple[str, ...], lenient: bool
 ) -> None:
     """Change fields of the member of NAME whose number is PHONE."""
-    from core.errors import RuleViolation
     from core.plan import check_member
 
     store = _store(ctx)
@@ -366,7 +376,8 @@ def edit_member(
         audience, merged, {m.e164 for m in current}, replacing=member.e164, lenient=lenient
     )
     if not result.ok or result.member is None:
-        raise RuleViolation("; ".join(f"{p.column}: {p.message}" for p in result.problems))
+        _refuse_member(result.problems)
+    assert result.member is not None
     store.update_member(name, member.e164, result.member)
     click.echo(f"updated 1 member of {name!r}")
 

@@ -157,15 +157,23 @@ def judge(
 def missing_country_code_fix(
     digits: str, lenient: bool, hint_regions: Sequence[str]
 ) -> tuple[str, str] | None:
-    """(region, E.164) for the first hint region where ``+cc`` + digits is valid."""
+    """(first region, fixes) where ``+cc`` + digits is valid, for each hint region in order.
+
+    `fixes` reads "E164" for one region, "E164, as a XX number E164" for more: when the
+    regions of an audience disagree, every valid reading is offered.
+    """
+    found: list[tuple[str, str]] = []
     for region in hint_regions:
         code = country_code_of(region)
         if not code:
             continue
         verdict = _judge_digits(f"{code}{digits}", lenient)
         if verdict.valid and verdict.e164 is not None:
-            return region.upper(), verdict.e164
-    return None
+            found.append((region.upper(), verdict.e164))
+    if not found:
+        return None
+    first_region, first = found[0]
+    return first_region, first + "".join(f", as a {r} number {e}" for r, e in found[1:])
 
 
 def problem_hint(

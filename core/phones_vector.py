@@ -900,7 +900,7 @@ def _code_and_region_table() -> dict[str, str]:
 
 
 def _first_fix(x: pl.Series, lenient: bool, hint_regions: Sequence[str]) -> pl.DataFrame:
-    """`missing_country_code_fix` per row: fix_region, fix_e164 (null: none, or null x)."""
+    """`missing_country_code_fix` per row: fix_region (the first), fix_e164 (all fixes)."""
     region = pl.Series("fix_region", [None] * len(x), dtype=pl.String)
     e164 = pl.Series("fix_e164", [None] * len(x), dtype=pl.String)
     todo = pl.DataFrame({"x": x}).with_row_index("i").filter(pl.col("x").is_not_null())
@@ -911,13 +911,23 @@ def _first_fix(x: pl.Series, lenient: bool, hint_regions: Sequence[str]) -> pl.D
         candidates = todo.select(pl.concat_str(pl.lit(str(code)), pl.col("x"))).to_series()
         verdicts = judge_digits(candidates, lenient=lenient, full=False)
         hit = pl.concat([todo, verdicts], how="horizontal").filter(pl.col("valid"))
-        region = _scatter(region, hit.get_column("i"), pl.Series([name.upper()] * hit.height))
-        e164 = _scatter(e164, hit.get_column("i"), hit.get_column("e164"))
-        todo = (
-            pl.concat([todo, verdicts.select("valid")], how="horizontal")
-            .filter(~pl.col("valid"))
-            .drop("valid")
+        if hit.height == 0:
+            continue
+        index = hit.get_column("i")
+        before = e164.gather(index)
+        later = pl.concat_str(
+            before, pl.lit(f", as a {name.upper()} number "), hit.get_column("e164")
         )
+        joined = pl.select(
+            pl.when(before.is_null()).then(hit.get_column("e164")).otherwise(later)
+        ).to_series()
+        first = pl.select(
+            pl.when(region.gather(index).is_null())
+            .then(pl.lit(name.upper()))
+            .otherwise(region.gather(index))
+        ).to_series()
+        region = _scatter(region, index, first)
+        e164 = _scatter(e164, index, joined)
     return pl.DataFrame([region, e164])
 
 

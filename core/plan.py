@@ -76,6 +76,21 @@ class HeaderDiff:
         )
 
 
+_PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().-]{5,}")
+
+
+def ensure_header_row(table: CsvTable) -> None:
+    """Refuse a file whose first row is contact data rather than column names.
+
+    The message names no value: the row is somebody's phone number and name.
+    """
+    if any(_PHONE_LIKE.fullmatch(h.strip()) for h in table.headers):
+        raise RuleViolation(
+            "the first row holds a phone number, so the file has no header row; add a first "
+            "line with the column names (for example: phone,name)"
+        )
+
+
 def _loose(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -327,6 +342,7 @@ def plan_check(
     Numbers without a country code get hints from `default_region`, then the regions
     of the column's valid numbers (taken from `profile` when the caller has one).
     """
+    ensure_header_row(table)
     if phone_column not in table.frame.columns:
         raise RuleViolation(
             f"there is no column named {phone_column!r}; the columns are: "
@@ -357,6 +373,7 @@ def plan_create(
     default_region: str | None = None,
 ) -> ImportPlan:
     """A new audience from a file: the headers must be valid (or fixed with consent)."""
+    ensure_header_row(table)
     problems = header_problems(table.headers)
     fixes: dict[str, str] = {}
     columns = list(table.headers)
@@ -407,6 +424,7 @@ def plan_add(
     default_region: str | None = None,
 ) -> ImportPlan:
     """Rows of a file to add to an audience: exact headers, valid, new, within the limit."""
+    ensure_header_row(table)
     diff = diff_headers(audience.columns, table.headers)
     if not diff.ok:
         empty = pl.DataFrame(
@@ -441,6 +459,11 @@ class FieldProblem:
     column: str
     reason: str
     message: str
+
+    @property
+    def summary(self) -> str:
+        """The problem without the values in it (for stderr and logs)."""
+        return f"{self.column}: {self.reason}"
 
 
 @dataclass(frozen=True)

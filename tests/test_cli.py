@@ -47,7 +47,10 @@ def test_check_json_report(write_csv: WriteCsv) -> None:
     by_row = {p["row"]: p for p in report["problems"]}
     assert by_row[3]["reason"] == by_row[4]["reason"] == "bad_characters"
     assert by_row[5]["reason"] == "invalid_number"
-    assert by_row[5]["hint"] == "missing country code? as a US number it would be +12025550123"
+    assert by_row[5]["hint"] == (  # the default region first, then the file's regions
+        "missing country code? as a US number it would be +12025550123, "
+        "as a IN number +912025550123"
+    )
     assert by_row[5]["value"] == "2025550123" and by_row[5]["column"] == "phone"
 
 
@@ -95,7 +98,13 @@ def test_create_refused_lists_every_problem_and_writes_nothing(write_csv: WriteC
 def test_add_member_edit_remove(write_csv: WriteCsv, db: Path) -> None:
     run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
     bad = run("add-member", "Seed", "phone=2025550199", "name=X", db=db)
-    assert bad.returncode == 1 and "invalid_number" in bad.stderr
+    assert bad.returncode == 1 and "phone: invalid_number" in bad.stderr
+    assert "2025550199" not in bad.stderr  # values go to the report (stdout), not stderr
+    # The audience holds US and IN numbers: both readings are offered, in region order.
+    assert (
+        "missing country code? as a IN number it would be +912025550199, "
+        "as a US number +12025550199" in bad.stdout
+    )
     assert run("add-member", "Seed", "phone=+12025550199", "name=X", db=db).returncode == 0
     assert run("add-member", "Seed", "phone=12025550199", "name=Y", db=db).returncode == 1
     assert run("edit-member", "Seed", "12025550199", "name=Renamed", db=db).returncode == 0

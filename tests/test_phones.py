@@ -29,10 +29,16 @@ def test_seed_missing_country_code_is_invalid_with_hint() -> None:
     assert verdict.hint == "missing country code? as a US number it would be +12025550123"
 
 
-def test_hint_regions_are_tried_in_order() -> None:
-    # 20 is Pune's area code, so +91 20 2555 0123 is valid too: the first region wins.
-    assert "+912025550123" in (judge("2025550123", hint_regions=["IN", "US"]).hint or "")
-    assert "+12025550123" in (judge("2025550123", hint_regions=["US", "IN"]).hint or "")
+def test_every_valid_reading_is_offered_in_region_order() -> None:
+    # 20 is Pune's area code, so +91 20 2555 0123 is valid too.
+    assert judge("2025550123", hint_regions=["IN", "GB", "US"]).hint == (
+        "missing country code? as a IN number it would be +912025550123, "
+        "as a US number +12025550123"
+    )
+    assert judge("2025550123", hint_regions=["US", "IN"]).hint == (
+        "missing country code? as a US number it would be +12025550123, "
+        "as a IN number +912025550123"
+    )
     assert "missing country code" not in (judge("2025550123").hint or "")
 
 

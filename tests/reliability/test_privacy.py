@@ -233,12 +233,6 @@ def test_store_messages_name_audiences_and_rows_never_values(seeded: Path, tmp_p
         assert not re.search(r"\d{7,}", result.stderr), result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/plan.py and core/phones.py echo values on stderr: a file without a "
-    "header row puts its first contact in the column-name error, and manual-entry "
-    "problems quote the E.164 number (already_in_audience, hints). Reported to the lead.",
-)
 def test_failed_commands_about_contacts_do_not_echo_them(seeded: Path, tmp_path: Path) -> None:
     import shutil
 
