@@ -1,0 +1,236 @@
+"""The audience list (home): rows, filter, rename, delete with undo, export, open."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from core.store import Store
+from tui.app import make_app
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.export import ExportModal
+from tui.dialogs.rename import RenameModal
+from tui.screens.audience_list import AudienceListScreen
+from tui.screens.member_grid import MemberGridScreen
+from tui.widgets.frame_table import FrameTable
+
+
+def rows(app) -> list[dict[str, str]]:
+    table = app.screen.query_one(FrameTable)
+    return [table.row(i) for i in range(table.row_count)]
+
+
+async def test_one_row_per_audience_with_counts_phone_regions_and_time(demo, kit):
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        assert isinstance(app.screen, AudienceListScreen)
+        assert rows(app) == [
+            {
+                "name": "India sales leads",
+                "members": "146 / 10,000",
+                "phone": "phone_number",
+                "regions": "IN",
+                "changed": "2026-01-15 09:30",
+            },
+            {
+                "name": "UK clinic reminders",
+                "members": "48 / 10,000",
+                "phone": "phone",
+                "regions": "GB",
+                "changed": "2026-01-15 09:30",
+            },
+        ]
+        text = await kit.text(pilot)
+        assert "146 / 10,000" in text and "UK clinic reminders" in text
+        assert "room for 9,854" in text  # details of the audience under the cursor
+
+
+async def test_empty_store_says_how_to_start(store: Store, kit):
+    app = make_app(store)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        assert "press n to create one" in (await kit.text(pilot))
+
+
+async def test_filter_by_name_then_escape_clears(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("slash", "c", "l", "i", "n")
+        assert [r["name"] for r in rows(app)] == ["UK clinic reminders"]
+        await pilot.press("escape")
+        assert len(rows(app)) == 2
+        await pilot.press("slash", "z", "z", "z")
+        assert rows(app) == []
+        assert "No audience name contains" in (await kit.text(pilot))
+
+
+async def test_filter_then_enter_opens_the_match(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("slash", "u", "k", "enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, MemberGridScreen)
+        assert app.screen.audience_name == "UK clinic reminders"
+
+
+async def test_enter_opens_members_and_escape_comes_back(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down", "enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, MemberGridScreen)
+        assert "48 / 10,000" in (await kit.text(pilot))
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, AudienceListScreen)
+
+
+async def test_rename_writes_the_new_name_and_undo_restores(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("r")
+        assert isinstance(app.screen, RenameModal)
+        await pilot.press("end", "ctrl+u", *"Leads IN", "enter")
+        await kit.settle(pilot)
+        names = [a.name for a in demo.store.list_audiences()]
+        assert names == ["Leads IN", "UK clinic reminders"]
+        assert "Renamed to 'Leads IN'; u undoes it" in notes
+        assert app.screen.current().name == "Leads IN"
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert [a.name for a in demo.store.list_audiences()][0] == "India sales leads"
+
+
+async def test_rename_refuses_a_taken_or_empty_name_in_the_dialog(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("r", "end", "ctrl+u")
+        await kit.paste(pilot, "UK clinic reminders")
+        await pilot.press("enter")
+        assert isinstance(app.screen, RenameModal)
+        assert "already exists; choose another name" in (await kit.text(pilot))
+        await pilot.press("end", "ctrl+u", "backspace", "enter")
+        assert "cannot be empty" in (await kit.text(pilot))
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        assert {a.name for a in demo.store.list_audiences()} == {
+            "India sales leads",
+            "UK clinic reminders",
+        }
+
+
+async def test_delete_asks_then_deletes_and_u_brings_it_back(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down", "d")
+        assert isinstance(app.screen, ConfirmModal)
+        assert "and its 48 members?" in (await kit.text(pilot))
+        await pilot.press("n")  # no: nothing happens
+        await kit.settle(pilot)
+        assert len(demo.store.list_audiences()) == 2
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        assert [a.name for a in demo.store.list_audiences()] == ["India sales leads"]
+        assert "Deleted 'UK clinic reminders' (48 members); u undoes it" in notes
+        assert [r["name"] for r in rows(app)] == ["India sales leads"]
+        await pilot.press("u")
+        await kit.settle(pilot)
+        restored = demo.store.get("UK clinic reminders")
+        assert restored.member_count == 48
+        assert "Undid: delete audience 'UK clinic reminders'" in notes
+        await pilot.press("ctrl+r")
+        await kit.settle(pilot)
+        assert len(demo.store.list_audiences()) == 1
+
+
+async def test_export_writes_the_csv_to_the_start_folder(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down", "x")
+        assert isinstance(app.screen, ExportModal)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+    target = demo.folder / "UK_clinic_reminders.csv"
+    with target.open(newline="") as fh:
+        exported = list(csv.reader(fh))
+    assert exported[0] == ["phone", "first_name", "last_name", "city", "appointment_day"]
+    assert len(exported) == 49
+    assert f"Exported 48 members to {target}" in notes
+
+
+async def test_export_excel_safe_and_refuses_a_missing_folder(demo, kit, tmp_path: Path):
+    _, members = demo.store.load("UK clinic reminders")
+    first = members[0]
+    demo.store.update_member(
+        "UK clinic reminders",
+        first.e164,
+        type(first)(
+            {**first.values, "city": "=HYPERLINK(1)"}, first.e164, first.region, first.number_type
+        ),
+    )
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down", "x", "end", "ctrl+u")
+        await kit.paste(pilot, str(tmp_path / "nowhere" / "a.csv"))
+        await pilot.press("enter")
+        assert "that folder does not exist" in (await kit.text(pilot))
+        await pilot.press("end", "ctrl+u")
+        await kit.paste(pilot, str(tmp_path / "safe.csv"))
+        await pilot.press("tab", "space")
+        await pilot.press("shift+tab", "enter")
+        await kit.settle(pilot)
+    assert "'=HYPERLINK(1)" in (tmp_path / "safe.csv").read_text()
+
+
+async def test_core_refusal_is_shown_not_raised(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        demo.store.delete("India sales leads")  # another process deletes it meanwhile
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        assert notes.errors == ["no audience named 'India sales leads'"]
+        assert app.is_running
+
+
+async def test_new_opens_the_new_audience_screen_in_the_start_folder(demo, kit):
+    pytest.importorskip("tui.screens.new_audience")
+    from tui.screens.new_audience import NewAudienceScreen
+
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAudienceScreen)
+
+
+def test_snapshot_list_80x24(demo, kit, snap_compare):
+    assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=kit.settle)
+
+
+def test_snapshot_list_100x32(demo, kit, snap_compare):
+    assert snap_compare(demo.app(), terminal_size=(100, 32), run_before=kit.settle)
+
+
+def test_snapshot_delete_confirm(demo, kit, snap_compare):
+    async def before(pilot):
+        await kit.settle(pilot)
+        await pilot.press("d")
+
+    assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=before)

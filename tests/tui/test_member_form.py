@@ -1,0 +1,194 @@
+"""The member form: core's phone verdict as you type, refusals that say what to fix."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from core.audience import Audience, Member
+from core.store import Store
+from tui.dialogs.member_form import MemberFormModal
+
+
+class FormHost(App[None]):
+    """Opens the form over an empty screen and keeps what it returned."""
+
+    def __init__(self, form: MemberFormModal) -> None:
+        super().__init__()
+        self.form = form
+        self.results: list[Member | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.form, self.results.append)
+
+
+def uk(demo) -> tuple[Audience, list[Member]]:
+    return demo.store.load("UK clinic reminders")
+
+
+def india(demo) -> tuple[Audience, list[Member]]:
+    return demo.store.load("India sales leads")
+
+
+def form_for(audience: Audience, members: list[Member], member: Member | None = None):
+    return MemberFormModal(audience, {m.e164 for m in members}, member)
+
+
+async def fill(pilot, values: list[str]) -> None:
+    """Put one value in each field (as pasting would), then focus the first field."""
+    form = pilot.app.screen
+    for i, value in enumerate(values):
+        form.query_one(f"#field-{i}").value = value
+    form.query_one("#field-0").focus()
+    await pilot.pause()
+
+
+async def test_the_phone_verdict_shows_as_you_type(demo, kit):
+    audience, members = uk(demo)
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await pilot.press(*"+44 7700")
+        text = await kit.text(pilot)
+        assert "✗ bad_characters" in text
+        await pilot.press("end", "ctrl+u", *"+44770")
+        assert "✗ too_short" in await kit.text(pilot)
+        await pilot.press("end", "ctrl+u", *"+447400123456")
+        text = await kit.text(pilot)
+        assert "✓ valid · GB mobile · +447400123456" in text
+
+
+async def test_a_missing_country_code_gets_a_hint(demo, kit):
+    audience, members = india(demo)
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await pilot.press(*"9876543210")
+        text = await kit.text(pilot)
+        assert "✗" in text and "91" in text  # the hint proposes India's country code
+
+
+async def test_enter_saves_only_a_valid_member(demo, kit):
+    audience, members = uk(demo)
+    form = form_for(audience, members)
+    host = FormHost(form)
+    async with host.run_test() as pilot:
+        await fill(pilot, ["+44 7400 123456", "Ada", "Lovelace", "London", "Mon"])
+        await pilot.press("enter")
+        assert host.results == []  # still open
+        text = await kit.text(pilot)
+        assert "bad_characters" in text and "Not saved: fix the 1 problem shown above" in text
+        assert host.screen is form and form.focused is form.query_one("#field-0")
+        await pilot.press("end", "ctrl+u", *"+447400123456", "enter")
+        await pilot.pause()
+    [member] = host.results
+    assert member is not None
+    assert member.e164 == "+447400123456" and member.region == "GB"
+    assert member.values == {
+        "phone": "+447400123456",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "city": "London",
+        "appointment_day": "Mon",
+    }
+
+
+async def test_style_mismatch_names_the_fix(demo, kit):
+    audience, members = uk(demo)  # every number written with +
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await fill(pilot, ["447400123456", "Ada", "Lovelace", "London", "Mon"])
+        text = await kit.text(pilot)
+        assert "numbers here are written all with +" in text
+        assert "style_mismatch" in text and "use +447400123456" in text  # live, before saving
+        await pilot.press("enter")
+        assert host.results == []
+        assert "use +447400123456" in await kit.text(pilot)
+
+
+async def test_duplicate_is_refused(demo, kit):
+    audience, members = uk(demo)
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await fill(pilot, [members[0].e164, "Ada", "Lovelace", "London", "Mon"])
+        await pilot.press("enter")
+        assert host.results == []
+        assert "already_in_audience" in await kit.text(pilot)
+
+
+async def test_required_field_left_empty_says_which(demo, kit):
+    audience, members = uk(demo)
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await fill(pilot, ["+447400123456", "Ada", "", "London", "Mon"])
+        await pilot.press("enter")
+        assert host.results == []
+        form = host.screen
+        assert form.focused is form.query_one("#field-2")
+        assert "last_name is required" in await kit.text(pilot)
+
+
+async def test_edit_keeps_its_own_number_and_escape_cancels(demo, kit):
+    audience, members = uk(demo)
+    first = members[0]
+    form = form_for(audience, members, first)
+    host = FormHost(form)
+    async with host.run_test() as pilot:
+        assert form.to_model() == first.values
+        assert "Edit member of UK clinic reminders" in await kit.text(pilot)
+        await pilot.press("tab", "end", "ctrl+u", *"Ada", "enter")
+        await pilot.pause()
+        await pilot.pause()
+    [saved] = host.results
+    assert saved == Member({**first.values, "first_name": "Ada"}, first.e164, "GB", "mobile")
+
+    host = FormHost(form_for(audience, members, first))
+    async with host.run_test() as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert host.results == [None]
+
+
+async def test_load_and_to_model_round_trip_and_clean_control_characters(demo, kit):
+    audience, members = uk(demo)
+    form = form_for(audience, members)
+    host = FormHost(form)
+    async with host.run_test() as pilot:
+        values = dict(members[1].values, first_name="Eve\x1b]0;owned\x07")
+        form.load(values)
+        assert form.to_model() == dict(values, first_name="Eve]0;owned")
+        output = await kit.output(pilot)
+        assert "\x07" not in output and "\x1b]0" not in output
+
+
+async def test_hostile_values_are_literal_in_the_form(hostile, kit):
+    audience, members = hostile.load("[b]Mark[/b] up")
+    host = FormHost(MemberFormModal(audience, {m.e164 for m in members}, members[0]))
+    async with host.run_test() as pilot:
+        text = await kit.text(pilot)
+        assert "Edit member of [b]Mark[/b] up" in text
+        assert "[bold]Zed[/bold]" in text
+
+
+async def test_markup_typed_into_a_field_is_saved_as_typed(store: Store, tmp_path, kit):
+    kit.add_audience(store, tmp_path, "A", "phone,name\n+447400100001,x\n", "phone")
+    audience, members = store.load("A")
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await fill(pilot, ["+447400100002", "[@click=app.quit]x[/]"])
+        await pilot.press("enter")
+        await pilot.pause()
+    [member] = host.results
+    assert member is not None and member.values["name"] == "[@click=app.quit]x[/]"
+
+
+def test_snapshot_form_with_a_bad_phone(demo, kit, snap_compare):
+    audience, members = uk(demo)
+
+    async def before(pilot) -> None:
+        await fill(pilot, ["+44 7700 900", "Ada", "", "London", "Mon"])
+        await pilot.press("enter")
+
+    host = FormHost(form_for(audience, members))
+    assert snap_compare(host, terminal_size=(80, 24), run_before=before)

@@ -1,0 +1,441 @@
+"""The member grid: count, search, sort, marks, add, edit, delete, undo/redo, add by CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from core.audience import MEMBER_LIMIT, Member
+from core.store import Store
+from tui.app import make_app
+from tui.dialogs.check_file import CheckFileModal
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.member_form import MemberFormModal
+from tui.screens.member_grid import MemberGridScreen
+from tui.widgets.frame_table import FrameTable
+
+UK = "UK clinic reminders"
+
+
+async def open_audience(pilot, kit, name: str) -> MemberGridScreen:
+    """From the list, move to the audience and press enter."""
+    app = pilot.app
+    names = [a.name for a in app.screen.shown]
+    for _ in range(names.index(name)):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await kit.settle(pilot)
+    assert isinstance(app.screen, MemberGridScreen)
+    return app.screen
+
+
+async def add_csv(pilot, kit, file_name: str) -> None:
+    """A, then the file's name after the folder the picker starts in, then enter."""
+    await pilot.press("A", "end")
+    await kit.paste(pilot, file_name)
+    await pilot.press("enter")
+
+
+def view_column(grid: MemberGridScreen, column: str) -> list[str]:
+    return grid.query_one(FrameTable).frame[column].to_list()
+
+
+async def fill_form(pilot, values: list[str]) -> None:
+    form = pilot.app.screen
+    assert isinstance(form, MemberFormModal)
+    for i, value in enumerate(values):
+        form.query_one(f"#field-{i}").value = value
+    await pilot.pause()
+
+
+async def test_every_column_a_status_column_and_the_counter(demo, kit):
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        table = grid.query_one(FrameTable)
+        assert table.columns == [
+            "phone",
+            "first_name",
+            "last_name",
+            "city",
+            "appointment_day",
+            "__status",
+        ]
+        assert set(view_column(grid, "__status")) == {"GB mobile"}
+        text = await kit.text(pilot)
+        assert "48 / 10,000 members · room for 9,952" in text
+        assert "status" in text and "appointment_day" in text
+
+
+async def test_search_across_columns_and_escape_clears(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("slash", *"leeds")
+        cities = view_column(grid, "city")
+        assert cities and set(cities) == {"Leeds"}
+        assert f"{len(cities)} match" in await kit.text(pilot)
+        await pilot.press("escape")
+        assert grid.query_one(FrameTable).row_count == 48
+        assert isinstance(app.screen, MemberGridScreen)  # escape cleared, did not leave
+
+
+async def test_sort_by_the_column_under_the_cursor_toggles(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("right", "s")
+        names = view_column(grid, "first_name")
+        assert names == sorted(names)
+        assert "first_name ↑" in await kit.text(pilot)
+        await pilot.press("s")
+        assert view_column(grid, "first_name") == sorted(names, reverse=True)
+
+
+async def test_mark_delete_undo_redo(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        first, second = view_column(grid, "phone")[:2]
+        await pilot.press("space", "space")
+        assert "2 marked" in await kit.text(pilot)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Delete the 2 marked members from UK clinic reminders?" in await kit.text(pilot)
+        await pilot.press("y")
+        await kit.settle(pilot)
+        kept = {m.values["phone"] for m in demo.store.members(UK)}
+        assert len(kept) == 46 and first not in kept and second not in kept
+        assert "Deleted 2 members; u undoes it" in notes
+        assert "46 / 10,000" in await kit.text(pilot)
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert [m.values["phone"] for m in demo.store.members(UK)][:2] == [first, second]
+        assert "Undid: remove 2 members" in notes
+        await pilot.press("ctrl+r")
+        await kit.settle(pilot)
+        assert demo.store.get(UK).member_count == 46
+
+
+async def test_delete_the_current_member_when_none_is_marked(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("down")
+        phone = view_column(grid, "phone")[1]
+        await pilot.press("d")
+        assert "Delete this member from" in await kit.text(pilot)
+        await pilot.press("escape")  # no
+        await kit.settle(pilot)
+        assert demo.store.get(UK).member_count == 48
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        assert phone not in {m.values["phone"] for m in demo.store.members(UK)}
+
+
+async def test_add_edit_undo_through_the_form(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("a")
+        await fill_form(pilot, ["+447400123456", "Ada", "Lovelace", "London", "Mon"])
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        added = {m.e164: m for m in demo.store.members(UK)}["+447400123456"]
+        assert added.values["first_name"] == "Ada"
+        assert "Added 1 member; u undoes it" in notes
+        assert grid.current_key() == "+447400123456"  # the cursor is on the new member
+        assert "49 / 10,000" in await kit.text(pilot)
+
+        await pilot.press("e")
+        assert isinstance(app.screen, MemberFormModal)
+        form = app.screen
+        form.query_one("#field-3").value = "Bath"
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert {m.e164: m for m in demo.store.members(UK)}["+447400123456"].values["city"] == "Bath"
+
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert {m.e164: m for m in demo.store.members(UK)}["+447400123456"].values[
+            "city"
+        ] == "London"
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert "+447400123456" not in {m.e164 for m in demo.store.members(UK)}
+        assert "Undid: add member" in notes
+        for _ in range(3):
+            await pilot.press("u")  # the history is empty now: says so
+        await kit.settle(pilot)
+        assert "Nothing to undo" in notes
+        assert demo.store.get(UK).member_count == 48
+
+
+async def test_enter_edits_too(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("enter")
+        assert isinstance(app.screen, MemberFormModal)
+
+
+async def test_a_refused_member_is_not_written(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("a")
+        await fill_form(pilot, ["447400123456", "Ada", "Lovelace", "London", "Mon"])
+        await pilot.press("enter")
+        assert isinstance(app.screen, MemberFormModal)
+        assert "style_mismatch" in await kit.text(pilot)
+        await pilot.press("escape")
+        await kit.settle(pilot)
+    assert demo.store.get(UK).member_count == 48
+
+
+def gb_numbers(count: int) -> list[str]:
+    numbers: list[str] = []
+    candidate = 447400000000
+    while len(numbers) < count:
+        candidate += 1
+        number = phonenumbers.parse(f"+{candidate}")
+        if phonenumbers.is_valid_number(number):
+            numbers.append(f"+{candidate}")
+    return numbers
+
+
+@pytest.fixture
+def nearly_full(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "store", lock_timeout=30)
+    members = [
+        Member({"phone": n, "name": f"m{i}"}, n, "GB", "mobile")
+        for i, n in enumerate(gb_numbers(MEMBER_LIMIT - 1))
+    ]
+    store.create("Full", ["phone", "name"], "phone", members, ["phone"])
+    return store
+
+
+async def test_the_limit_refuses_the_ten_thousand_and_first(nearly_full: Store, kit):
+    app = make_app(nearly_full)
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, "Full")
+        assert "9,999 / 10,000 members · room for 1" in await kit.text(pilot)
+        await pilot.press("a")
+        await fill_form(pilot, ["+447411111111", "last one"])
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert nearly_full.get("Full").member_count == MEMBER_LIMIT
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, MemberGridScreen)  # no form: the audience is full
+        assert "The audience is full (10,000 members): delete members first" in notes
+
+
+async def test_a_store_error_is_shown_not_raised(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        key = grid.current_key()
+        demo.store.remove_members(UK, [key])  # another process removed it meanwhile
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        assert notes.errors == [f"1 of the numbers are not members of {UK!r}"]
+        assert app.is_running and isinstance(app.screen, MemberGridScreen)
+
+
+async def test_export_from_the_grid(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("slash", *"leeds", "enter", "x", "enter")  # exports all, not the view
+        await kit.settle(pilot)
+    lines = (demo.folder / "UK_clinic_reminders.csv").read_text().splitlines()
+    assert len(lines) == 49
+
+
+async def test_add_by_csv_explains_a_file_it_cannot_read_and_stays_open(demo, kit):
+    app = demo.app()
+    (demo.folder / "binary.csv").write_bytes(b"\x00\x01\x02" * 100)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await add_csv(pilot, kit, "binary.csv")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CheckFileModal)  # choose another file at once
+        assert "binary data (NUL bytes), not CSV text" in await kit.text(pilot)
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, MemberGridScreen)
+    assert demo.store.get(UK).member_count == 48
+
+
+async def test_add_by_csv_converts_another_encoding_only_with_consent(demo, kit):
+    from tui.screens.csv_diff import CsvDiffScreen
+
+    text = "phone_number,customer_name,city,plan\n919876543210,José,Pune,pro\n"
+    (demo.folder / "latin.csv").write_bytes(text.encode("cp1252"))
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, "India sales leads")
+        await add_csv(pilot, kit, "latin.csv")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Read it as cp1252 and convert it to UTF-8?" in await kit.text(pilot)
+        await pilot.press("y")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+    members = {m.e164: m for m in demo.store.members("India sales leads")}
+    assert members["+919876543210"].values["customer_name"] == "José"
+
+
+async def test_add_by_csv_shows_the_diff_and_adds(demo, kit):
+    from tui.screens.csv_diff import CsvDiffScreen
+
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, "India sales leads")
+        await add_csv(pilot, kit, "india_sales_leads_batch2.csv")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        await pilot.press("escape")  # cancel: nothing written
+        await kit.settle(pilot)
+        assert isinstance(app.screen, MemberGridScreen)
+        assert demo.store.get("India sales leads").member_count == 146
+        await add_csv(pilot, kit, "india_sales_leads_batch2.csv")
+        await kit.settle(pilot)
+        await pilot.press("d", "enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, MemberGridScreen)
+        assert demo.store.get("India sales leads").member_count == 170
+        assert "Added 24 members; 1 skipped as duplicates" in notes
+        assert "170 / 10,000" in await kit.text(pilot)
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert demo.store.get("India sales leads").member_count == 146
+
+
+async def test_add_by_csv_with_wrong_header_case_is_refused(demo, kit):
+    from tui.screens.csv_diff import CsvDiffScreen
+
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, "India sales leads")
+        await add_csv(pilot, kit, "india_leads_wrong_headers.csv")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        assert "'Phone_Number' should be 'phone_number'" in await kit.text(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)  # refused: still there
+    assert demo.store.get("India sales leads").member_count == 146
+
+
+async def test_add_by_csv_past_the_limit_is_refused(nearly_full: Store, tmp_path: Path, kit):
+    from tui.screens.csv_diff import CsvDiffScreen
+
+    extra = gb_numbers(MEMBER_LIMIT + 2)[-3:]
+    (tmp_path / "more.csv").write_text("phone,name\n" + "".join(f"{n},x\n" for n in extra))
+    app = make_app(nearly_full, start_dir=tmp_path)
+    notes = kit.Notes(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, "Full")
+        await add_csv(pilot, kit, "more.csv")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        assert any("at most 1 more" in m for m in notes.messages)
+    assert nearly_full.get("Full").member_count == MEMBER_LIMIT - 1
+
+
+async def test_hostile_text_shows_literally_and_breaks_nothing(hostile, kit):
+    app = make_app(hostile)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        text = await kit.text(pilot)
+        assert "[b]Mark[/b] up" in text
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, MemberGridScreen)
+        text = await kit.text(pilot)
+        for shown in ("[bold]Zed[/bold]", "[/", "[@click=app.quit]x[/]", "Eve]0;ownedMallory"):
+            assert shown in text
+        output = await kit.output(pilot)
+        assert "\x07" not in output and "\x1b]0;" not in output
+        # click on every row, edit one, delete one: nothing is read as markup or actions
+        for row in range(4):
+            grid.query_one(FrameTable).move_cursor(row=row)
+            await pilot.click(FrameTable, offset=(5, row + 1))
+        await pilot.press("e")
+        assert "[bold]Zed[/bold]" in await kit.text(pilot)
+        await pilot.press("escape", "d")
+        assert "[b]Mark[/b] up" in await kit.text(pilot)
+        await pilot.press("y")
+        await kit.settle(pilot)
+        assert app.is_running
+    assert hostile.get("[b]Mark[/b] up").member_count == 3
+
+
+def test_snapshot_grid_80x24(demo, kit, snap_compare):
+    async def before(pilot):
+        await kit.settle(pilot)
+        await pilot.press("down", "enter")
+        await kit.settle(pilot)
+        await pilot.press("space", "space")
+
+    assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_snapshot_grid_searched_and_sorted_100x32(demo, kit, snap_compare):
+    async def before(pilot):
+        await kit.settle(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        await pilot.press("slash", *"pune", "enter", "right", "s")
+
+    assert snap_compare(demo.app(), terminal_size=(100, 32), run_before=before)
+
+
+def test_snapshot_hostile_grid(hostile, kit, snap_compare):
+    async def before(pilot):
+        await kit.settle(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+
+    assert snap_compare(make_app(hostile), terminal_size=(80, 24), run_before=before)
+
+
+def test_snapshot_member_form_edit(demo, kit, snap_compare):
+    async def before(pilot):
+        await kit.settle(pilot)
+        await pilot.press("down", "enter")
+        await kit.settle(pilot)
+        await pilot.press("e")
+
+    assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=before)

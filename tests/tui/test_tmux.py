@@ -1,0 +1,153 @@
+"""The real `audiences` command in a real terminal (tmux), driven as a person over SSH."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.demo import SAMPLES
+from core.store import Store
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+
+COMMAND = Path(sys.executable).parent / "audiences"
+DEADLINE = 30.0
+"""Seconds any one step may take before the test fails (it polls; it never sleeps a fixed time)."""
+
+
+class Terminal:
+    """One tmux session on a private server socket, 100x32."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str) -> str:
+        assert TMUX is not None
+        done = subprocess.run(
+            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def send(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", self.session, "-l", text)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.session)
+
+    def wait_for(self, *texts: str, deadline: float = DEADLINE) -> str:
+        """Poll the screen until it shows every one of `texts`; fail with what it showed."""
+        end = time.monotonic() + deadline
+        while True:
+            shown = self.screen()
+            if all(text in shown for text in texts):
+                return shown
+            if time.monotonic() > end:
+                pytest.fail(f"the terminal never showed {texts!r}; it showed:\n{shown}")
+            time.sleep(0.05)
+
+    def exit_status(self, deadline: float = DEADLINE) -> int:
+        """Wait for the command to end; its exit status."""
+        end = time.monotonic() + deadline
+        while True:
+            dead, *status = self.tmux(
+                "display-message", "-p", "-t", self.session, "#{pane_dead} #{pane_dead_status}"
+            ).split()
+            if dead == "1":
+                return int(status[0])
+            if time.monotonic() > end:
+                pytest.fail(f"the app did not quit; the screen:\n{self.screen()}")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    for sample in ("uk_clinic_reminders.csv",):
+        shutil.copyfile(SAMPLES / sample, tmp_path / sample)
+    socket = f"audiences-test-{os.getpid()}-{tmp_path.name}"
+    term = Terminal(socket, "audiences")
+    command = f"{COMMAND} --db {tmp_path / 'store'}"
+    term.tmux(
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        term.session,
+        "-x",
+        "100",
+        "-y",
+        "32",
+        "-c",
+        str(tmp_path),
+        "-e",
+        "TERM=xterm-256color",
+        command,
+    )
+    term.tmux("set-option", "-s", "escape-time", "0")
+    term.tmux("set-option", "-t", term.session, "remain-on-exit", "on")
+    size = term.tmux(
+        "display-message", "-p", "-t", term.session, "#{window_width}x#{window_height}"
+    )
+    assert size.strip() == "100x32"
+    try:
+        yield term
+    finally:
+        subprocess.run([TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+def test_create_from_csv_add_a_member_quit_and_the_store_holds_it(terminal: Terminal, tmp_path):
+    terminal.wait_for("No audiences yet: press n")
+
+    # New audience: type the file name after the folder the picker starts in.
+    terminal.send("n")
+    terminal.wait_for("New audience from a CSV file")
+    terminal.send("End")
+    terminal.type("uk_clinic_reminders.csv")
+    terminal.send("Enter")
+    terminal.wait_for("48 rows")
+    terminal.send("Enter")  # check the file with the suggested phone column and name
+    terminal.wait_for("Press enter to create the audience with 48 members")
+    terminal.send("Enter")
+    terminal.wait_for("Last change", "48 / 10,000")
+
+    # Open it and add a member with the form.
+    terminal.send("Enter")
+    terminal.wait_for("48 / 10,000 members")
+    terminal.send("a")
+    terminal.wait_for("Add member to Uk clinic reminders")
+    for value in ("+447400123456", "Ada", "Lovelace", "Leeds", "Mon"):
+        terminal.type(value)
+        terminal.send("Tab")
+    terminal.wait_for("valid · GB mobile · +447400123456")
+    terminal.send("Enter")
+    terminal.wait_for("49 / 10,000 members")
+
+    # Back to the list, quit.
+    terminal.send("Escape")
+    terminal.wait_for("Last change", "49 / 10,000")
+    terminal.send("q")
+    assert terminal.exit_status() == 0
+
+    audience, members = Store(tmp_path / "store").load("Uk clinic reminders")
+    assert audience.phone_column == "phone"
+    assert len(members) == 49
+    ada = {m.e164: m for m in members}["+447400123456"]
+    assert ada.values == {
+        "phone": "+447400123456",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "city": "Leeds",
+        "appointment_day": "Mon",
+    }

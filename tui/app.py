@@ -1,0 +1,113 @@
+"""The Textual app: the audience list as home, help and command palette for every key."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from core.store import Store
+from tui.dialogs.help import HelpModal, key_help
+from tui.screens.audience_list import AudienceListScreen
+
+HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+HELP = "Every key of this screen"
+WRITE_GRACE_SECONDS = 30.0
+"""How long a hang-up waits for writes in flight (a store write takes milliseconds)."""
+
+
+class AudiencesApp(App[None]):
+    """Build, check and edit audiences from the keyboard."""
+
+    # The home screen is the default screen, whose own CSS_PATH Textual does not load.
+    CSS_PATH = ["styles/app.tcss", "styles/audience_list.tcss"]
+    TITLE = "audiences"
+    BINDINGS = [
+        Binding("question_mark", "show_help", "Help", key_display="?", tooltip=HELP),
+        # f1 also in dialogs, where `?` is typed into fields and only priority keys reach here.
+        Binding("f1", "show_help", "Help", show=False, priority=True, tooltip=HELP),
+    ]
+
+    def __init__(
+        self, store: Store, *, demo_folder: Path | None = None, start_dir: Path | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.demo_folder = demo_folder
+        self.start_dir = start_dir or demo_folder or Path.cwd()
+        self.hangup: int | None = None
+        """The signal that ended the session (SIGHUP or SIGTERM), once one arrived."""
+        if demo_folder is not None:
+            self.sub_title = "demo (a throwaway store)"
+
+    def get_default_screen(self) -> Screen[None]:
+        return AudienceListScreen(self.store, start_dir=self.start_dir)
+
+    def on_mount(self) -> None:
+        if not self.is_headless:
+            self.handle_hangups()
+        if self.demo_folder is not None:
+            self.notify(
+                f"Sample CSVs to try are in {self.demo_folder} (the file picker starts "
+                "there). Changes vanish when you quit.",
+                title="Demo",
+                timeout=15,
+                markup=False,
+            )
+
+    # --- hang-ups: an SSH session dropping must not lose a change already confirmed ---
+    def handle_hangups(self) -> None:
+        """On SIGHUP or SIGTERM, let store writes in flight finish, then exit cleanly."""
+        loop = asyncio.get_running_loop()
+        for number in HANGUP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.hung_up, number)
+
+    def hung_up(self, number: int) -> None:
+        if self.hangup is None:
+            self.hangup = number
+            self.run_worker(self.finish_writes_then_exit(number), group="hangup")
+
+    async def finish_writes_then_exit(self, number: int) -> None:
+        """Wait (bounded) for running workers, whose writes the user confirmed; exit."""
+        running = [w for w in self.workers if w.is_running and w.group not in ("_loader", "hangup")]
+        if running:
+            with contextlib.suppress(Exception):  # a failed write is already reported
+                await asyncio.wait_for(
+                    self.workers.wait_for_complete(running), timeout=WRITE_GRACE_SECONDS
+                )
+        self.exit(return_code=128 + number)
+
+    def action_show_help(self) -> None:
+        """Show every key of the current screen."""
+        if isinstance(self.screen, HelpModal):
+            return
+        title = getattr(self.screen, "HELP_TITLE", None) or type(self.screen).__name__
+        self.push_screen(HelpModal(str(title), key_help(self.screen)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette offers every key of the screen, then Textual's own."""
+        for row in key_help(screen):
+            if row.action == "show_help" or row.action.startswith("command_palette"):
+                continue
+            yield SystemCommand(
+                row.description,
+                f"key {row.keys}",
+                partial(self.run_action, row.action, row.node),
+            )
+        yield SystemCommand("Help", "Every key of this screen (key ?)", self.action_show_help)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    store: Store, *, demo_folder: Path | None = None, start_dir: Path | None = None
+) -> AudiencesApp:
+    """The app on `store`; the file picker starts in `start_dir` (or the demo folder)."""
+    return AudiencesApp(store, demo_folder=demo_folder, start_dir=start_dir)

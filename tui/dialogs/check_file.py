@@ -1,0 +1,143 @@
+"""Choose a CSV file to add to an audience, then read and judge it in a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from core.errors import EncodingNeedsConsent
+from core.plan import ImportPlan, plan_add
+from core.reading import read_file
+from core.store import Store
+from tui.dialogs.common import error_text, plain
+from tui.dialogs.confirm import ConfirmModal
+from tui.widgets.file_picker import FilePicker
+
+
+class CheckFileModal(ModalScreen[ImportPlan | None]):
+    """Pick a file; returns its import plan against the audience (None if cancelled).
+
+    Reading and judging run in a worker with a progress bar; escape stops them. A file
+    that cannot be read is explained here, so another one can be chosen at once.
+    """
+
+    CSS_PATH = "../styles/dialogs.tcss"
+    HELP_TITLE = "Add members from a CSV file"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Stop reading, or close")]
+
+    class FileChecked(Message):
+        """The file was read and every row judged against the audience."""
+
+        def __init__(self, plan: ImportPlan) -> None:
+            super().__init__()
+            self.plan = plan
+
+    class EncodingQuestioned(Message):
+        """The file is not UTF-8: it is converted only if the user agrees."""
+
+        def __init__(self, path: Path, detected: str, message: str) -> None:
+            super().__init__()
+            self.path = path
+            self.detected = detected
+            self.message = message
+
+    def __init__(self, store: Store, audience: str, start_dir: Path) -> None:
+        super().__init__(classes="dialog")
+        self.store = store
+        self.audience = audience
+        self.start_dir = start_dir
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box", id="check-file-box"):
+            yield Static(
+                Content.assemble(
+                    "Add members to ", plain(self.audience, "bold"), " from a CSV file"
+                ),
+                classes="dialog-title",
+            )
+            yield FilePicker(self.start_dir, id="check-file-picker")
+            with Horizontal(id="check-file-progress"):
+                yield ProgressBar(total=None, show_eta=False)
+                yield Static(Content(" Reading and checking every row… esc stops"))
+
+    @property
+    def working(self) -> bool:
+        return any(w.node is self and w.group == "check" and w.is_running for w in self.workers)
+
+    def show_working(self, working: bool) -> None:
+        self.query_one("#check-file-progress").display = working
+
+    @on(FilePicker.FileChosen)
+    def file_chosen(self, event: FilePicker.FileChosen) -> None:
+        event.stop()
+        self.check(event.path)
+
+    def check(self, path: Path, encoding: str | None = None) -> None:
+        """Read and judge the file off the UI thread."""
+        self.show_working(True)
+        self.check_file(path, encoding)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
+    def check_file(self, path: Path, encoding: str | None) -> None:
+        worker = get_current_worker()
+        try:
+            table = read_file(path, encoding=encoding)
+        except EncodingNeedsConsent as exc:
+            if not worker.is_cancelled:
+                self.post_message(self.EncodingQuestioned(path, exc.detected, exc.message))
+            return
+        if worker.is_cancelled:
+            return
+        audience, members = self.store.load(self.audience)
+        if worker.is_cancelled:
+            return
+        plan = plan_add(table, audience, {m.e164 for m in members})
+        if not worker.is_cancelled:
+            self.post_message(self.FileChecked(plan))
+
+    @on(FileChecked)
+    def file_checked(self, event: FileChecked) -> None:
+        self.dismiss(event.plan)
+
+    @on(EncodingQuestioned)
+    def encoding_questioned(self, event: EncodingQuestioned) -> None:
+        self.show_working(False)
+        # core's sentence ends with the CLI's option; the question below replaces it.
+        question = Content.assemble(
+            plain(event.message.partition(";")[0]),
+            f"\n\nRead it as {event.detected} and convert it to UTF-8? (The file is not changed.)",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.check(event.path, event.detected)
+
+        self.app.push_screen(
+            ConfirmModal("File encoding", question, confirm_label="Convert"), answered
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "check" or event.state == WorkerState.RUNNING:
+            return
+        if event.state != WorkerState.SUCCESS:
+            self.show_working(False)
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.query_one(FilePicker).show_problem(error_text(event.worker.error))
+
+    def action_cancel(self) -> None:
+        """Stop reading the file, or close without adding anything."""
+        if self.working:
+            self.workers.cancel_group(self, "check")
+            self.show_working(False)
+            self.query_one(FilePicker).show_problem("Stopped reading the file; nothing was written")
+            return
+        self.dismiss(None)

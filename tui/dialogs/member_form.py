@@ -1,0 +1,212 @@
+"""Add or edit one member: a field per column, the phone judged as you type by core."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from core.audience import STYLE_NAMES, Audience, Member
+from core.phones import judge
+from core.plan import FieldProblem, MemberCheck, check_member
+from tui.dialogs.common import clean, plain
+
+
+class MemberFormModal(ModalScreen[Member | None]):
+    """The member form; returns the checked member to save, or None when cancelled.
+
+    Every rule comes from core: `judge` for the phone as it is typed, `check_member`
+    (required fields, phone, style, duplicates) before the form may close.
+    """
+
+    CSS_PATH = "../styles/dialogs.tcss"
+    HELP_TITLE = "Member form"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("enter,ctrl+s", "save", "Save", tooltip="Save (only when core accepts it)"),
+        # Priority: the focus moves as the key arrives, so keys typed ahead (a burst over
+        # SSH: "Ada<tab>Lovelace") land in the next field rather than the one being left.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        audience: Audience,
+        existing_keys: frozenset[str] | set[str],
+        member: Member | None = None,
+    ) -> None:
+        super().__init__(classes="dialog")
+        self.audience = audience
+        self.existing_keys = frozenset(existing_keys)
+        self.member = member
+        self.columns = list(audience.columns)
+
+    # --- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        verb = "Edit member of " if self.member else "Add member to "
+        style = STYLE_NAMES.get(self.audience.style, self.audience.style)
+        with Vertical(classes="dialog-box", id="member-form"):
+            yield Static(
+                Content.assemble(verb, plain(self.audience.name, "bold")), classes="dialog-title"
+            )
+            yield Static(
+                Content.assemble(
+                    ("*", "bold $error"),
+                    " required · phone column ",
+                    plain(self.audience.phone_column, "bold"),
+                    f" · numbers here are written {style}",
+                ),
+                id="member-form-note",
+            )
+            with VerticalScroll(id="member-fields"):
+                for index, column in enumerate(self.columns):
+                    required = column in self.audience.required
+                    label = Content.assemble(
+                        plain(column), (" *", "bold $error") if required else ""
+                    )
+                    with Horizontal(classes="member-field"):
+                        yield Label(label, classes="field-label")
+                        yield Input(
+                            id=f"field-{index}",
+                            compact=True,
+                            placeholder="phone with country code" if self._is_phone(index) else "",
+                        )
+                    yield Static("", id=f"problem-{index}", classes="problem field-problem")
+            yield Static("", id="phone-verdict")
+            yield Static("", id="member-form-summary", classes="problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Static(
+                    Content("enter save · tab next field · esc cancel"), classes="dialog-keys"
+                )
+                yield Button("Save", variant="primary", id="member-save", compact=True)
+                yield Button("Cancel", id="member-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#member-form-summary", Static).display = False
+        if self.member is not None:
+            self.load(self.member.values)
+        self.show_phone_verdict()
+        self.query_one("#field-0", Input).focus()
+
+    def _is_phone(self, index: int) -> bool:
+        return self.columns[index] == self.audience.phone_column
+
+    def _input(self, column: str) -> Input:
+        return self.query_one(f"#field-{self.columns.index(column)}", Input)
+
+    # --- model -------------------------------------------------------------------------
+    def to_model(self) -> dict[str, str]:
+        """The values typed, by column."""
+        return {column: self._input(column).value for column in self.columns}
+
+    def load(self, values: dict[str, str]) -> None:
+        """Fill the fields from a member's values (control characters removed)."""
+        for column in self.columns:
+            self._input(column).value = clean(values.get(column, ""))
+
+    def check(self) -> MemberCheck:
+        """Core's verdict on the values typed."""
+        return check_member(
+            self.audience,
+            self.to_model(),
+            self.existing_keys,
+            replacing=self.member.e164 if self.member else None,
+        )
+
+    # --- phone verdict as you type -------------------------------------------------------
+    @on(Input.Changed)
+    def field_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        index = self.columns.index(self._column_of(event.input))
+        self._set_problem(index, None)
+        self.query_one("#member-form-summary", Static).display = False
+        if self._is_phone(index):
+            self.show_phone_verdict()
+
+    def _column_of(self, widget: Input) -> str:
+        assert widget.id is not None
+        return self.columns[int(widget.id.removeprefix("field-"))]
+
+    def show_phone_verdict(self) -> None:
+        """Show core's verdict on the phone value: region, type and E.164, or reason and hint."""
+        value = self._input(self.audience.phone_column).value
+        target = self.query_one("#phone-verdict", Static)
+        if value == "":
+            target.update(Content("phone: type a number with its country code, e.g. +447700900123"))
+            target.set_classes("")
+            return
+        verdict = judge(clean(value), hint_regions=self.audience.hint_regions())
+        if not verdict.valid:
+            target.update(
+                Content.assemble(
+                    ("✗ ", "bold $error"),
+                    (str(verdict.reason), "bold"),
+                    f": {clean(verdict.hint)}" if verdict.hint else "",
+                )
+            )
+            target.set_classes("invalid")
+            return
+        parts: list[str | tuple[str, str]] = [
+            ("✓ valid", "bold $success"),
+            f" · {verdict.region or 'no region'} {verdict.number_type or ''} · {verdict.e164}",
+        ]
+        phone_problems = [
+            p for p in self.check().problems if p.column == self.audience.phone_column
+        ]
+        for problem in phone_problems:
+            parts.append(("\n✗ ", "bold $error"))
+            parts.append(clean(problem.message))
+        target.update(Content.assemble(*parts))
+        target.set_classes("invalid" if phone_problems else "valid")
+
+    # --- saving --------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "member-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Close with the member when core accepts it; otherwise say what to fix."""
+        result = self.check()
+        if result.ok:
+            self.dismiss(result.member)
+            return
+        self.show_problems(result.problems)
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        """Put each problem under its field and focus the first field to fix."""
+        by_column: dict[str, list[str]] = {}
+        for problem in problems:
+            by_column.setdefault(problem.column, []).append(clean(problem.message))
+        for index, column in enumerate(self.columns):
+            messages = by_column.get(column)
+            self._set_problem(index, Content("; ".join(messages)) if messages else None)
+        count = len(problems)
+        summary = self.query_one("#member-form-summary", Static)
+        summary.update(
+            Content(f"Not saved: fix the {count} problem{'s' if count != 1 else ''} shown above")
+        )
+        summary.display = True
+        first = next((c for c in self.columns if c in by_column), None)
+        if first is not None:
+            self._input(first).focus()
+
+    def _set_problem(self, index: int, message: Content | None) -> None:
+        problem = self.query_one(f"#problem-{index}", Static)
+        problem.update(message or "")
+        problem.display = message is not None
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
