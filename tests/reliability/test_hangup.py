@@ -3,13 +3,17 @@ the user had confirmed (issue 4).
 
 The real app runs in tmux (`hangup_app.py`: `audiences --db STORE` plus two test hooks)
 and is driven with keys like a person: open an audience, edit a member, add one with the
-form, delete one after the confirm question. Every step waits (polling the screen, with
-a deadline) until the app shows the change written. Then the app process itself gets the
-signal, either when idle or in the middle of a confirmed write (a hook holds the store's
-commit rename while a flag file exists, so the signal lands inside `atomic_write`).
-Afterwards `core` checks: the app ended, the store loads and holds every confirmed
-change, a new writer gets the lock at once (it would raise `StoreLocked` after 5 s) and
-leaves no temporary file behind.
+form (each step waits, polling the screen with a deadline, until the app shows the change
+written), then delete one and confirm with y. While that delete is committing (a hook
+holds the store's commit rename for 1 s while a flag file exists, so the hang-up lands
+inside `atomic_write`) the session hangs up, one of three ways: SIGHUP or SIGTERM to the
+app process (the terminal still there), or the terminal itself closed (`tmux kill-pane`:
+the pty goes away and the kernel sends SIGHUP, as when an SSH connection drops). The same
+three are also tried with nothing in flight.
+
+Afterwards `core` checks: the app process ended, the store loads and holds every
+confirmed change, a new writer gets the lock at once (it would raise `StoreLocked` after
+5 s) and leaves no temporary file behind.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = Path(__file__).resolve().parent / "hangup_app.py"
 DEADLINE = 30.0
 """Seconds any one step may take (the test polls; it never sleeps a fixed time)."""
+HANG_UP_DEADLINE = 10.0
+"""Seconds the app may take to end after a hang-up (its write in flight takes 1 s here)."""
 POLL = 0.05
 AUDIENCE = "Hangup"
 TMP_SUFFIX = ".tmp"
@@ -53,8 +58,11 @@ def seed(store: Store) -> None:
 
 
 ADDED = "+447400123456"
-AFTER_CHANGES = {phone(0): "Grace", phone(1): "N1", ADDED: "Ada"}
-"""The members once the user has edited N0, added Ada and deleted N2."""
+BEFORE = {phone(i): f"N{i}" for i in range(3)}
+CONFIRMED_AND_SHOWN = {phone(0): "Grace", phone(1): "N1", phone(2): "N2", ADDED: "Ada"}
+"""After editing N0 and adding Ada: both written, and shown as written, before the hang-up."""
+ALL_CONFIRMED = {phone(0): "Grace", phone(1): "N1", ADDED: "Ada"}
+"""And N2 deleted: confirmed with y, its write in flight when the session hangs up."""
 
 
 def until(check, what: str, deadline: float = DEADLINE):  # type: ignore[no-untyped-def]
@@ -148,10 +156,35 @@ class Terminal:
     def app_pid(self) -> int:
         return int(until(lambda: self.pid_file.exists() and self.pid_file.read_text(), "no pid"))
 
-    def ended(self) -> tuple[str, str]:
-        """Wait until the app's process ended: (exit status, signal) as tmux saw them."""
-        until(lambda: self.pane("pane_dead") == "1", "the app did not end after the signal")
-        return self.pane("pane_dead_status"), self.pane("pane_dead_signal")
+    def hang_up(self, how: str) -> tuple[bool, str]:
+        """Hang the session up and wait for the app process to end: (ended, how it ended).
+
+        An app still running after the deadline is killed (SIGKILL), not left behind.
+        """
+        pid = self.app_pid
+        if how == "terminal closed":
+            self.tmux("kill-pane", "-t", self.session)
+        else:
+            os.kill(pid, signal.Signals[how])
+        end = time.monotonic() + HANG_UP_DEADLINE
+        while running(pid):
+            if time.monotonic() > end:
+                os.kill(pid, signal.SIGKILL)
+                until(lambda: not running(pid), "the app survived SIGKILL")
+                return False, f"still running {HANG_UP_DEADLINE:.0f} s after {how}; killed"
+            time.sleep(POLL)
+        if how == "terminal closed":
+            return True, how
+        return True, f"{how}, exit status {self.pane('pane_dead_status')!r}"
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def leftovers(store_path: Path) -> list[str]:
@@ -176,8 +209,8 @@ def open_audience(term: Terminal) -> None:
     term.wait_for("3 / 10,000 members", "N2")
 
 
-def edit_add_delete(term: Terminal) -> None:
-    """Edit N0's name, add Ada with the form, delete N2 after the question: each written."""
+def edit_and_add(term: Terminal) -> None:
+    """Edit N0's name and add Ada with the form, each confirmed and shown as written."""
     term.send("e")
     term.wait_for("Edit member of Hangup")
     term.send("Tab", "End", "BSpace", "BSpace")
@@ -197,67 +230,82 @@ def edit_add_delete(term: Terminal) -> None:
     term.send("Enter")
     term.wait_for("4 / 10,000 members", "Ada")
 
-    term.send("Up")  # from Ada (the cursor follows the new member) to N2
-    term.wait_for(f"{phone(2)} · GB · mobile")
-    term.send("d")
-    term.wait_for("Delete this member")
-    term.send("y")
-    term.wait_for("Deleted 1 member", "3 / 10,000 members")
+
+HANG_UPS = ["SIGHUP", "SIGTERM", "terminal closed"]
+STUCK_WITHOUT_TERMINAL = (
+    "open bug: with its terminal gone the app does not end. Rendering after the pty closed "
+    "kills Textual's output thread (EIO), its 30-write queue fills, and the event loop "
+    "blocks in WriterThread.write (textual/drivers/_writer_thread.py:26); "
+    "tui/app.py finish_writes_then_exit -> self.exit() -> stop_application_mode blocks the "
+    "same way, and hung_up() ignores every later SIGHUP/SIGTERM: only SIGKILL ends it"
+)
 
 
-SIGNALS = [pytest.param(signal.SIGHUP, id="SIGHUP"), pytest.param(signal.SIGTERM, id="SIGTERM")]
-
-
-@pytest.mark.parametrize("sig", SIGNALS)
-def test_signal_after_confirmed_changes_loses_nothing(tmp_path: Path, sig: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    "how",
+    [
+        "SIGHUP",
+        "SIGTERM",
+        # Not strict: whether anything renders between the pty closing and the signal
+        # being handled is a race (it failed 2 runs in 3 here).
+        pytest.param(
+            "terminal closed", marks=pytest.mark.xfail(strict=False, reason=STUCK_WITHOUT_TERMINAL)
+        ),
+    ],
+)
+def test_idle_hang_up_ends_the_app_and_frees_the_store(tmp_path: Path, how: str) -> None:
+    """Nothing in flight: the app ends at once; after SIGTERM the terminal is given back
+    (alternate screen left, mouse reporting off), or the user's shell is unusable."""
     seed(Store(tmp_path / "store", lock_timeout=5))
     term = Terminal(tmp_path)
     try:
         open_audience(term)
-        edit_add_delete(term)
-        os.kill(term.app_pid, sig)
-        term.ended()
+        ended, description = term.hang_up(how)
+        modes = ("alternate_on", "mouse_any_flag") if how == "SIGTERM" else ()
+        screen_modes = {m: term.pane(m) for m in modes}
     finally:
         term.close()
-    assert members_of(tmp_path / "store") == AFTER_CHANGES
+    assert ended, description
+    if how == "SIGTERM":  # the terminal is still there: it must be usable again
+        assert screen_modes == {"alternate_on": "0", "mouse_any_flag": "0"}, screen_modes
     next_writer(tmp_path / "store")
-    assert members_of(tmp_path / "store") == AFTER_CHANGES
+    assert members_of(tmp_path / "store") == BEFORE
 
 
 @dataclass
-class InFlight:
-    """What a signal in the middle of a confirmed write left behind."""
+class HungUp:
+    """What a hang-up in the middle of a confirmed write left behind."""
 
+    how: str
     store_path: Path
-    before: dict[str, str]
-    after: dict[str, str]
-    exit_status: str
-    exit_signal: str
+    ended: bool
+    description: str
+    """How the app ended (or that it had to be killed)."""
     members: dict[str, str] | Exception
     """What the store held right after the app ended (or why it could not be read)."""
 
 
-@pytest.fixture(scope="module", params=SIGNALS)
-def in_flight(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[InFlight]:
-    """Delete N2 (confirmed with y) and signal the app while that write is committing."""
-    root = tmp_path_factory.mktemp(f"inflight-{request.param.name}")
+@pytest.fixture(scope="module", params=HANG_UPS)
+def hung_up(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> HungUp:
+    """Edit and add (written), then delete N2 (confirmed with y) and hang up while that
+    write is committing."""
+    how: str = request.param
+    root = tmp_path_factory.mktemp(f"hangup-{how.replace(' ', '-')}")
     store_path = root / "store"
     seed(Store(store_path, lock_timeout=5))
     flag = root / "slow"
     term = Terminal(root, slow_flag=flag)
     try:
         open_audience(term)
-        term.send("Down", "Down")
+        edit_and_add(term)
+        term.send("Up")  # from Ada (the cursor follows the new member) to N2
         term.wait_for(f"{phone(2)} · GB · mobile")
         term.send("d")
         term.wait_for("Delete this member")
-        flag.write_text("3")
-        term.send("y")  # confirmed: the write starts and waits before its rename
+        flag.write_text("1")
+        term.send("y")  # confirmed: the write starts and waits 1 s before its rename
         until(lambda: leftovers(store_path), "the write never started")
-        os.kill(term.app_pid, request.param)
-        status, by_signal = term.ended()
+        ended, description = term.hang_up(how)
     finally:
         term.close()
         flag.unlink(missing_ok=True)
@@ -265,37 +313,30 @@ def in_flight(
         members: dict[str, str] | Exception = members_of(store_path)
     except Exception as exc:  # reported by the tests below
         members = exc
-    before = {phone(i): f"N{i}" for i in range(3)}
-    after = {phone(i): f"N{i}" for i in range(2)}
-    yield InFlight(store_path, before, after, status, by_signal, members)
+    return HungUp(how, store_path, ended, description, members)
 
 
-def test_signal_during_a_write_leaves_a_consistent_store(in_flight: InFlight) -> None:
-    """Whatever the app does with the signal, the store is the state before or after."""
-    assert not isinstance(in_flight.members, Exception), in_flight.members
-    assert in_flight.members in (in_flight.before, in_flight.after)
-    next_writer(in_flight.store_path)
+def test_hang_up_during_a_write_ends_the_app(
+    hung_up: HungUp, request: pytest.FixtureRequest
+) -> None:
+    """The app finishes the write and ends; it does not linger without its terminal."""
+    if hung_up.how == "terminal closed":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=STUCK_WITHOUT_TERMINAL))
+    assert hung_up.ended, hung_up.description
 
 
-def test_signal_during_a_write_keeps_the_confirmed_change(in_flight: InFlight) -> None:
-    """The user pressed y: the delete was confirmed, so it must be in the store."""
-    assert in_flight.members == in_flight.after, (
-        f"the confirmed delete was lost: the app ended (status {in_flight.exit_status!r}, "
-        f"signal {in_flight.exit_signal!r}) with the write unfinished"
+def test_hang_up_during_a_write_leaves_a_consistent_store(hung_up: HungUp) -> None:
+    """Whatever the app does with the hang-up, the store is the state before or after the
+    write in flight, and the next writer finds the lock free and leaves no temporary file."""
+    assert not isinstance(hung_up.members, Exception), hung_up.members
+    assert hung_up.members in (CONFIRMED_AND_SHOWN, ALL_CONFIRMED)
+    next_writer(hung_up.store_path)
+
+
+def test_hang_up_during_a_write_keeps_every_confirmed_change(hung_up: HungUp) -> None:
+    """The edit and the add were written; the delete was confirmed with y: all three are
+    in the store."""
+    assert hung_up.members == ALL_CONFIRMED, (
+        f"a confirmed change was lost: the app ended ({hung_up.description}) with the write "
+        "unfinished"
     )
-
-
-def test_sigterm_gives_the_terminal_back(tmp_path: Path) -> None:
-    """`kill PID` in a live terminal: the app leaves the alternate screen and stops mouse
-    reporting before it ends (otherwise the shell is left unusable)."""
-    seed(Store(tmp_path / "store", lock_timeout=5))
-    term = Terminal(tmp_path)
-    try:
-        term.wait_for(AUDIENCE, "3 / 10,000")
-        assert term.pane("alternate_on") == "1"
-        os.kill(term.app_pid, signal.SIGTERM)
-        term.ended()
-        state = {v: term.pane(v) for v in ("alternate_on", "mouse_any_flag", "cursor_flag")}
-    finally:
-        term.close()
-    assert state["alternate_on"] == "0" and state["mouse_any_flag"] == "0", state

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -24,16 +23,17 @@ DEADLINE = 30.0
 
 
 class Terminal:
-    """One tmux session on a private server socket, 100x32."""
+    """One tmux session on a private server (its socket in the test's folder), 100x32."""
 
-    def __init__(self, socket: str, session: str) -> None:
+    def __init__(self, socket: str, session: str, status_file: Path) -> None:
         self.socket = socket
         self.session = session
+        self.status_file = status_file
 
     def tmux(self, *args: str) -> str:
         assert TMUX is not None
         done = subprocess.run(
-            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=True
+            [TMUX, "-S", self.socket, *args], capture_output=True, text=True, check=True
         )
         return done.stdout
 
@@ -58,26 +58,26 @@ class Terminal:
             time.sleep(0.05)
 
     def exit_status(self, deadline: float = DEADLINE) -> int:
-        """Wait for the command to end; its exit status."""
+        """Wait for the command to end; its exit status (written by the shell around it).
+
+        tmux's own `pane_dead_status` is not used: tmux 3.3 sometimes marks the pane dead
+        (the terminal closed) without ever recording the status of the process it reaped.
+        """
         end = time.monotonic() + deadline
-        while True:
-            dead, *status = self.tmux(
-                "display-message", "-p", "-t", self.session, "#{pane_dead} #{pane_dead_status}"
-            ).split()
-            if dead == "1":
-                return int(status[0])
+        while not self.status_file.exists() or not self.status_file.read_text().strip():
             if time.monotonic() > end:
                 pytest.fail(f"the app did not quit; the screen:\n{self.screen()}")
             time.sleep(0.05)
+        return int(self.status_file.read_text())
 
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     for sample in ("uk_clinic_reminders.csv",):
         shutil.copyfile(SAMPLES / sample, tmp_path / sample)
-    socket = f"audiences-test-{os.getpid()}-{tmp_path.name}"
-    term = Terminal(socket, "audiences")
-    command = f"{COMMAND} --db {tmp_path / 'store'}"
+    socket = str(tmp_path / "tmux.sock")  # a private server, removed with tmp_path
+    term = Terminal(socket, "audiences", tmp_path / "exit-status")
+    command = f"{COMMAND} --db {tmp_path / 'store'}; echo $? > {term.status_file}"
     term.tmux(
         "-f",
         "/dev/null",
@@ -96,7 +96,6 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         command,
     )
     term.tmux("set-option", "-s", "escape-time", "0")
-    term.tmux("set-option", "-t", term.session, "remain-on-exit", "on")
     size = term.tmux(
         "display-message", "-p", "-t", term.session, "#{window_width}x#{window_height}"
     )
@@ -104,7 +103,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     try:
         yield term
     finally:
-        subprocess.run([TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True)
+        subprocess.run([TMUX or "tmux", "-S", socket, "kill-server"], capture_output=True)
 
 
 def test_create_from_csv_add_a_member_quit_and_the_store_holds_it(terminal: Terminal, tmp_path):
