@@ -87,7 +87,10 @@ def main(ctx: click.Context, db: Path | None) -> None:
 def _run_tui(store: Store, demo_folder: Path | None) -> None:
     from tui.app import make_app
 
-    make_app(store, demo_folder=demo_folder).run()
+    app = make_app(store, demo_folder=demo_folder)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 # --- reading and checking ------------------------------------------------------------
@@ -416,9 +419,11 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         return
     if not audiences:
         click.echo("no audiences yet; create one with: audiences create NAME FILE --phone-column COL")
+    from core.text import one_line
+
     for a in audiences:
         click.echo(
-            f"{a.name}  {a.member_count:,} / 10,000  phone: {a.phone_column}  "
+            f"{one_line(a.name)}  {a.member_count:,} / 10,000  phone: {one_line(a.phone_column)}  "
             f"regions: {', '.join(a.top_regions()) or '-'}  changed {a.changed_at}"
         )
 
@@ -440,17 +445,16 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
         ))
         return
     from core.audience import STYLE_NAMES
+    from core.text import one_line
 
     click.echo(
-        f"{audience.name}: {audience.member_count:,} / 10,000 members, phone column "
-        f"{audience.phone_column} ({STYLE_NAMES[audience.style]}), required: "
-        f"{', '.join(audience.required)}"
+        f"{one_line(audience.name)}: {audience.member_count:,} / 10,000 members, phone column "
+        f"{one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), required: "
+        f"{', '.join(one_line(c) for c in audience.required)}"
     )
-    from core.text import strip_controls
-
-    click.echo("\t".join(audience.columns))
+    click.echo("\t".join(one_line(c) for c in audience.columns))
     for m in members:
-        click.echo("\t".join(strip_controls(m.values[c]) for c in audience.columns))
+        click.echo("\t".join(one_line(m.values[c]) for c in audience.columns))
 
 
 @main.command()

@@ -25,13 +25,17 @@ def to_csv(audience: Audience, members: Sequence[Member], *, excel_safe_cells: b
     """The audience as CSV text (comma, minimal quoting, LF line ends)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
+    # A CR inside a cell is quoted too (QUOTE_MINIMAL only knows the "\n" terminator),
+    # so the file reads back the same instead of as a lone CR.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(audience.columns)
     phone = audience.phone_column
     for m in members:
-        writer.writerow(
+        row = [
             excel_safe(m.values[c]) if excel_safe_cells and c != phone else m.values[c]
             for c in audience.columns
-        )
+        ]
+        (quoted if any("\r" in v for v in row) else writer).writerow(row)
     return out.getvalue()
 
 

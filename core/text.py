@@ -23,6 +23,11 @@ def strip_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Text safe to print as one terminal field: controls removed, tabs and breaks as spaces."""
+    return strip_controls(text).replace("\t", " ").replace("\n", " ")
+
+
 def is_valid_column_name(name: str) -> bool:
     """Column names become call-script variables: letters, digits and `_` only."""
     return VALID_COLUMN_NAME.fullmatch(name) is not None

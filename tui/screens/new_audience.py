@@ -6,6 +6,8 @@ writes only when the user confirms there.
 
 from __future__ import annotations
 
+from core.text import strip_controls
+
 from pathlib import Path
 
 import polars as pl
@@ -51,7 +53,7 @@ PROFILE_LABELS = {
 
 def default_name(path: Path) -> str:
     """An audience name proposed from a file name: `india_leads.csv` -> `India leads`."""
-    words = path.stem.replace("_", " ").replace("-", " ").split()
+    words = strip_controls(path.stem).replace("_", " ").replace("-", " ").split()
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 

@@ -29,8 +29,10 @@ def expand(value: str, base: Path) -> Path:
 
 
 def shown(path: Path) -> str:
-    """How a path is written in the box (as given; folders end in a separator)."""
-    text = str(path)
+    """How a path is written in the box (as given, control characters removed; folders
+    end in a separator). A name holding controls is then not found as typed: the browser
+    still opens it."""
+    text = strip_controls(str(path))
     if text not in ("", ".", os.sep) and path.is_dir() and not text.endswith(os.sep):
         text += os.sep
     return text
@@ -124,6 +126,7 @@ class FilePicker(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.start_dir = start_dir if start_dir is not None else Path(".")
         self.base = Path(".")
+        self._browsed: Path | None = None  # the last path chosen in the browser
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -158,6 +161,9 @@ class FilePicker(Vertical):
             self.show_problem("type a path, or browse with tab")
             return
         path = expand(event.value, self.base)
+        if not path.exists() and self._browsed is not None and event.value == shown(self._browsed):
+            # The box shows a browsed name without its control characters: use the real one.
+            path = self._browsed
         if path.is_dir():
             self.show_problem("")
             self.query_one(CsvDirectoryTree).path = path
@@ -173,13 +179,15 @@ class FilePicker(Vertical):
     @on(DirectoryTree.FileSelected)
     def file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
-        self.query_one("#file-path", Input).value = str(event.path)
+        self._browsed = event.path
+        self.query_one("#file-path", Input).value = shown(event.path)
         self.show_problem("")
         self.post_message(self.FileChosen(self, event.path))
 
     @on(DirectoryTree.DirectorySelected)
     def folder_selected(self, event: DirectoryTree.DirectorySelected) -> None:
         event.stop()
+        self._browsed = event.path
         box = self.query_one("#file-path", Input)
         box.value = shown(event.path)
         box.cursor_position = len(box.value)
