@@ -111,6 +111,7 @@ class Terminal:
         )
         self.tmux("set-option", "-s", "escape-time", "0")
         self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")
+        self.socket_path = self.pane("socket_path")
 
     def tmux(self, *args: str) -> str:
         assert TMUX is not None
@@ -120,7 +121,9 @@ class Terminal:
         return done.stdout
 
     def close(self) -> None:
+        """End the tmux server and remove its socket file (tmux leaves it behind)."""
         subprocess.run([TMUX or "tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        Path(self.socket_path).unlink(missing_ok=True)
 
     def send(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
