@@ -27,6 +27,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 _PROBLEMS_PLACEHOLDER = "problems-8f1c2a7e-placeholder"
 
 
+def _json(data: object) -> str:
+    """JSON for the terminal: C1 controls and bidi overrides escaped as \\uXXXX too.
+
+    json escapes only C0; the rest would reach the terminal raw. The escaped text decodes
+    to the same values.
+    """
+    return _escape_controls(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _escape_controls(text: str) -> str:
+    from core.text import CONTROL_CHARACTERS
+
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"audiences: {message}", err=True)
     sys.exit(code)
@@ -200,7 +215,8 @@ def check(
         }
         # Polars serialises the (possibly 100,000s of) problem rows itself, fast.
         text = json.dumps(report, ensure_ascii=False, indent=2)
-        click.echo(text.replace(f'"{_PROBLEMS_PLACEHOLDER}"', plan.problems_frame().write_json(), 1))
+        problems = plan.problems_frame().write_json()
+        click.echo(_escape_controls(text.replace(f'"{_PROBLEMS_PLACEHOLDER}"', problems, 1)))
     else:
         click.echo("columns: " + ", ".join(
             f"{c.name} ({c.valid_share:.0%} phones, {c.empty:,} empty)" for c in profile.columns
@@ -407,14 +423,13 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """List the audiences."""
     audiences = _store(ctx).list_audiences()
     if as_json:
-        click.echo(json.dumps(
+        click.echo(_json(
             [
                 {"name": a.name, "members": a.member_count, "phone_column": a.phone_column,
                  "columns": a.columns, "style": a.style, "regions": a.regions,
                  "changed_at": a.changed_at}
                 for a in audiences
             ],
-            ensure_ascii=False, indent=2,
         ))
         return
     if not audiences:
@@ -437,11 +452,10 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show an audience and its members."""
     audience, members = _store(ctx).load(name)
     if as_json:
-        click.echo(json.dumps(
+        click.echo(_json(
             {"name": audience.name, "columns": audience.columns,
              "phone_column": audience.phone_column, "required": audience.required,
              "style": audience.style, "members": [m.values for m in members]},
-            ensure_ascii=False, indent=2,
         ))
         return
     from core.audience import STYLE_NAMES

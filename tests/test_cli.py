@@ -160,3 +160,18 @@ def test_core_never_imports_the_ui() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_json_output_escapes_c1_and_bidi_but_keeps_the_values(db: Path) -> None:
+    from core.audience import Member
+    from core.store import Store
+
+    hostile = "Ann\u202eLee\x9b31m"
+    Store(db).create(
+        "Raw", ["phone", "name"], "phone",
+        [Member({"phone": "+12025550123", "name": hostile}, "+12025550123", "US")], ["phone"],
+    )
+    result = run("show", "Raw", "--json", db=db)
+    assert result.returncode == 0
+    assert "\u202e" not in result.stdout and "\x9b" not in result.stdout
+    assert json.loads(result.stdout)["members"][0]["name"] == hostile
