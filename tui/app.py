@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -19,6 +22,8 @@ from tui.screens.audience_list import AudienceListScreen
 
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 HELP = "Every key of this screen"
+CLEAN_EXIT_SECONDS = 3.0
+"""How long the watchdog lets a clean exit (terminal restored) happen before ending."""
 WRITE_GRACE_SECONDS = 30.0
 """How long a hang-up waits for writes in flight (a store write takes milliseconds)."""
 
@@ -64,11 +69,37 @@ class AudiencesApp(App[None]):
 
     # --- hang-ups: an SSH session dropping must not lose a change already confirmed ---
     def handle_hangups(self) -> None:
-        """On SIGHUP or SIGTERM, let store writes in flight finish, then exit cleanly."""
+        """On SIGHUP or SIGTERM, let store writes in flight finish, then exit cleanly.
+
+        A plain `signal.signal` handler, not the event loop's: when the terminal itself is
+        gone, Textual's output thread dies and the loop can block on its full queue, so a
+        loop callback would never run. The handler runs in the main thread regardless; it
+        asks the loop to exit cleanly and starts a watchdog that ends the process once
+        the writes are done, should the clean exit not happen.
+        """
         loop = asyncio.get_running_loop()
+
+        def on_signal(number: int, _frame: object) -> None:
+            if self.hangup is not None:
+                return
+            threading.Thread(target=self._exit_when_written, args=(number,), daemon=True).start()
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.hung_up, number)
+
         for number in HANGUP_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self.hung_up, number)
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, on_signal)
+
+    def _running_writes(self) -> list[object]:
+        return [w for w in list(self.workers) if w.is_running and w.group not in ("_loader", "hangup")]
+
+    def _exit_when_written(self, number: int) -> None:
+        """Watchdog thread: wait for writes in flight, give the clean exit a moment, end."""
+        deadline = time.monotonic() + WRITE_GRACE_SECONDS
+        while self._running_writes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(CLEAN_EXIT_SECONDS)
+        os._exit(128 + number)
 
     def hung_up(self, number: int) -> None:
         if self.hangup is None:

@@ -235,13 +235,6 @@ def edit_and_add(term: Terminal) -> None:
 
 
 HANG_UPS = ["SIGHUP", "SIGTERM", "terminal closed"]
-STUCK_WITHOUT_TERMINAL = (
-    "open bug: with its terminal gone the app does not end. Rendering after the pty closed "
-    "kills Textual's output thread (EIO), its 30-write queue fills, and the event loop "
-    "blocks in WriterThread.write (textual/drivers/_writer_thread.py:26); "
-    "tui/app.py finish_writes_then_exit -> self.exit() -> stop_application_mode blocks the "
-    "same way, and hung_up() ignores every later SIGHUP/SIGTERM: only SIGKILL ends it"
-)
 
 
 @pytest.mark.parametrize(
@@ -249,11 +242,7 @@ STUCK_WITHOUT_TERMINAL = (
     [
         "SIGHUP",
         "SIGTERM",
-        # Not strict: whether anything renders between the pty closing and the signal
-        # being handled is a race (it failed 2 runs in 3 here).
-        pytest.param(
-            "terminal closed", marks=pytest.mark.xfail(strict=False, reason=STUCK_WITHOUT_TERMINAL)
-        ),
+        "terminal closed",
     ],
 )
 def test_idle_hang_up_ends_the_app_and_frees_the_store(tmp_path: Path, how: str) -> None:
@@ -319,12 +308,8 @@ def hung_up(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return HungUp(how, store_path, ended, description, members)
 
 
-def test_hang_up_during_a_write_ends_the_app(
-    hung_up: HungUp, request: pytest.FixtureRequest
-) -> None:
+def test_hang_up_during_a_write_ends_the_app(hung_up: HungUp) -> None:
     """The app finishes the write and ends; it does not linger without its terminal."""
-    if hung_up.how == "terminal closed":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=STUCK_WITHOUT_TERMINAL))
     assert hung_up.ended, hung_up.description
 
 
