@@ -95,17 +95,19 @@ def main(ctx: click.Context, db: Path | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        _run_tui(_store(ctx), demo_folder=None)
+        _open_app(ctx, _store(ctx), demo_folder=None)
+
+
+OpenApp = Callable[["Store", "Path | None"], None]
 
 
 @reports_errors
-def _run_tui(store: Store, demo_folder: Path | None) -> None:
-    from tui.app import make_app
-
-    app = make_app(store, demo_folder=demo_folder)
-    app.run()
-    if app.return_code:
-        sys.exit(app.return_code)
+def _open_app(ctx: click.Context, store: Store, demo_folder: Path | None) -> None:
+    """Run the terminal app that the entry point gave (`tui.cli`); core knows no UI."""
+    open_app: OpenApp | None = ctx.find_root().obj.get("open_app")
+    if open_app is None:
+        raise click.UsageError("the terminal app is not available here; give a command")
+    open_app(store, demo_folder)
 
 
 # --- reading and checking ------------------------------------------------------------
@@ -537,7 +539,7 @@ def demo(report: bool) -> None:
                 click.echo("")
                 _print_plan(plan_check(table, chosen), show_problems=True)
             return
-        _run_tui(store, demo_folder=Path(tmp) / "samples")
+        _open_app(click.get_current_context(), store, demo_folder=Path(tmp) / "samples")
 
 
 if __name__ == "__main__":

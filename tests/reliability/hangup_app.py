@@ -39,7 +39,7 @@ def main() -> None:
         Path(pid_file).write_text(str(os.getpid()))
     if flag := os.environ.get("HANGUP_SLOW_FLAG"):
         slow_down_replaces(Path(flag))
-    from core.cli import main as cli
+    from tui.cli import main as cli
 
     cli(["--db", store])
 
