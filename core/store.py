@@ -521,24 +521,7 @@ class Store:
     def add_members(self, name: str, members: Sequence[Member]) -> Audience:
         """Add members; refused whole if any is already a member or the limit would break."""
         _check_unique(members)
-        with self._writing() as db:
-            doc = self._doc(db, name)
-            current = self._read_member_docs(doc)
-            keys = {d["e164"] for d in current}
-            clash = sum(1 for m in members if m.e164 in keys)
-            if clash:
-                raise RuleViolation(
-                    f"nothing was added: {clash:,} of the numbers are already members"
-                )
-            if len(current) + len(members) > MEMBER_LIMIT:
-                raise LimitExceeded(
-                    "nothing was added: " + limit_message(len(current), len(members))
-                )
-            self._check_columns(doc, members)
-            added = [m.to_doc() for m in members]
-            new = self._write_member_docs(doc, [*current, *added], added=added)
-            self._commit(db, doc, new)
-            return _audience(new)
+        return self.add_checked(name, lambda _audience, _keys: members)[0]
 
     def add_checked(
         self, name: str, choose: Callable[[Audience, set[str]], Sequence[Member]]
@@ -554,8 +537,13 @@ class Store:
             keys = {d["e164"] for d in current}
             members = list(choose(_audience(doc), keys))
             _check_unique(members)
-            if any(m.e164 in keys for m in members):
-                raise RuleViolation("nothing was added: that number is already a member")
+            clash = sum(1 for m in members if m.e164 in keys)
+            if clash:
+                raise RuleViolation(
+                    "nothing was added: that number is already a member"
+                    if len(members) == 1
+                    else f"nothing was added: {clash:,} of the numbers are already members"
+                )
             if len(current) + len(members) > MEMBER_LIMIT:
                 raise LimitExceeded(
                     "nothing was added: " + limit_message(len(current), len(members))
