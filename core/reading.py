@@ -413,15 +413,85 @@ def _split_fields(
     )
 
 
+# Bytes that tell a plain file's shape (line ends, delimiters) or may be part of a control
+# character: C0 controls and DEL, and the UTF-8 lead bytes of C1 controls (C2), U+061C (D8)
+# and the bidi marks and overrides (E2).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_LEAD_BYTES = b"\xc2\xd8\xe2"
+
+
+def _regular_shape(payload: bytes, delim: str, width: int) -> tuple[int, bool] | None:
+    """(lines, may have control characters) when every line of a plain file has `width`
+    fields and none is blank or holds a lone CR; None when any might not (or is unsure).
+
+    Deleting every other byte leaves a few bytes per line, which for a regular file are
+    exactly `delim * (width - 1) + "\n"` per line: one C-speed pass and one comparison
+    instead of splitting a million lines in Python or Polars.
+    """
+    if width < 2:
+        return None  # a blank line looks like any other line of one field
+    sep = delim.encode()
+    keep = set(b"\n\r" + sep + _CONTROL_BYTES + _LEAD_BYTES)
+    skeleton = payload.translate(None, bytes(b for b in range(256) if b not in keep))
+    leads = any(b in skeleton for b in (0xC2, 0xD8, 0xE2))
+    if leads:
+        # Non-ASCII text: the lead bytes may start ordinary letters; the cells are scanned.
+        skeleton = skeleton.translate(None, _LEAD_BYTES)
+    skeleton = skeleton.replace(b"\r\n", b"\n")
+    if not payload.endswith(b"\n"):
+        skeleton += b"\n"  # the last line without its newline
+    line = sep * (width - 1) + b"\n"
+    lines, rest = divmod(len(skeleton), len(line))
+    if rest or lines == 0 or skeleton != line * lines:
+        return None
+    return lines, leads
+
+
+def _parse_regular(
+    payload: bytes, header_text: str, delim: str
+) -> tuple[list[str], pl.DataFrame, pl.Series, bool] | None:
+    """The fast way for a plain file of regular shape (see `_regular_shape`), else None."""
+    import polars as pl
+
+    headers = header_text.split(delim)
+    shape = _regular_shape(payload, delim, len(headers))
+    if shape is None:
+        return None
+    lines, leads = shape
+    names = [f"field_{i}" for i in range(len(headers))]
+    try:
+        everything = pl.read_csv(
+            payload,
+            has_header=False,
+            separator=delim,
+            quote_char=None,
+            infer_schema=False,
+            new_columns=names,
+            truncate_ragged_lines=False,
+            empty_string_is_null=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if everything.height != lines or everything.width != len(headers):
+        return None
+    rows = everything.slice(1)
+    numbers = pl.int_range(2, rows.height + 2, eager=True).alias("line")
+    return headers, rows, numbers, leads
+
+
 def _parse_plain(
-    text: str, payload: bytes, delim: str
+    text: str, payload: bytes, delim: str, *, regular: bool = True
 ) -> tuple[list[str], pl.DataFrame, pl.Series, bool]:
     """Parse text without quote characters: records are lines, vectorized with Polars.
 
     `payload` is the UTF-8 encoding of `text` (the file's own bytes when it is UTF-8).
+    Files of regular shape take a faster way unless `regular` is False (tests compare).
     """
     import polars as pl
 
+    header_line = text.partition("\n")[0].removesuffix("\r")
+    if regular and header_line and (fast := _parse_regular(payload, header_line, delim)):
+        return fast
     lines = _split_lines(text, payload)
     numbered = pl.DataFrame({"text": lines, "line": pl.int_range(1, lines.len() + 1, eager=True)})
     nonblank = numbered.filter(pl.col("text") != "")

@@ -171,10 +171,16 @@ quote_free_text = st.lists(st.sampled_from(PLAIN_TOKENS), min_size=1, max_size=6
 
 
 def parse(parser: str, text: str, delim: str) -> tuple[Any, ...]:
-    """One parser's table as plain lists, or its error as (type, message, row, line)."""
+    """One parser's table as plain lists, or its error as (type, message, row, line).
+
+    "plain" is the vectorized parser as files meet it (a regular file takes its fast
+    way), "lines" the same parser made to split lines, "quoted" the csv module.
+    """
     try:
-        if parser == "plain":
-            headers, columns, lines, _ = _parse_plain(text, text.encode(), delim)
+        if parser in ("plain", "lines"):
+            headers, columns, lines, _ = _parse_plain(
+                text, text.encode(), delim, regular=parser == "plain"
+            )
             cells = [columns[c].to_list() for c in columns.columns]
             lines = list(lines)
         else:
@@ -198,6 +204,8 @@ def _differential(text: str, delim: str) -> None:
     plain = parse("plain", text, delim)
     quoted = parse("quoted", text, delim)
     assert plain == quoted, f"{text!r} with {delim!r}: plain {plain!r} != csv {quoted!r}"
+    lines = parse("lines", text, delim)
+    assert plain == lines, f"{text!r} with {delim!r}: plain {plain!r} != split {lines!r}"
 
 
 @settings(max_examples=400, deadline=None)
@@ -213,10 +221,50 @@ def test_vectorized_and_csv_parsers_agree_long(text: str, delim: str) -> None:
     _differential(text, delim)
 
 
+# Files of regular shape (every line the same number of fields): the fast way of the
+# vectorized parser. Cells may hold control characters and non-ASCII text; a line may end
+# in CRLF or LF, the last one in nothing; now and then one line is made irregular.
+_CELL_TOKENS = [t for t in PLAIN_TOKENS if not set(t) & set(",;\t|\r\n")]
+
+
+@st.composite
+def regular_text(draw: st.DrawFn) -> tuple[str, str]:
+    delim = draw(st.sampled_from(DELIMITERS))
+    width = draw(st.integers(2, 5))
+    cell = st.lists(st.sampled_from(_CELL_TOKENS), max_size=4).map("".join)
+    rows = draw(st.lists(st.lists(cell, min_size=width, max_size=width), min_size=1, max_size=8))
+    ends = draw(st.lists(st.sampled_from(["\n", "\r\n"]), min_size=len(rows), max_size=len(rows)))
+    lines = [delim.join(r) + e for r, e in zip(rows, ends, strict=True)]
+    if draw(st.booleans()):
+        lines[-1] = lines[-1].rstrip("\r\n")
+    if draw(st.integers(0, 4)) == 0:  # one irregular line: a field more or less, a blank, a CR
+        i = draw(st.integers(0, len(lines) - 1))
+        lines[i] = draw(st.sampled_from([delim, "\n", "\r", "x" + delim])) + lines[i]
+    return "".join(lines), delim
+
+
+@settings(max_examples=300, deadline=None)
+@given(regular_text())
+def test_fast_way_for_regular_files_agrees_with_both_parsers(case: tuple[str, str]) -> None:
+    _differential(*case)
+
+
+@pytest.mark.slow
+@settings(max_examples=20_000, deadline=None, database=None)
+@given(regular_text())
+def test_fast_way_for_regular_files_agrees_long(case: tuple[str, str]) -> None:
+    _differential(*case)
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "a,b\n1,2\n",
+        "a,b\n1,2",  # no newline at the end
+        "a,b\r\n1,\u202e2\r\n",  # a bidi override (E2 lead byte) in a cell
+        "a,b\n\u0085x,\xe9\n",  # C1 control and a non-ASCII letter (C2/C3 lead bytes)
+        "a,b\n1,2\n\n",  # a blank line at the end
+        "a,b\n,\n",
         "a,b\r\n1,2\r\n\r\n3,4",
         "\n\na,b\n\n1,2\n",
         "a\rb\n1\n",  # a lone CR in the header
