@@ -131,7 +131,14 @@ def _pick_phone_column(table: CsvTable, phone_column: str | None, lenient: bool)
     return chosen, suggested
 
 
-def _print_plan(plan: ImportPlan, *, show_problems: bool = True) -> None:
+PROBLEMS_SHOWN = 20  # problem rows printed unless --all: a big file can have 100,000s
+
+_all_problems = click.option(
+    "--all", "all_problems", is_flag=True, help="List every problem row (default: the first 20)."
+)
+
+
+def _print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bool = False) -> None:
     table = plan.table
     click.echo(
         f"{table.source or 'input'}: {plan.total:,} rows, {len(table.headers)} columns, "
@@ -151,14 +158,19 @@ def _print_plan(plan: ImportPlan, *, show_problems: bool = True) -> None:
     regions = plan.regions()
     if regions:
         click.echo("regions: " + ", ".join(f"{r} {n:,}" for r, n in list(regions.items())[:8]))
-    problems = plan.problems()
-    if show_problems and problems:
+    if not show_problems:
+        return
+    problems = plan.problems(None if all_problems else PROBLEMS_SHOWN)
+    if problems:
         click.echo("problems (row, line, value, reason, hint):")
         for p in problems:
             click.echo(
                 f"  row {p.row} (line {p.line}): {p.value!r} {p.reason}"
                 + (f" - {p.hint}" if p.hint else "")
             )
+    more = plan.total - plan.new - len(problems)
+    if more > 0:
+        click.echo(f"  ... and {more:,} more problem rows (--all lists every one)")
 
 
 @main.command()
@@ -167,7 +179,8 @@ def _print_plan(plan: ImportPlan, *, show_problems: bool = True) -> None:
 @click.option("--default-region", help="ISO region to suggest for numbers without a country code.")
 @click.option("--lenient", is_flag=True, help="Accept possible numbers, not only valid ones.")
 @click.option("--encoding", help="Convert from this encoding (consent for non-UTF-8 files).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (every problem row).")
+@_all_problems
 @reports_errors
 def check(
     file: Path,
@@ -176,6 +189,7 @@ def check(
     lenient: bool,
     encoding: str | None,
     as_json: bool,
+    all_problems: bool,
 ) -> None:
     """Check a CSV: exit 0 when every row is valid and unique, 1 when not."""
     from core.plan import plan_check
@@ -224,7 +238,7 @@ def check(
             f"{c.name} ({c.valid_share:.0%} phones, {c.empty:,} empty)" for c in profile.columns
         ))
         click.echo(f"suggested phone column: {profile.suggested_phone_column or '-'}")
-        _print_plan(plan)
+        _print_plan(plan, all_problems=all_problems)
     sys.exit(0 if plan.invalid + plan.duplicates_in_file == 0 else 1)
 
 
@@ -241,6 +255,7 @@ def check(
 @click.option("--default-region", help="ISO region to suggest for numbers without a country code.")
 @click.option("--lenient", is_flag=True, help="Accept possible numbers, not only valid ones.")
 @click.option("--encoding", help="Convert from this encoding (consent for non-UTF-8 files).")
+@_all_problems
 @click.pass_context
 @reports_errors
 def create(
@@ -254,6 +269,7 @@ def create(
     default_region: str | None,
     lenient: bool,
     encoding: str | None,
+    all_problems: bool,
 ) -> None:
     """Create audience NAME from a CSV file."""
     from core.errors import RuleViolation
@@ -268,15 +284,17 @@ def create(
     try:
         members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
     except RuleViolation:
-        _print_plan(plan)
+        _print_plan(plan, all_problems=all_problems)
         raise
     if not members:
-        _print_plan(plan)
+        _print_plan(plan, all_problems=all_problems)
         raise RuleViolation("nothing was written: the file has no rows to add")
     audience = _store(ctx).create(
         name, plan.columns, plan.phone_column, members, plan.required_columns()
     )
-    _print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates))
+    _print_plan(
+        plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems
+    )
     click.echo(f"created {audience.name!r} with {audience.member_count:,} members")
 
 
@@ -288,6 +306,7 @@ def create(
 @click.option("--default-region", help="ISO region to suggest for numbers without a country code.")
 @click.option("--lenient", is_flag=True, help="Accept possible numbers, not only valid ones.")
 @click.option("--encoding", help="Convert from this encoding (consent for non-UTF-8 files).")
+@_all_problems
 @click.pass_context
 @reports_errors
 def add(
@@ -299,6 +318,7 @@ def add(
     default_region: str | None,
     lenient: bool,
     encoding: str | None,
+    all_problems: bool,
 ) -> None:
     """Add the members of a CSV (same column names, exactly) to audience NAME."""
     from core.errors import RuleViolation
@@ -314,11 +334,13 @@ def add(
         members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
     except RuleViolation:
         if plan.header_diff is None or plan.header_diff.ok:
-            _print_plan(plan)
+            _print_plan(plan, all_problems=all_problems)
         raise
     if members:
         audience = store.add_members(name, members)
-    _print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates))
+    _print_plan(
+        plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems
+    )
     skipped = plan.total - len(members)
     click.echo(
         f"added {len(members):,} members to {name!r} ({audience.member_count:,} / 10,000)"

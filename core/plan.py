@@ -21,6 +21,7 @@ from core.reading import CsvTable
 from core.text import fixed_column_names, header_problems, strip_controls
 
 STATUS_NEW = "new"
+_PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
 
 
 @dataclass(slots=True)
@@ -127,10 +128,44 @@ class ImportPlan:
     header_diff: HeaderDiff | None = None
     columns: list[str] = field(default_factory=list)
     header_fixes: dict[str, str] = field(default_factory=dict)
+    # How hints of invalid rows are made. They are made when asked for (`with_hints`):
+    # a count or a first screen needs none, and judging the candidate fixes of every
+    # invalid row of a million-row file costs more than judging the file itself.
+    lenient: bool = False
+    hint_regions: tuple[str, ...] = ()
+
+    # hints -------------------------------------------------------------------------
+    def with_hints(self, rows: pl.DataFrame | None = None) -> pl.DataFrame:
+        """`rows` (default: all of them) with the hint of every invalid row filled in.
+
+        For all rows the result is kept, so later calls cost nothing.
+        """
+        whole = rows is None
+        frame = self.rows if rows is None else rows
+        missing = frame["hint"].is_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
+        if not missing.any():
+            return frame
+        hinted = judge_column(
+            frame["value"].filter(missing), lenient=self.lenient, hint_regions=self.hint_regions
+        )["hint"]
+        index = missing.arg_true()
+        frame = frame.with_columns(frame["hint"].scatter(index, hinted))
+        if whole:
+            self.rows = frame
+        return frame
 
     # counts ------------------------------------------------------------------------
+    def status_counts(self) -> dict[str, int]:
+        """Rows per status, counted in one pass and kept (statuses never change)."""
+        cached = self.__dict__.get("_status_counts")
+        if cached is None or cached[0] is not self.rows:
+            counts = self.rows.get_column("status").value_counts()
+            cached = (self.rows, {s: int(n) for s, n in counts.iter_rows()})
+            self.__dict__["_status_counts"] = cached
+        return cached[1]
+
     def count(self, status: str) -> int:
-        return int((self.rows["status"] == status).sum())
+        return self.status_counts().get(status, 0)
 
     @property
     def total(self) -> int:
@@ -153,8 +188,7 @@ class ImportPlan:
         return self.total - self.new - self.duplicates_in_file - self.already_in_audience
 
     def invalid_by_reason(self) -> dict[str, int]:
-        counts = self.rows.group_by("status").len()
-        by = {s: int(n) for s, n in counts.iter_rows()}
+        by = self.status_counts()
         return {str(r): by[r] for r in PHONE_REASONS if by.get(r)}
 
     def regions(self) -> dict[str, int]:
@@ -173,7 +207,7 @@ class ImportPlan:
 
     def problems_frame(self) -> pl.DataFrame:
         """The problem rows: row, line, column, value, reason, hint (file order)."""
-        return self.rows.filter(pl.col("status") != STATUS_NEW).select(
+        return self.with_hints().filter(pl.col("status") != STATUS_NEW).select(
             "row",
             "line",
             pl.lit(self.phone_column).alias("column"),
@@ -182,9 +216,11 @@ class ImportPlan:
             "hint",
         )
 
-    def problems(self) -> list[Problem]:
+    def problems(self, limit: int | None = None) -> list[Problem]:
+        """The problem rows in file order (the first `limit` of them, when given)."""
         column = self.phone_column
         bad = self.rows.filter(pl.col("status") != STATUS_NEW)
+        bad = self.with_hints(bad if limit is None else bad.head(limit))
         return [
             Problem(row, line, column, value, reason, hint)
             for row, line, value, reason, hint in bad.select(
@@ -273,19 +309,23 @@ def judge_rows(
     hint_regions: Sequence[str] = (),
     lines: list[int] | pl.Series | None = None,
     verdicts: pl.DataFrame | None = None,
+    hints: bool = True,
 ) -> pl.DataFrame:
     """Statuses of a phone column: "new" or a reason, with hint and derived fields.
 
-    `verdicts` (from a profile, without hints) spares judging the column again: only
-    its problem rows are judged once more, for their hints.
+    `verdicts` (from a profile, without hints) spares judging the column again. Without
+    `hints`, invalid rows other than empty ones get a null hint (see
+    `ImportPlan.with_hints`); repeats always get theirs.
     """
     values = values.cast(pl.String).fill_null("")
     if verdicts is None or verdicts.height != values.len():
-        verdicts = judge_column(values, lenient=lenient, hint_regions=hint_regions)
-    else:
+        verdicts = judge_column(
+            values, lenient=lenient, hint_regions=hint_regions, with_hints=hints
+        )
+    elif hints:
         problem = ~verdicts["valid"]
         hinted = judge_column(values.filter(problem), lenient=lenient, hint_regions=hint_regions)
-        index = pl.int_range(0, values.len(), eager=True).filter(problem)
+        index = problem.arg_true()
         verdicts = verdicts.with_columns(
             verdicts["hint"].scatter(index, hinted["hint"]) if index.len() else pl.col("hint")
         )
@@ -299,14 +339,16 @@ def judge_rows(
             "value": values,
         }
     ).hstack(verdicts)
-    in_audience = pl.col("e164").is_in(pl.Series(list(existing_keys), dtype=pl.String).implode())
-    repeat = pl.col("e164").is_duplicated() & ~pl.col("e164").is_first_distinct()
+    # A valid number that is not the first of its E.164 form repeats an earlier row
+    # (invalid rows have no E.164; their status is their reason).
+    status = pl.when(~pl.col("valid")).then(pl.col("reason"))
+    if existing_keys:
+        in_audience = pl.col("e164").is_in(
+            pl.Series(list(existing_keys), dtype=pl.String).implode()
+        )
+        status = status.when(in_audience).then(pl.lit(str(Reason.ALREADY_IN_AUDIENCE)))
     status = (
-        pl.when(~pl.col("valid"))
-        .then(pl.col("reason"))
-        .when(in_audience)
-        .then(pl.lit(str(Reason.ALREADY_IN_AUDIENCE)))
-        .when(repeat)
+        status.when(~pl.col("e164").is_first_distinct())
         .then(pl.lit(str(Reason.DUPLICATE_IN_FILE)))
         .otherwise(pl.lit(STATUS_NEW))
     )
@@ -322,11 +364,6 @@ def judge_rows(
     return frame.with_columns(hint.alias("hint")).select(
         "row", "line", "value", "status", "hint", "e164", "region", "number_type"
     )
-
-
-def _file_regions(values: pl.Series, lenient: bool) -> list[str]:
-    """Regions of the well-formed valid numbers in a column, most common first."""
-    return [r for r, _ in profile_column(values, lenient=lenient, top=5).top_regions]
 
 
 def plan_check(
@@ -350,18 +387,26 @@ def plan_check(
         )
     values = table.frame[phone_column]
     regions = [default_region.upper()] if default_region else []
-    known = None
-    if profile is not None and phone_column in [c.name for c in profile.columns]:
-        column = profile.column(phone_column)
-        found = [r for r, _ in column.top_regions]
-        known = column.verdicts if column.lenient == lenient else None
+    if profile is None or phone_column not in [c.name for c in profile.columns]:
+        column = profile_column(values, lenient=lenient, top=5)
     else:
-        found = _file_regions(values, lenient)
-    regions += [r for r in found if r not in regions]
+        column = profile.column(phone_column)
+    regions += [r for r, _ in column.top_regions if r not in regions]
     rows = judge_rows(
-        values, lenient=lenient, hint_regions=regions, lines=table.line_numbers, verdicts=known
+        values,
+        lenient=lenient,
+        lines=table.line_numbers,
+        verdicts=column.verdicts if column.lenient == lenient else None,
+        hints=False,
     )
-    return ImportPlan(table, phone_column, rows, columns=list(table.frame.columns))
+    return ImportPlan(
+        table,
+        phone_column,
+        rows,
+        columns=list(table.frame.columns),
+        lenient=lenient,
+        hint_regions=tuple(regions),
+    )
 
 
 def plan_create(
@@ -371,8 +416,12 @@ def plan_create(
     fix_headers: bool = False,
     lenient: bool = False,
     default_region: str | None = None,
+    profile: TableProfile | None = None,
 ) -> ImportPlan:
-    """A new audience from a file: the headers must be valid (or fixed with consent)."""
+    """A new audience from a file: the headers must be valid (or fixed with consent).
+
+    `profile` (of `table`, when the caller has one) spares judging the column again.
+    """
     ensure_header_row(table)
     problems = header_problems(table.headers)
     fixes: dict[str, str] = {}
@@ -398,7 +447,9 @@ def plan_create(
             f"there is no column named {phone_column!r}; the columns are: " + ", ".join(columns)
         )
     source_column = table.frame.columns[columns.index(phone_column)]
-    plan = plan_check(table, source_column, lenient=lenient, default_region=default_region)
+    plan = plan_check(
+        table, source_column, lenient=lenient, default_region=default_region, profile=profile
+    )
     plan.phone_column = phone_column
     plan.columns = columns
     plan.header_fixes = fixes
@@ -441,11 +492,18 @@ def plan_add(
         table.frame[audience.phone_column],
         existing_keys,
         lenient=lenient,
-        hint_regions=audience.hint_regions(default_region),
         lines=table.line_numbers,
+        hints=False,
     )
     return ImportPlan(
-        table, audience.phone_column, rows, audience.member_count, diff, list(audience.columns)
+        table,
+        audience.phone_column,
+        rows,
+        audience.member_count,
+        diff,
+        list(audience.columns),
+        lenient=lenient,
+        hint_regions=tuple(audience.hint_regions(default_region)),
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from core.audience import MEMBER_LIMIT, Member
 from core.errors import LimitExceeded, NotFound, RuleViolation
 from core.export import excel_safe, to_csv
 from core.history import History
-from core.phones import Reason
+from core.phones import PHONE_REASONS, Reason
 from core.plan import check_member, diff_headers, plan_add, plan_create
 from core.reading import read_file
 from core.store import Store
@@ -225,3 +226,47 @@ def test_excel_safe_guards_non_phone_cells_only(store: Store, write_csv: WriteCs
     for start in "=+-@\t\r":
         assert excel_safe(start + "x") == "'" + start + "x"
     assert excel_safe("plain") == "plain"
+
+
+def test_hints_are_made_when_asked_and_match_judging_with_hints(write_csv: WriteCsv) -> None:
+    """A plan judges every row at once but hints only the rows that are shown or written;
+    the hints it makes are the ones judging the column with hints gives."""
+    from core.phones import judge_column
+    from core.plan import plan_check
+    from core.profile import profile_table
+
+    text = "phone,name\n" + "".join(
+        f"{v},n{i}\n"
+        for i, v in enumerate(
+            ["+12025550123", "2025550123", "+44 20 7946 0000", "", "+9999", "4.41E+11",
+             "+12025550123", "919876543210", "98765 43210", "+1202555012399"] * 3
+        )
+    )
+    table = read_file(write_csv(text))
+    plan = plan_check(table, "phone", profile=profile_table(table), default_region="in")
+    assert plan.hint_regions[0] == "IN"
+    invalid = plan.rows.filter(pl.col("status").is_in([str(r) for r in PHONE_REASONS]))
+    not_empty = invalid.filter(pl.col("status") != str(Reason.EMPTY))
+    assert not_empty.height and not_empty["hint"].null_count() == not_empty.height
+    first = plan.problems(3)
+    assert [p.row for p in first] == [2, 3, 4] and all(p.hint for p in first)
+    expected = judge_column(
+        table.frame["phone"], hint_regions=plan.hint_regions
+    )["hint"].to_list()
+    problems = plan.problems_frame()
+    for row, hint, reason in problems.select("row", "hint", "reason").iter_rows():
+        if reason in {str(r) for r in PHONE_REASONS}:
+            assert hint == expected[row - 1]
+        else:
+            assert hint  # repeats say which earlier row they repeat
+    assert plan.rows["hint"].null_count() == plan.new  # kept: every problem row now has one
+
+
+def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> None:
+    from core.profile import profile_table
+
+    text = "phone,name\n+12025550123,A\n2025550123,B\n+12025550123,C\n+44 20,D\n"
+    table = read_file(write_csv(text))
+    with_profile = plan_create(table, "phone", profile=profile_table(table))
+    without = plan_create(table, "phone")
+    assert with_profile.with_hints().equals(without.with_hints())

@@ -175,3 +175,16 @@ def test_json_output_escapes_c1_and_bidi_but_keeps_the_values(db: Path) -> None:
     assert result.returncode == 0
     assert "\u202e" not in result.stdout and "\x9b" not in result.stdout
     assert json.loads(result.stdout)["members"][0]["name"] == hostile
+
+
+def test_check_prints_the_first_problems_and_all_with_all(write_csv: WriteCsv) -> None:
+    """A file with 100,000s of problem rows must not flood the terminal: 20 are shown and
+    the rest counted; --all lists every one."""
+    rows = "".join(f"+1202555{i:04d}9,Name {i}\n" for i in range(45))  # too long: 45 problems
+    path = write_csv("phone,name\n+12025550123,Ann\n" + rows)
+    short = run("check", path)
+    assert short.returncode == 1
+    assert short.stdout.count("too_long") == 20 + 1  # 20 rows and the count by reason
+    assert "... and 25 more problem rows (--all lists every one)" in short.stdout
+    full = run("check", path, "--all")
+    assert full.stdout.count("too_long -") == 45 and "more problem rows" not in full.stdout

@@ -101,6 +101,9 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
         if worker.is_cancelled:
             return
         plan = plan_add(table, audience, {m.e164 for m in members})
+        if worker.is_cancelled:
+            return
+        plan.with_hints()  # here, not in the diff view's first paint
         if not worker.is_cancelled:
             self.post_message(self.FileChecked(plan))
 

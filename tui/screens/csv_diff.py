@@ -68,8 +68,11 @@ def header_rows(plan: ImportPlan, create: bool) -> pl.DataFrame:
 
 
 def rows_frame(plan: ImportPlan) -> pl.DataFrame:
-    """Every checked row: its status, hint and region, then the file's own columns."""
-    checked = plan.rows.select(
+    """Every checked row: its status, hint and region, then the file's own columns.
+
+    The plan's hints are made here if the worker that made the plan did not make them.
+    """
+    checked = plan.with_hints().select(
         pl.col("row").alias("__row"),
         pl.col("status").alias("__status"),
         pl.col("hint").fill_null("").alias("__hint"),

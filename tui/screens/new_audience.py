@@ -329,15 +329,25 @@ class NewAudienceScreen(Screen[str | None]):
         name = self.query_one("#audience-name", Input).value
         self.show_problem("")
         self.phase = "plan"
-        self.make_plan(self.table, self.phone_column, name, self.accept_fixes)
+        self.make_plan(self.table, self.profile, self.phone_column, name, self.accept_fixes)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
-    def make_plan(self, table: CsvTable, phone_column: str, name: str, fix: bool) -> None:
+    def make_plan(
+        self,
+        table: CsvTable,
+        profile: TableProfile | None,
+        phone_column: str,
+        name: str,
+        fix: bool,
+    ) -> None:
         worker = get_current_worker()
         name = check_name(name)
         if any(a.name == name for a in self.store.list_audiences()):
             raise RuleViolation(f"an audience named {name!r} already exists; choose another name")
-        plan = plan_create(table, phone_column, fix_headers=fix)
+        plan = plan_create(table, phone_column, fix_headers=fix, profile=profile)
+        if worker.is_cancelled:
+            return
+        plan.with_hints()  # here, not in the diff view's first paint
         if not worker.is_cancelled:
             self.post_message(self.ImportPlanned(plan, name))
 
