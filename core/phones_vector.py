@@ -904,36 +904,106 @@ def _code_and_region_table() -> dict[str, str]:
     return out
 
 
-def _first_fix(x: pl.Series, lenient: bool, hint_regions: Sequence[str]) -> pl.DataFrame:
-    """`missing_country_code_fix` per row: fix_region (the first), fix_e164 (all fixes)."""
-    region = _constant("fix_region", None, len(x))
-    e164 = _constant("fix_e164", None, len(x))
-    todo = pl.DataFrame({"x": x}).with_row_index("i").filter(pl.col("x").is_not_null())
-    for name in hint_regions:
-        code = country_code_of(name)
-        if not code or todo.height == 0:
-            continue
-        candidates = todo.select(pl.concat_str(pl.lit(str(code)), pl.col("x"))).to_series()
-        verdicts = judge_digits(candidates, lenient=lenient, full=False)
-        hit = pl.concat([todo, verdicts], how="horizontal").filter(pl.col("valid"))
-        if hit.height == 0:
-            continue
-        index = hit.get_column("i")
-        before = e164.gather(index)
-        later = pl.concat_str(
-            before, pl.lit(f", as a {name.upper()} number "), hit.get_column("e164")
+def _fixes_and_digits(
+    rows: pl.DataFrame, lenient: bool, hint_regions: Sequence[str]
+) -> pl.DataFrame:
+    """Every candidate of the problem rows judged in one `judge_digits` call.
+
+    `rows` has i, x (digits or null), plus, bad. Adds valid (of x, for rows with bad
+    characters), fix_region (the first hint region whose code + x is valid, for rows
+    without +) and fix_e164 (every such fix, `missing_country_code_fix`'s text).
+    """
+    regions = [(name.upper(), country_code_of(name)) for name in hint_regions]
+    regions = [(name, code) for name, code in regions if code]
+    has_x = pl.col("x").is_not_null()
+    parts = [rows.filter(has_x & pl.col("bad")).select("i", k=pl.lit(-1), cand="x")]
+    for k, (_name, code) in enumerate(regions):
+        parts.append(
+            rows.filter(has_x & ~pl.col("plus")).select(
+                "i", k=pl.lit(k), cand=pl.concat_str(pl.lit(str(code)), "x")
+            )
         )
-        joined = pl.select(
-            pl.when(before.is_null()).then(hit.get_column("e164")).otherwise(later)
-        ).to_series()
-        first = pl.select(
-            pl.when(region.gather(index).is_null())
-            .then(pl.lit(name.upper()))
-            .otherwise(region.gather(index))
-        ).to_series()
-        region = _scatter(region, index, first)
-        e164 = _scatter(e164, index, joined)
-    return pl.DataFrame([region, e164])
+    candidates = pl.concat(parts)
+    if candidates.height == 0:
+        return rows.with_columns(
+            valid=pl.lit(False), fix_region=pl.lit(None, pl.String), fix_e164=pl.lit(None, pl.String)
+        )
+    judged = pl.concat(
+        [
+            candidates,
+            judge_digits(candidates.get_column("cand"), lenient=lenient, full=False).select(
+                pl.col("valid").fill_null(False), "e164"
+            ),
+        ],
+        how="horizontal",
+    )
+    digits_valid = judged.filter(pl.col("k") == -1).select("i", valid="valid")
+    names = pl.Series([name for name, _ in regions], dtype=pl.String)
+    k = pl.col("k")
+    fixes = (
+        judged.filter((k >= 0) & pl.col("valid"))
+        .sort("i", "k")
+        .with_columns(
+            name=_lookup(names, k),
+            first=pl.col("i").is_first_distinct(),
+        )
+        .group_by("i", maintain_order=True)
+        .agg(
+            fix_region=pl.col("name").first(),
+            fix_e164=pl.when(pl.col("first"))
+            .then(pl.col("e164"))
+            .otherwise(pl.concat_str(pl.lit(", as a "), "name", pl.lit(" number "), "e164"))
+            .str.join(""),
+        )
+    )
+    return (
+        rows.join(digits_valid, on="i", how="left", maintain_order="left")
+        .join(fixes, on="i", how="left", maintain_order="left")
+        .with_columns(pl.col("valid").fill_null(False))
+    )
+
+
+def hints_for(
+    values: pl.Series,
+    reasons: pl.Series,
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+) -> pl.Series:
+    """The hints of invalid values whose reasons are known (from `judge_column`).
+
+    Gives what `judge_column` gives in its hint column, without judging the values
+    again: only the candidate fixes are judged, all in one pass.
+    """
+    values = values.cast(pl.String).fill_null("")
+    frame = pl.DataFrame({"v": values, "reason": reasons.cast(pl.String)}).with_row_index("i")
+    if frame.height == 0:
+        return _constant("hint", None, 0)
+    v = pl.col("v")
+    stripped = v.str.strip_chars(_python_whitespace())
+    empty = pl.col("reason") == str(Reason.EMPTY)
+    bad = pl.col("reason") == str(Reason.BAD_CHARACTERS)
+    excel = bad & stripped.str.contains(_EXCEL_SCIENTIFIC)
+    digits = v.str.replace_all("[^0-9]", "")
+    rows = frame.filter(~empty & pl.col("reason").is_not_null()).select(
+        "i",
+        "reason",
+        bad=bad,
+        excel=excel,
+        plus=pl.when(bad).then(stripped.str.starts_with("+")).otherwise(v.str.starts_with("+")),
+        # Bad characters: the ASCII digits (none for spreadsheet numbers or when there
+        # are none); well formed: the digits after the +.
+        x=pl.when(~bad)
+        .then(v.str.strip_prefix("+"))
+        .when(~excel & (digits != ""))
+        .then(digits),
+    )
+    hints = _constant("hint", None, frame.height)
+    if rows.height:
+        rows = _fixes_and_digits(rows, lenient, hint_regions)
+        hints = _scatter(hints, rows.get_column("i"), _hints(rows))
+    empties = frame.filter(empty).get_column("i")
+    return _scatter(hints, empties, _constant("", HINT_EMPTY, empties.len()))
 
 
 def judge_column(
@@ -958,68 +1028,31 @@ def judge_column(
     )
     valid = verdicts.get_column("valid").fill_null(False)
     reason = verdicts.get_column("reason")
-    hint = _constant("hint", None, frame.height)
-    frame = frame.with_row_index("i")
-    # Values that are not well formed: empty, or bad characters with a hint of their own.
-    others = _rows(frame, ~wf, "i", "v")
-    problems = []
-    if others.height:
-        stripped = v.str.strip_chars(_python_whitespace())
-        others = others.with_columns(empty=stripped == "")
-        empty = others.filter(pl.col("empty"))
-        reason = _scatter(
-            reason, empty.get_column("i"), _constant("", str(Reason.EMPTY), empty.height)
-        )
-        hint = _scatter(hint, empty.get_column("i"), _constant("", HINT_EMPTY, empty.height))
-        bad = others.filter(~pl.col("empty"))
-        if bad.height and not with_hints:
-            reason = _scatter(
-                reason, bad.get_column("i"), _constant("", str(Reason.BAD_CHARACTERS), bad.height)
-            )
-        elif bad.height:
-            reason = _scatter(
-                reason, bad.get_column("i"), _constant("", str(Reason.BAD_CHARACTERS), bad.height)
-            )
-            bad = bad.with_columns(
-                excel=stripped.str.contains(_EXCEL_SCIENTIFIC),
-                plus=stripped.str.starts_with("+"),
-                x=v.str.replace_all("[^0-9]", ""),
-            ).with_columns(
-                # The ASCII digits (none for spreadsheet numbers or when there are none).
-                x=pl.when(~pl.col("excel") & (pl.col("x") != "")).then(pl.col("x"))
-            )
-            digits = bad.get_column("x")
-            digits_valid = judge_digits(digits, lenient=lenient, full=False).get_column("valid")
-            problems.append(
-                bad.select(
-                    "i",
-                    "x",
-                    "plus",
-                    "excel",
-                    bad=pl.lit(True),
-                    reason=pl.lit(str(Reason.BAD_CHARACTERS)),
-                    valid=digits_valid.fill_null(False),
-                )
-            )
-    failed = _rows(
-        frame.with_columns(valid=valid, reason=reason), wf & ~pl.col("valid"), "i", "v", "reason"
+    # Values that are not well formed (a few, usually): empty, or bad characters.
+    others = _rows(frame.with_row_index("i"), ~wf, "i", "v").select(
+        "i",
+        reason=pl.when(v.str.strip_chars(_python_whitespace()) == "")
+        .then(pl.lit(str(Reason.EMPTY)))
+        .otherwise(pl.lit(str(Reason.BAD_CHARACTERS))),
     )
-    if failed.height and with_hints:
-        problems.append(
-            failed.select(
-                "i",
-                x=v.str.strip_prefix("+"),
-                plus=v.str.starts_with("+"),
-                excel=pl.lit(False),
-                bad=pl.lit(False),
-                reason="reason",
-                valid=pl.lit(False),
-            )
+    reason = _scatter(reason, others.get_column("i"), others.get_column("reason"))
+    if with_hints:
+        problem = ~valid
+        hint = _scatter(
+            _constant("hint", None, frame.height),
+            problem.arg_true(),
+            hints_for(
+                values.filter(problem),
+                reason.filter(problem),
+                lenient=lenient,
+                hint_regions=hint_regions,
+            ),
         )
-    if problems:
-        rows = pl.concat(problems)
-        hinted = _hints(rows, lenient, hint_regions)
-        hint = _scatter(hint, rows.get_column("i"), hinted)
+    else:
+        empties = (reason == str(Reason.EMPTY)).arg_true()
+        hint = _scatter(
+            _constant("hint", None, frame.height), empties, _constant("", HINT_EMPTY, empties.len())
+        )
     return pl.DataFrame(
         {
             "valid": valid,
@@ -1032,18 +1065,10 @@ def judge_column(
     )
 
 
-def _hints(rows: pl.DataFrame, lenient: bool, hint_regions: tuple[str, ...]) -> pl.Series:
-    """Hints of problem rows: i, x (digits), plus, excel, bad, reason, valid (of x)."""
+def _hints(rows: pl.DataFrame) -> pl.Series:
+    """Hints of problem rows: reason, x (digits), plus, excel, bad, valid (of x),
+    fix_region and fix_e164 (see `_fixes_and_digits`)."""
     plus = pl.col("plus")
-    if hint_regions:
-        fixes = _first_fix(
-            rows.select(pl.when(~plus).then(pl.col("x"))).to_series(), lenient, hint_regions
-        )
-        rows = pl.concat([rows, fixes], how="horizontal")
-    else:
-        rows = rows.with_columns(
-            fix_region=pl.lit(None, pl.String), fix_e164=pl.lit(None, pl.String)
-        )
     # Which hint (an index into _HINT_PARTS), then the hint as one concatenation of
     # literal parts and the row's own words (region, E.164, "+code (REGION)", digits).
     has_fix = pl.col("fix_region").is_not_null()

@@ -16,6 +16,7 @@ import polars as pl
 from core.audience import MEMBER_LIMIT, Audience, Member, limit_message
 from core.errors import LimitExceeded, RuleViolation
 from core.phones import PHONE_REASONS, Reason, judge, judge_column
+from core.phones_vector import hints_for
 from core.profile import TableProfile, profile_column
 from core.reading import CsvTable
 from core.text import fixed_column_names, header_problems, strip_controls
@@ -145,9 +146,12 @@ class ImportPlan:
         missing = frame["hint"].is_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
         if not missing.any():
             return frame
-        hinted = judge_column(
-            frame["value"].filter(missing), lenient=self.lenient, hint_regions=self.hint_regions
-        )["hint"]
+        hinted = hints_for(
+            frame["value"].filter(missing),
+            frame["status"].filter(missing),  # an invalid row's status is its reason
+            lenient=self.lenient,
+            hint_regions=self.hint_regions,
+        )
         index = missing.arg_true()
         frame = frame.with_columns(frame["hint"].scatter(index, hinted))
         if whole:
