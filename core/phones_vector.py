@@ -43,6 +43,7 @@ are judged by the same vectorized path, for problem rows only.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -1006,6 +1007,11 @@ def hints_for(
     return _scatter(hints, empties, _constant("", HINT_EMPTY, empties.len()))
 
 
+# Columns at least this long are judged in slices on parallel threads: many of Polars'
+# string kernels run one column on one core, and it releases the GIL while they run.
+SLICE_ROWS = 250_000
+
+
 def judge_column(
     values: pl.Series,
     *,
@@ -1019,6 +1025,26 @@ def judge_column(
     fixes of every problem row) is skipped: profiles need only verdicts.
     """
     values = values.cast(pl.String).fill_null("")
+    workers = min(os.cpu_count() or 1, 4, values.len() // SLICE_ROWS)
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        size = -(-values.len() // workers)
+        slices = [values.slice(start, size) for start in range(0, values.len(), size)]
+        with ThreadPoolExecutor(workers, thread_name_prefix="judge") as pool:
+            parts = list(
+                pool.map(
+                    lambda part: _judge_column(part, lenient, tuple(hint_regions), with_hints),
+                    slices,
+                )
+            )
+        return pl.concat(parts)
+    return _judge_column(values, lenient, tuple(hint_regions), with_hints)
+
+
+def _judge_column(
+    values: pl.Series, lenient: bool, hint_regions: tuple[str, ...], with_hints: bool
+) -> pl.DataFrame:
     hint_regions = tuple(hint_regions)
     v = pl.col("v")
     frame = pl.DataFrame({"v": values}).with_columns(wf=v.str.contains(_WELL_FORMED))

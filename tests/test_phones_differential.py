@@ -315,6 +315,15 @@ def test_per_value_fallback_gives_the_same_answers(monkeypatch: pytest.MonkeyPat
     check(values, lenient=True, hint_regions=())
 
 
+def test_slices_judged_on_threads_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long columns are judged in slices on parallel threads, then put back in order."""
+    monkeypatch.setattr(phones_vector, "SLICE_ROWS", 1_000)
+    monkeypatch.setattr(phones_vector.os, "cpu_count", lambda: 4)  # threads on any machine
+    values = sample_values(4_001, seed=SEED + 7)  # four slices, the last one short
+    check(values, lenient=False, hint_regions=("IN", "US"))
+    check(values, lenient=True, hint_regions=())
+
+
 def test_fallback_report() -> None:
     report = phones_vector.fallback_report()
     print(f"patterns Polars could not compile: {report['patterns_failed']}")
