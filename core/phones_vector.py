@@ -46,9 +46,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 import phonenumbers
 import polars as pl
@@ -977,6 +978,13 @@ def hints_for(
     again: only the candidate fixes are judged, all in one pass.
     """
     values = values.cast(pl.String).fill_null("")
+    regions = tuple(hint_regions)
+    return _in_slices(lambda v, r: _hints_for(v, r, lenient, regions), values, reasons)
+
+
+def _hints_for(
+    values: pl.Series, reasons: pl.Series, lenient: bool, hint_regions: tuple[str, ...]
+) -> pl.Series:
     frame = pl.DataFrame({"v": values, "reason": reasons.cast(pl.String)}).with_row_index("i")
     if frame.height == 0:
         return _constant("hint", None, 0)
@@ -1009,7 +1017,8 @@ def hints_for(
 
 # Columns at least this long are judged in slices on parallel threads: many of Polars'
 # string kernels run one column on one core, and it releases the GIL while they run.
-SLICE_ROWS = 250_000
+SLICE_ROWS = 100_000
+_Out = TypeVar("_Out", pl.DataFrame, pl.Series)
 
 
 def judge_column(
@@ -1025,21 +1034,24 @@ def judge_column(
     fixes of every problem row) is skipped: profiles need only verdicts.
     """
     values = values.cast(pl.String).fill_null("")
-    workers = min(os.cpu_count() or 1, 4, values.len() // SLICE_ROWS)
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    regions = tuple(hint_regions)
+    return _in_slices(lambda part: _judge_column(part, lenient, regions, with_hints), values)
 
-        size = -(-values.len() // workers)
-        slices = [values.slice(start, size) for start in range(0, values.len(), size)]
-        with ThreadPoolExecutor(workers, thread_name_prefix="judge") as pool:
-            parts = list(
-                pool.map(
-                    lambda part: _judge_column(part, lenient, tuple(hint_regions), with_hints),
-                    slices,
-                )
-            )
-        return pl.concat(parts)
-    return _judge_column(values, lenient, tuple(hint_regions), with_hints)
+
+def _in_slices(judge: Callable[..., _Out], *columns: pl.Series) -> _Out:
+    """`judge(*columns)`, or, for long columns, the same over aligned slices judged on
+    parallel threads and put back together in order."""
+    n = columns[0].len()
+    workers = min(os.cpu_count() or 1, 4, n // SLICE_ROWS)
+    if workers < 2:
+        return judge(*columns)
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = -(-n // workers)
+    slices = [[c.slice(start, size) for c in columns] for start in range(0, n, size)]
+    with ThreadPoolExecutor(workers, thread_name_prefix="judge") as pool:
+        parts = list(pool.map(lambda part: judge(*part), slices))
+    return pl.concat(parts)  # type: ignore[no-any-return]
 
 
 def _judge_column(

@@ -322,6 +322,12 @@ def test_slices_judged_on_threads_give_the_same_answers(monkeypatch: pytest.Monk
     values = sample_values(4_001, seed=SEED + 7)  # four slices, the last one short
     check(values, lenient=False, hint_regions=("IN", "US"))
     check(values, lenient=True, hint_regions=())
+    verdicts = judge_column(pl.Series(values), hint_regions=("IN", "US"))
+    problem = ~verdicts["valid"]
+    hints = phones_vector.hints_for(
+        pl.Series(values).filter(problem), verdicts["reason"].filter(problem), hint_regions=("IN", "US")
+    )
+    assert hints.to_list() == verdicts["hint"].filter(problem).to_list()
 
 
 def test_fallback_report() -> None:
