@@ -134,6 +134,7 @@ class ImportPlan:
     # invalid row of a million-row file costs more than judging the file itself.
     lenient: bool = False
     hint_regions: tuple[str, ...] = ()
+    _counts: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     # hints -------------------------------------------------------------------------
     def with_hints(self, rows: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -160,13 +161,11 @@ class ImportPlan:
 
     # counts ------------------------------------------------------------------------
     def status_counts(self) -> dict[str, int]:
-        """Rows per status, counted in one pass and kept (statuses never change)."""
-        cached = self.__dict__.get("_status_counts")
-        if cached is None or cached[0] is not self.rows:
+        """Rows per status, counted in one pass and kept (hints change, statuses never)."""
+        if self._counts is None:
             counts = self.rows.get_column("status").value_counts()
-            cached = (self.rows, {s: int(n) for s, n in counts.iter_rows()})
-            self.__dict__["_status_counts"] = cached
-        return cached[1]
+            self._counts = {s: int(n) for s, n in counts.iter_rows()}
+        return self._counts
 
     def count(self, status: str) -> int:
         return self.status_counts().get(status, 0)
@@ -328,10 +327,15 @@ def judge_rows(
         )
     elif hints:
         problem = ~verdicts["valid"]
-        hinted = judge_column(values.filter(problem), lenient=lenient, hint_regions=hint_regions)
+        hinted = hints_for(
+            values.filter(problem),
+            verdicts["reason"].filter(problem),
+            lenient=lenient,
+            hint_regions=hint_regions,
+        )
         index = problem.arg_true()
         verdicts = verdicts.with_columns(
-            verdicts["hint"].scatter(index, hinted["hint"]) if index.len() else pl.col("hint")
+            verdicts["hint"].scatter(index, hinted) if index.len() else pl.col("hint")
         )
     n = values.len()
     frame = pl.DataFrame(
