@@ -53,7 +53,8 @@ _CANDIDATE = r"^\+?[0-9]+$"  # a well-formed phone value
 
 def _empty_and_candidates(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Blank cells (empty or whitespace only), and whether any cell is well formed."""
-    return (~column.str.contains(r"\S")).sum(), column.str.contains(_CANDIDATE).any()
+    blank = column.str.strip_chars().str.len_bytes() == 0  # cheaper than a regex pass
+    return blank.sum(), column.str.contains(_CANDIDATE).any()
 
 
 def profile_column(
