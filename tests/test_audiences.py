@@ -270,3 +270,23 @@ def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> Non
     with_profile = plan_create(table, "phone", profile=profile_table(table))
     without = plan_create(table, "phone")
     assert with_profile.with_hints().equals(without.with_hints())
+
+
+def test_table_profile_counts_like_one_column_at_a_time(write_csv: WriteCsv) -> None:
+    """profile_table counts every column in one select; each column must come out as
+    profiling it alone does (blank cells, candidates, valid phones, regions)."""
+    from core.profile import profile_column, profile_table
+
+    text = (
+        "phone,alt,name,note\n"
+        "+12025550123,  ,Ann,\n"
+        "919876543210,+442079460000,\u00a0,x\n"
+        ",2025550123,Bo,\t\n"
+        "+44 20 7946 0000,+12025550123,Cy,12\n"
+    )
+    table = read_file(write_csv(text))
+    together = profile_table(table).columns
+    alone = [profile_column(table.frame[c]) for c in table.frame.columns]
+    assert together == alone
+    assert [c.empty for c in together] == [1, 1, 1, 2]
+    assert [c.valid_phones for c in together] == [2, 2, 0, 0]
