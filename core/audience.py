@@ -135,12 +135,20 @@ def limit_message(existing: int, adding: int) -> str:
     )
 
 
+# The derived columns of a members frame. Audience columns are named with letters, digits
+# and _ only, so names in parentheses can never clash with one.
+E164_COLUMN = "(e164)"
+REGION_COLUMN = "(region)"
+TYPE_COLUMN = "(type)"
+
+
 def members_frame(audience: Audience, members: list[Member]) -> Any:
-    """The members as a Polars frame: the audience's columns, then e164, region, type."""
+    """The members as a Polars frame: the audience's columns, then E164_COLUMN,
+    REGION_COLUMN and TYPE_COLUMN."""
     import polars as pl
 
     data: dict[str, list[Any]] = {c: [m.values.get(c, "") for m in members] for c in audience.columns}
-    data["__e164"] = [m.e164 for m in members]
-    data["__region"] = [m.region for m in members]
-    data["__type"] = [m.number_type for m in members]
+    data[E164_COLUMN] = [m.e164 for m in members]
+    data[REGION_COLUMN] = [m.region for m in members]
+    data[TYPE_COLUMN] = [m.number_type for m in members]
     return pl.DataFrame(data, schema={k: pl.String for k in data})

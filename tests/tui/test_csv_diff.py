@@ -17,7 +17,7 @@ from core.history import History
 from core.plan import ImportPlan, plan_add, plan_create
 from core.reading import read_file
 from core.store import Store
-from tui.screens.csv_diff import CsvDiffScreen
+from tui.screens.csv_diff import STATUS, CsvDiffScreen
 from tui.widgets.frame_table import FrameTable
 
 UNSET = object()
@@ -161,7 +161,7 @@ async def test_invalid_rows_are_refused_without_skip_and_problems_can_be_walked(
         assert table.cursor_row == problems[1]
         await pilot.press("f")  # problems only
         assert table.row_count == 4
-        assert {table.row(i)["__status"] for i in range(4)} >= {"duplicate_in_file"}
+        assert {table.row(i)[STATUS] for i in range(4)} >= {"duplicate_in_file"}
         await pilot.press("f")  # valid and new only
         assert table.row_count == 146
         await pilot.press("i", "enter")  # duplicates still block

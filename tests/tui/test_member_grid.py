@@ -13,7 +13,7 @@ from tui.app import make_app
 from tui.dialogs.check_file import CheckFileModal
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.member_form import MemberFormModal
-from tui.screens.member_grid import MemberGridScreen
+from tui.screens.member_grid import STATUS, MemberGridScreen
 from tui.widgets.frame_table import FrameTable
 
 UK = "UK clinic reminders"
@@ -62,9 +62,9 @@ async def test_every_column_a_status_column_and_the_counter(demo, kit):
             "last_name",
             "city",
             "appointment_day",
-            "__status",
+            STATUS,
         ]
-        assert set(view_column(grid, "__status")) == {"GB mobile"}
+        assert set(view_column(grid, STATUS)) == {"GB mobile"}
         text = await kit.text(pilot)
         assert "48 / 10,000 members · room for 9,952" in text
         assert "status" in text and "appointment_day" in text
@@ -439,3 +439,33 @@ def test_snapshot_member_form_edit(demo, kit, snap_compare):
         await pilot.press("e")
 
     assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=before)
+
+
+async def test_columns_named_like_the_apps_own_work_in_grid_and_diff(tmp_path: Path, kit):
+    """Audience columns may be named __e164, __status, __row...: the grid's and the diff
+    view's own columns must never clash with them."""
+    from tui.screens.csv_diff import CsvDiffScreen
+
+    store = Store(tmp_path / "store", lock_timeout=30)
+    names = ["phone", "__e164", "__status", "__row", "__hint", "__region", "__type", "__i"]
+    header = ",".join(names)
+    kit.add_audience(
+        store, tmp_path, "Odd", f"{header}\n+447400100100,a,b,c,d,e,f,g\n", "phone"
+    )
+    (tmp_path / "more.csv").write_text(f"{header}\n+447400100101,h,i,j,k,l,m,n\n")
+    app = make_app(store, start_dir=tmp_path)
+    async with app.run_test(size=(160, 32)) as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, "Odd")
+        assert grid.query_one(FrameTable).columns == [*names, STATUS]
+        assert view_column(grid, "__e164") == ["a"]
+        await pilot.press("space")  # a mark is found by the E.164 key, not by "__e164"
+        assert "1 marked" in await kit.text(pilot)
+        await add_csv(pilot, kit, "more.csv")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        text = await kit.text(pilot)
+        assert "Valid and new 1" in text and "__hint" in text
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert [m.values["__row"] for m in store.members("Odd")] == ["c", "j"]

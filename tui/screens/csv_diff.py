@@ -30,7 +30,9 @@ from core.store import Store
 from tui.dialogs.common import clean, error_text
 from tui.widgets.frame_table import FrameTable
 
-ROW_LABELS = {"__row": "Row", "__status": "Status", "__hint": "Hint", "__region": "Region"}
+# Checked-row columns; a file's columns are letters, digits and _ here, so never these.
+ROW, STATUS, HINT, REGION = "(row)", "(status)", "(hint)", "(region)"
+ROW_LABELS = {ROW: "Row", STATUS: "Status", HINT: "Hint", REGION: "Region"}
 DUPLICATE_STATUSES = ("duplicate_in_file", "already_in_audience")
 
 
@@ -73,10 +75,10 @@ def rows_frame(plan: ImportPlan) -> pl.DataFrame:
     The plan's hints are made here if the worker that made the plan did not make them.
     """
     checked = plan.with_hints().select(
-        pl.col("row").alias("__row"),
-        pl.col("status").alias("__status"),
-        pl.col("hint").fill_null("").alias("__hint"),
-        pl.col("region").fill_null("").alias("__region"),
+        pl.col("row").alias(ROW),
+        pl.col("status").alias(STATUS),
+        pl.col("hint").fill_null("").alias(HINT),
+        pl.col("region").fill_null("").alias(REGION),
     )
     if plan.rows.height != plan.table.frame.height:
         return checked
@@ -86,11 +88,11 @@ def rows_frame(plan: ImportPlan) -> pl.DataFrame:
     others = values.drop(plan.phone_column)
     return pl.concat(
         [
-            checked.select("__row", "__status"),
+            checked.select(ROW, STATUS),
             phone,
-            checked.select("__region"),
+            checked.select(REGION),
             others,
-            checked.select("__hint"),
+            checked.select(HINT),
         ],
         how="horizontal",
     )
@@ -183,7 +185,7 @@ class CsvDiffScreen(Screen[str | None]):
         self.all_rows = rows_frame(plan)
         self.counts = PlanCounts.of(plan)
         self.problem_rows: pl.Series = pl.Series([], dtype=pl.UInt32)
-        self.shown_statuses: pl.Series = self.all_rows["__status"]
+        self.shown_statuses: pl.Series = self.all_rows[STATUS]
 
     @property
     def creating(self) -> bool:
@@ -284,7 +286,7 @@ class CsvDiffScreen(Screen[str | None]):
 
     # rows and filters ---------------------------------------------------------------------
     def filters(self) -> list[str]:
-        statuses = self.all_rows["__status"].unique().to_list()
+        statuses = self.all_rows[STATUS].unique().to_list()
         reasons = [r for r in statuses if r != STATUS_NEW]
         return ["all", "problems", "new", *sorted(reasons)]
 
@@ -293,10 +295,10 @@ class CsvDiffScreen(Screen[str | None]):
         rows = self.all_rows
         wanted = self.status_filter
         if wanted == "problems":
-            rows = rows.filter(pl.col("__status") != STATUS_NEW)
+            rows = rows.filter(pl.col(STATUS) != STATUS_NEW)
         elif wanted != "all":
-            rows = rows.filter(pl.col("__status") == wanted)
-        self.shown_statuses = rows["__status"]
+            rows = rows.filter(pl.col(STATUS) == wanted)
+        self.shown_statuses = rows[STATUS]
         self.problem_rows = (self.shown_statuses != STATUS_NEW).arg_true()
         self.query_one("#diff-rows", FrameTable).set_frame(rows)
         label = {"all": "all rows", "problems": "problem rows", "new": "valid and new rows"}

@@ -15,7 +15,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from core.audience import MEMBER_LIMIT, Audience, Member, members_frame
+from core.audience import (
+    E164_COLUMN,
+    MEMBER_LIMIT,
+    REGION_COLUMN,
+    TYPE_COLUMN,
+    Audience,
+    Member,
+    members_frame,
+)
 from core.export import export_to_file
 from core.history import History
 from core.plan import ImportPlan
@@ -30,15 +38,16 @@ from tui.widgets.frame_table import FrameTable
 
 ADD = Binding.Group("Add", compact=True)
 UNDO = Binding.Group("Undo", compact=True)
-KEY = "__e164"
-STATUS = "__status"
+KEY = E164_COLUMN
+STATUS = "(status)"  # never an audience column name (see core.audience.E164_COLUMN)
+ROW = "(i)"
 
 
 def grid_frame(audience: Audience, members: list[Member]) -> pl.DataFrame:
     """core's members frame plus a status column (region and number type)."""
     frame = members_frame(audience, members)
     status = pl.concat_str(
-        [pl.col("__region").fill_null("?"), pl.col("__type").fill_null("")], separator=" "
+        [pl.col(REGION_COLUMN).fill_null("?"), pl.col(TYPE_COLUMN).fill_null("")], separator=" "
     ).str.strip_chars()
     return frame.with_columns(status.alias(STATUS))
 
@@ -187,12 +196,12 @@ class MemberGridScreen(Screen[None]):
 
     def index_of(self, key: str) -> int | None:
         """Row of a member (by E.164 key) in the view."""
-        found = self.view.with_row_index("__i").filter(pl.col(KEY) == key)["__i"]
+        found = self.view.with_row_index(ROW).filter(pl.col(KEY) == key)[ROW]
         return int(found[0]) if found.len() else None
 
     def show_marks(self) -> None:
-        rows = self.view.with_row_index("__i").filter(pl.col(KEY).is_in(list(self.marked)))
-        self.query_one(FrameTable).set_marked(set(rows["__i"].to_list()))
+        rows = self.view.with_row_index(ROW).filter(pl.col(KEY).is_in(list(self.marked)))
+        self.query_one(FrameTable).set_marked(set(rows[ROW].to_list()))
 
     def show_counter(self) -> None:
         """`N / 10,000`, with what the search and marks do to the view."""
