@@ -348,7 +348,9 @@ def judge_rows(
         }
     ).hstack(verdicts)
     # A valid number that is not the first of its E.164 form repeats an earlier row
-    # (invalid rows have no E.164; their status is their reason).
+    # (invalid rows have no E.164; their status is their reason). The E.164 digits as an
+    # integer are the same key (at most 20 digits, never a leading 0) and hash faster.
+    key = pl.col("e164").str.slice(1).cast(pl.Int128)
     status = pl.when(~pl.col("valid")).then(pl.col("reason"))
     if existing_keys:
         in_audience = pl.col("e164").is_in(
@@ -356,7 +358,7 @@ def judge_rows(
         )
         status = status.when(in_audience).then(pl.lit(str(Reason.ALREADY_IN_AUDIENCE)))
     status = (
-        status.when(~pl.col("e164").is_first_distinct())
+        status.when(~key.is_first_distinct())
         .then(pl.lit(str(Reason.DUPLICATE_IN_FILE)))
         .otherwise(pl.lit(STATUS_NEW))
     )
