@@ -537,6 +537,19 @@ def delete(ctx: click.Context, name: str, yes: bool) -> None:
     click.echo(f"deleted {audience.name!r} ({audience.member_count:,} members)")
 
 
+@main.command("set-aside")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Confirm: the audience leaves the store.")
+@click.pass_context
+@reports_errors
+def set_aside(ctx: click.Context, name: str, yes: bool) -> None:
+    """Take out an audience whose members file is damaged; the file is kept (needs --yes)."""
+    if not yes:
+        raise click.UsageError("setting an audience aside needs --yes")
+    kept = _store(ctx).set_aside(name)
+    click.echo(f"set {name!r} aside; its members file is kept at {kept}")
+
+
 @main.command()
 @click.option("--report", is_flag=True, help="Print a check report of the samples instead of opening the app.")
 @reports_errors

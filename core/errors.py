@@ -60,6 +60,14 @@ class StoreDamaged(StoreError):
     """A store file is empty or damaged; it is left untouched, never read as empty."""
 
 
+class MembersFileDamaged(StoreDamaged):
+    """One audience's members file is damaged (the rest of the store is fine)."""
+
+    def __init__(self, message: str, audience: str) -> None:
+        super().__init__(message)
+        self.audience = audience
+
+
 class StoreLocked(StoreError):
     """Another process holds the store's lock for too long."""
 

@@ -42,6 +42,7 @@ from core.audience import (
 )
 from core.errors import (
     LimitExceeded,
+    MembersFileDamaged,
     NotFound,
     RuleViolation,
     StoreDamaged,
@@ -197,6 +198,13 @@ def _tinydb_shaped(data: Any) -> bool:
     )
 
 
+CATALOG_ADVICE = "restore it from a backup, or move it away to start a new store"
+MEMBERS_ADVICE = (
+    "restore it from a backup, or set the audience aside: 'audiences set-aside NAME', or "
+    "delete it in the app; the file is kept in the store's damaged folder"
+)
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that never reads a damaged or empty file as an empty database."""
 
@@ -206,11 +214,13 @@ class AtomicJSONStorage(Storage):
         create: bool = False,
         what: str = "store file",
         check: Callable[[dict[str, Any]], bool] | None = None,
+        advice: str = CATALOG_ADVICE,
     ) -> None:
         self.path = Path(path)
         self.create = create
         self.what = what
         self.check = check
+        self.advice = advice
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
@@ -218,20 +228,20 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             if self.create:
                 return None
-            raise StoreDamaged(f"the {self.what} {self.path} is missing") from None
+            raise StoreDamaged(f"the {self.what} {self.path} is missing ({self.advice})") from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
         if not raw.strip():
             raise StoreDamaged(
                 f"the {self.what} {self.path} is empty; it was left untouched "
-                "(restore it from a backup, or move it away to start a new store)"
+                f"({self.advice})"
             )
         payload, sealed = _unseal(raw)
         if sealed is False:
             raise StoreDamaged(
                 f"the {self.what} {self.path} is damaged (its content does not match its "
                 "checksum: partly overwritten, or edited outside audiences); it was left "
-                "untouched (restore it from a backup, or move it away to start a new store)"
+                f"untouched ({self.advice})"
             )
         try:
             data = orjson.loads(payload)
@@ -240,12 +250,12 @@ class AtomicJSONStorage(Storage):
             where = f" at byte {position:,}" if position is not None else ""
             raise StoreDamaged(
                 f"the {self.what} {self.path} is damaged (not valid JSON{where}); it was left "
-                "untouched (restore it from a backup, or move it away to start a new store)"
+                f"untouched ({self.advice})"
             ) from None
         if not _tinydb_shaped(data) or (self.check is not None and not self.check(data)):
             raise StoreDamaged(
                 f"the {self.what} {self.path} is damaged (unexpected content); it was left "
-                "untouched (restore it from a backup, or move it away to start a new store)"
+                f"untouched ({self.advice})"
             )
         return data
 
@@ -404,21 +414,30 @@ class Store:
         more than the JSON parsing itself for 10,000 members.
         """
         path = self.members_dir / doc["members_file"]
-        raw = AtomicJSONStorage(str(path), what=f"members file of {doc['name']!r}").read() or {}
+        storage = AtomicJSONStorage(
+            str(path), what=f"members file of {doc['name']!r}", advice=MEMBERS_ADVICE
+        )
+        try:
+            raw = storage.read() or {}
+        except StoreDamaged as exc:
+            raise MembersFileDamaged(exc.message, doc["name"]) from None
         table = raw.get("members")
         if not isinstance(table, dict) or len(table) != doc["member_count"]:
             found = len(table) if isinstance(table, dict) else 0
-            raise StoreDamaged(
+            raise MembersFileDamaged(
                 f"the members file of {doc['name']!r} holds {found:,} members but the "
-                f"catalog expects {doc['member_count']:,}; it was left untouched"
+                f"catalog expects {doc['member_count']:,}; it was left untouched "
+                f"({MEMBERS_ADVICE})",
+                doc["name"],
             )
         if not all(
             k.isdigit() and isinstance(d.get("values"), dict) and isinstance(d.get("e164"), str)
             for k, d in table.items()
         ):
-            raise StoreDamaged(
+            raise MembersFileDamaged(
                 f"the members file of {doc['name']!r} is damaged (unexpected content); "
-                "it was left untouched"
+                f"it was left untouched ({MEMBERS_ADVICE})",
+                doc["name"],
             )
         return [table[k] for k in sorted(table, key=int)]
 
@@ -620,6 +639,44 @@ class Store:
             members = self._read_members(doc)
             self._commit(db, doc, None)
             return _audience(doc), members
+
+    def set_aside(self, name: str) -> Path:
+        """Take an audience whose members file is damaged out of the store, keeping the
+        file in the store's ``damaged`` folder (nothing is deleted). Returns where the
+        file now is. Refused when the file reads fine: `delete` is the way then."""
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            try:
+                self._read_member_docs(doc)
+            except MembersFileDamaged:
+                pass
+            else:
+                raise RuleViolation(
+                    f"the members file of {name!r} is not damaged; delete the audience instead"
+                )
+            source = self.members_dir / doc["members_file"]
+            folder = self.path / "damaged"
+            target = folder / doc["members_file"]
+            try:
+                if not folder.exists():
+                    os.mkdir(folder, 0o700)
+                while target.exists():
+                    target = folder / f"{secrets.token_hex(3)}-{doc['members_file']}"
+                moved = source.exists()
+                if moved:
+                    os.replace(source, target)
+                    _fsync_dir(folder)
+                    _fsync_dir(self.members_dir)
+            except OSError as exc:
+                raise StoreError(f"cannot set aside the members file of {name!r}: {exc.strerror}") from None
+            try:
+                self._commit(db, doc, None)
+            except StoreError:
+                if moved:  # not committed: the catalog still points to the file
+                    with contextlib.suppress(OSError):
+                        os.replace(target, source)
+                raise
+            return target if moved else source
 
     def _check_columns(self, doc: dict[str, Any], members: Sequence[Member]) -> None:
         columns = set(doc["columns"])

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from core.audience import Member
-from core.errors import StoreDamaged
+from core.errors import MembersFileDamaged, RuleViolation, StoreDamaged
 from core.store import Store
 
 from ._support import (
@@ -235,6 +235,48 @@ def test_damaged_members_file_is_refused_and_left_untouched(
     damaged = str(members_file(path).relative_to(path))
     if damaged in before:
         assert after[damaged] == before[damaged]
+
+
+@pytest.mark.parametrize("damage", list(MEMBERS_DAMAGES))
+def test_a_damaged_audience_can_be_set_aside_and_its_file_is_kept(
+    damage: str, stores: dict[str, Path], tmp_path: Path
+) -> None:
+    """Delete refuses a damaged audience (its members cannot be kept for undo); set-aside
+    takes it out of the store and moves its file, byte for byte, to damaged/."""
+    path = _copy(stores, tmp_path)
+    damaged = members_file(path)
+    MEMBERS_DAMAGES[damage](path)
+    content = damaged.read_bytes() if damaged.exists() else None
+    store = Store(path)
+    with pytest.raises(MembersFileDamaged) as caught:
+        store.delete("A")
+    assert caught.value.audience == "A" and "set-aside" in caught.value.message
+    if damage in ALL_COMMANDS_FOR:  # the command line, for a few damages (slow)
+        result = run_cli("--db", path, "set-aside", "A", "--yes")
+        assert result.returncode == 0, result.stderr
+        assert "kept at" in result.stdout
+    else:
+        kept = store.set_aside("A")
+        assert kept.parent == (path / "damaged" if content is not None else path / "members")
+    assert [a.name for a in store.list_audiences()] == ["B"]
+    aside = list((path / "damaged").iterdir()) if (path / "damaged").exists() else []
+    if content is None:
+        assert aside == []
+    else:
+        assert [p.read_bytes() for p in aside] == [content]
+        assert (path / "damaged").stat().st_mode & 0o777 == 0o700
+    assert len(store.members("B")) == 40
+    assert leftovers(path) == (set(), set())
+
+
+def test_set_aside_refuses_a_readable_audience(stores: dict[str, Path], tmp_path: Path) -> None:
+    path = _copy(stores, tmp_path)
+    before = store_bytes(path)
+    with pytest.raises(RuleViolation, match="not damaged; delete the audience instead"):
+        Store(path).set_aside("A")
+    assert store_bytes(path) == before
+    result = run_cli("--db", path, "set-aside", "A")
+    assert result.returncode == 2 and "needs --yes" in result.stderr
 
 
 def test_glued_catalog_head_of_new_and_tail_of_old(stores: dict[str, Path], tmp_path: Path) -> None:

@@ -208,6 +208,39 @@ async def test_core_refusal_is_shown_not_raised(demo, kit):
         assert app.is_running
 
 
+async def test_a_damaged_audience_is_offered_to_be_set_aside_and_its_file_kept(demo, kit):
+    """Deleting needs the members for undo; when their file is damaged the app offers to
+    set the audience aside instead, keeping the file in the store's damaged folder."""
+    import json
+
+    catalog = json.loads(demo.store.catalog_path.read_bytes())
+    doc = next(d for d in catalog["audiences"].values() if d["name"] == "UK clinic reminders")
+    damaged = demo.store.members_dir / doc["members_file"]
+    damaged.write_bytes(damaged.read_bytes()[:100])  # truncated
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down", "d", "y")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        text = await kit.text(pilot)
+        assert "The members file of UK clinic reminders is damaged" in text
+        assert "kept in the store's damaged folder" in text
+        await pilot.press("n")  # no: nothing changes
+        await kit.settle(pilot)
+        assert len(demo.store.list_audiences()) == 2 and damaged.exists()
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        await pilot.press("y")
+        await kit.settle(pilot)
+        assert [a.name for a in demo.store.list_audiences()] == ["India sales leads"]
+        kept = demo.store.path / "damaged" / damaged.name
+        assert kept.read_bytes() and not damaged.exists()
+        assert any(m.startswith("Set 'UK clinic reminders' aside") for m in notes.messages)
+        assert notes.errors == []
+
+
 async def test_new_opens_the_new_audience_screen_in_the_start_folder(demo, kit):
     pytest.importorskip("tui.screens.new_audience")
     from tui.screens.new_audience import NewAudienceScreen

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from core.audience import MEMBER_LIMIT, STYLE_NAMES, Audience
 from core.export import export_to_file
+from core.errors import MembersFileDamaged
 from core.history import History
 from core.store import Store
 from tui.dialogs.common import clean, joined, plain, short_time, show_error
@@ -82,6 +83,13 @@ class AudienceListScreen(Screen[None]):
             super().__init__()
             self.audiences = audiences
             self.select = select
+
+    class SetAsideOffered(Message):
+        """Deleting found the audience's members file damaged: setting it aside is offered."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
 
     class StoreChanged(Message):
         """A change was written (or undone); `summary` says what happened."""
@@ -258,9 +266,38 @@ class AudienceListScreen(Screen[None]):
         )
 
     def _delete(self, name: str) -> str:
-        count = self.history.delete_audience(name)
+        try:
+            count = self.history.delete_audience(name)
+        except MembersFileDamaged:
+            self.post_message(self.SetAsideOffered(name))
+            return ""
         self.member_histories.pop(name, None)
         return f"Deleted {clean(name)!r} ({count:,} members); u undoes it"
+
+    @on(SetAsideOffered)
+    def set_aside_offered(self, event: SetAsideOffered) -> None:
+        """A damaged audience cannot be deleted with undo; it can be set aside, kept."""
+        name = event.name
+        question = Content.assemble(
+            "The members file of ",
+            plain(name, "bold"),
+            " is damaged and cannot be read, so it cannot be deleted with undo.\n\n"
+            "Set it aside? It leaves the list; its file is kept in the store's damaged "
+            "folder (nothing is deleted). This cannot be undone here.",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.change_store(lambda: self._set_aside(name))
+
+        self.app.push_screen(
+            ConfirmModal("Damaged audience", question, confirm_label="Set aside"), answered
+        )
+
+    def _set_aside(self, name: str) -> str:
+        kept = self.store.set_aside(name)
+        self.member_histories.pop(name, None)
+        return f"Set {clean(name)!r} aside; its members file is kept at {kept}"
 
     def action_export_audience(self) -> None:
         """Write the audience to a CSV file."""
@@ -294,8 +331,11 @@ class AudienceListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="write")
     def change_store(self, change: Callable[[], str], select: str | None = None) -> None:
-        """Run one change against the store off the UI thread, then report it."""
-        self.post_message(self.StoreChanged(change(), select))
+        """Run one change against the store off the UI thread, then report it (a change
+        that returns "" has reported in its own way)."""
+        summary = change()
+        if summary:
+            self.post_message(self.StoreChanged(summary, select))
 
     @on(StoreChanged)
     def store_changed(self, event: StoreChanged) -> None:
