@@ -379,6 +379,26 @@ def _split_lines(text: str, payload: bytes) -> pl.Series:
     return pl.Series("text", raw, dtype=pl.String).str.strip_suffix("\r")
 
 
+def _read_fields(payload: bytes, delim: str, width: int) -> pl.DataFrame | None:
+    """Every line's fields as text columns field_0.., by Polars' reader (no quoting);
+    None when it refuses (a line with more fields than `width`, ...)."""
+    import polars as pl
+
+    try:
+        return pl.read_csv(
+            payload,
+            has_header=False,
+            separator=delim,
+            quote_char=None,
+            infer_schema=False,
+            new_columns=[f"field_{i}" for i in range(width)],
+            truncate_ragged_lines=False,
+            empty_string_is_null=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+
+
 def _split_fields(
     payload: bytes, body: pl.DataFrame, all_lines: int, delim: str, width: int
 ) -> pl.DataFrame:
@@ -386,18 +406,7 @@ def _split_fields(
     import polars as pl
 
     names = [f"field_{i}" for i in range(width)]
-    try:
-        everything = pl.read_csv(
-            payload,
-            has_header=False,
-            separator=delim,
-            quote_char=None,
-            infer_schema=False,
-            new_columns=names,
-            truncate_ragged_lines=False,
-        )
-    except pl.exceptions.PolarsError:
-        everything = None
+    everything = _read_fields(payload, delim, width)
     if everything is not None and everything.height == all_lines and everything.width == width:
         if body.height == all_lines - 1:  # no blank lines: the body is everything but line 1
             rows = everything.slice(1)
@@ -458,21 +467,8 @@ def _parse_regular(
     if shape is None:
         return None
     lines, leads = shape
-    names = [f"field_{i}" for i in range(len(headers))]
-    try:
-        everything = pl.read_csv(
-            payload,
-            has_header=False,
-            separator=delim,
-            quote_char=None,
-            infer_schema=False,
-            new_columns=names,
-            truncate_ragged_lines=False,
-            empty_string_is_null=False,
-        )
-    except pl.exceptions.PolarsError:
-        return None
-    if everything.height != lines or everything.width != len(headers):
+    everything = _read_fields(payload, delim, len(headers))
+    if everything is None or everything.height != lines or everything.width != len(headers):
         return None
     rows = everything.slice(1)
     numbers = pl.int_range(2, rows.height + 2, eager=True).alias("line")
