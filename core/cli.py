@@ -547,7 +547,10 @@ def set_aside(ctx: click.Context, name: str, yes: bool) -> None:
     if not yes:
         raise click.UsageError("setting an audience aside needs --yes")
     kept = _store(ctx).set_aside(name)
-    click.echo(f"set {name!r} aside; its members file is kept at {kept}")
+    click.echo(
+        f"set {name!r} aside; "
+        + (f"its members file is kept at {kept}" if kept else "its members file was missing")
+    )
 
 
 @main.command()

@@ -61,7 +61,7 @@ def profile_column(
     values: pl.Series,
     *,
     lenient: bool = False,
-    top: int = 3,
+    top: int = 5,
     scanned: tuple[int, bool] | None = None,
 ) -> ColumnProfile:
     """Profile one column; only well-formed values are sent to the phone check.

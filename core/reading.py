@@ -439,6 +439,8 @@ def _regular_shape(payload: bytes, delim: str, width: int) -> tuple[int, bool] |
     """
     if width < 2:
         return None  # a blank line looks like any other line of one field
+    if b"\r" in payload and payload.count(b"\r") != payload.count(b"\r\n"):
+        return None  # a lone CR (the skeleton would hide what stands between it and LF)
     sep = delim.encode()
     keep = set(b"\n\r" + sep + _CONTROL_BYTES + _LEAD_BYTES)
     skeleton = payload.translate(None, bytes(b for b in range(256) if b not in keep))

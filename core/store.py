@@ -640,10 +640,11 @@ class Store:
             self._commit(db, doc, None)
             return _audience(doc), members
 
-    def set_aside(self, name: str) -> Path:
+    def set_aside(self, name: str) -> Path | None:
         """Take an audience whose members file is damaged out of the store, keeping the
         file in the store's ``damaged`` folder (nothing is deleted). Returns where the
-        file now is. Refused when the file reads fine: `delete` is the way then."""
+        file now is (None when it was missing). Refused when the file reads fine:
+        `delete` is the way then."""
         with self._writing() as db:
             doc = self._doc(db, name)
             try:
@@ -671,12 +672,15 @@ class Store:
                 raise StoreError(f"cannot set aside the members file of {name!r}: {exc.strerror}") from None
             try:
                 self._commit(db, doc, None)
-            except StoreError:
-                if moved:  # not committed: the catalog still points to the file
+            except StoreWriteFailed as exc:
+                # Not committed: the catalog still points to the file, so it goes back.
+                # (When the new catalog may be in place, the file stays in damaged/: back
+                # in members/ the next writer would remove it as pointed to by nothing.)
+                if moved and not exc.changed:
                     with contextlib.suppress(OSError):
                         os.replace(target, source)
                 raise
-            return target if moved else source
+            return target if moved else None
 
     def _check_columns(self, doc: dict[str, Any], members: Sequence[Member]) -> None:
         columns = set(doc["columns"])

@@ -265,10 +265,15 @@ def test_hints_are_made_when_asked_and_match_judging_with_hints(write_csv: Write
 def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> None:
     from core.profile import profile_table
 
-    text = "phone,name\n+12025550123,A\n2025550123,B\n+12025550123,C\n+44 20,D\n"
+    # Valid numbers from six regions (the first five are tried for hints, in both ways).
+    valid = ["+12025550123", "+12025550124", "+442079460000", "+442079460001",
+             "+919876543210", "+61212345678", "+33123456789", "+4930123456"]
+    text = "phone,name\n" + "".join(f"{v},x\n" for v in valid) + "2025550123,B\n+44 20,D\n"
     table = read_file(write_csv(text))
     with_profile = plan_create(table, "phone", profile=profile_table(table))
     without = plan_create(table, "phone")
+    assert with_profile.hint_regions == without.hint_regions
+    assert len(with_profile.hint_regions) == 5
     assert with_profile.with_hints().equals(without.with_hints())
 
 

@@ -240,6 +240,10 @@ def regular_text(draw: st.DrawFn) -> tuple[str, str]:
     if draw(st.integers(0, 4)) == 0:  # one irregular line: a field more or less, a blank, a CR
         i = draw(st.integers(0, len(lines) - 1))
         lines[i] = draw(st.sampled_from([delim, "\n", "\r", "x" + delim])) + lines[i]
+    if draw(st.integers(0, 4)) == 0:  # a lone CR inside a line's last field
+        i = draw(st.integers(0, len(lines) - 1))
+        body = lines[i].rstrip("\r\n")
+        lines[i] = body + "\r" + draw(st.sampled_from(["x", " ", "é"])) + lines[i][len(body) :]
     return "".join(lines), delim
 
 
@@ -261,6 +265,9 @@ def test_fast_way_for_regular_files_agrees_long(case: tuple[str, str]) -> None:
     [
         "a,b\n1,2\n",
         "a,b\n1,2",  # no newline at the end
+        "a,b\n1,2\rxyz\n3,4\n",  # a lone CR inside the last field (found in review)
+        "a,b\rc\n1,2\n",  # ... of the header
+        "a,b\n1,2 \r \n",
         "a,b\r\n1,\u202e2\r\n",  # a bidi override (E2 lead byte) in a cell
         "a,b\n\u0085x,\xe9\n",  # C1 control and a non-ASCII letter (C2/C3 lead bytes)
         "a,b\n1,2\n\n",  # a blank line at the end

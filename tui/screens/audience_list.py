@@ -297,7 +297,8 @@ class AudienceListScreen(Screen[None]):
     def _set_aside(self, name: str) -> str:
         kept = self.store.set_aside(name)
         self.member_histories.pop(name, None)
-        return f"Set {clean(name)!r} aside; its members file is kept at {kept}"
+        where = f"its members file is kept at {kept}" if kept else "its members file was missing"
+        return f"Set {clean(name)!r} aside; {where}"
 
     def action_export_audience(self) -> None:
         """Write the audience to a CSV file."""

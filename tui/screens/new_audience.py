@@ -69,7 +69,7 @@ def profile_frame(table: CsvTable, profile: TableProfile, fixes: list[str]) -> p
         rows["column"].append(header)
         rows["saved_as"].append(saved if saved != header else "")
         rows["valid"].append(f"{column.valid_phones:,} of {non_empty:,} ({share})")
-        rows["regions"].append(", ".join(f"{r} {n:,}" for r, n in column.top_regions))
+        rows["regions"].append(", ".join(f"{r} {n:,}" for r, n in column.top_regions[:3]))
         rows["empty"].append(f"{column.empty:,}")
         rows["example"].append(examples[0] if examples.len() else "")
     return pl.DataFrame(rows, schema={key: pl.String for key in rows})
