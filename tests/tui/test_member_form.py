@@ -192,3 +192,27 @@ def test_snapshot_form_with_a_bad_phone(demo, kit, snap_compare):
 
     host = FormHost(form_for(audience, members))
     assert snap_compare(host, terminal_size=(80, 24), run_before=before)
+
+
+async def test_a_burst_of_keys_with_backspace_and_tab_lands_in_order(demo, kit):
+    """Keys sent as fast as a terminal delivers a burst (no wait between them): the
+    backspace applies where it was typed, not after the characters that followed it
+    (Textual runs bindings only once the key has bubbled up to the app; issue #6605)."""
+    from textual import events
+
+    audience, members = india(demo)
+    host = FormHost(form_for(audience, members))
+    async with host.run_test() as pilot:
+        await pilot.pause()
+        keys = [*"919812345670", "tab", *"Gracex", "backspace", "tab", *"Pune", "tab",
+                *"proo", "left", "backspace", "end", "home", "delete"]
+        driver = host._driver
+        assert driver is not None
+        for key in keys:
+            char = key if len(key) == 1 else {"backspace": "\x7f", "tab": "\t"}.get(key)
+            driver.send_message(events.Key(key, char))  # no pause: one burst
+        await pilot.pause()
+        await pilot.pause()
+        form = host.screen
+        values = [form.query_one(f"#field-{i}").value for i in range(4)]
+        assert values == ["919812345670", "Grace", "Pune", "ro"]

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
 from tui.dialogs.common import plain
+from tui.widgets.typed_input import TypedInput
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class ExportModal(ModalScreen[ExportRequest | None]):
                 Content.assemble("Export ", plain(self.audience, "bold"), " as CSV"),
                 classes="dialog-title",
             )
-            yield Input(
+            yield TypedInput(
                 str(default_export_path(self.folder, self.audience)),
                 id="export-path",
                 placeholder="file to write (~ works)",

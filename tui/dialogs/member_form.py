@@ -14,6 +14,7 @@ from core.audience import STYLE_NAMES, Audience, Member
 from core.phones import judge
 from core.plan import FieldProblem, MemberCheck, check_member
 from tui.dialogs.common import clean, plain
+from tui.widgets.typed_input import TypedInput
 
 
 class MemberFormModal(ModalScreen[Member | None]):
@@ -71,7 +72,7 @@ class MemberFormModal(ModalScreen[Member | None]):
                     )
                     with Horizontal(classes="member-field"):
                         yield Label(label, classes="field-label")
-                        yield Input(
+                        yield TypedInput(
                             id=f"field-{index}",
                             compact=True,
                             placeholder="phone with country code" if self._is_phone(index) else "",

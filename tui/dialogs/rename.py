@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from core.audience import check_name
 from core.errors import RuleViolation
 from tui.dialogs.common import clean, plain
+from tui.widgets.typed_input import TypedInput
 
 
 class RenameModal(ModalScreen[str | None]):
@@ -31,7 +32,7 @@ class RenameModal(ModalScreen[str | None]):
             yield Static(
                 Content.assemble("Rename ", plain(self.current, "bold")), classes="dialog-title"
             )
-            yield Input(clean(self.current), id="rename-input", compact=True)
+            yield TypedInput(clean(self.current), id="rename-input", compact=True)
             yield Static("", id="rename-problem", classes="problem")
             yield Static(Content("enter rename · esc cancel"), classes="dialog-keys")
 

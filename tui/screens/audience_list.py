@@ -26,6 +26,7 @@ from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.export import ExportModal, ExportRequest
 from tui.dialogs.rename import RenameModal
 from tui.widgets.frame_table import FrameTable
+from tui.widgets.typed_input import TypedInput
 
 UNDO = Binding.Group("Undo", compact=True)
 COLUMNS = ["name", "members", "phone", "regions", "changed"]
@@ -112,7 +113,7 @@ class AudienceListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter audiences by name", id="audience-filter", compact=True)
+        yield TypedInput(placeholder="filter audiences by name", id="audience-filter", compact=True)
         yield FrameTable(
             audiences_frame([]),
             columns=COLUMNS,

@@ -35,6 +35,7 @@ from tui.dialogs.export import ExportModal, ExportRequest
 from tui.dialogs.member_form import MemberFormModal
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.widgets.frame_table import FrameTable
+from tui.widgets.typed_input import TypedInput
 
 ADD = Binding.Group("Add", compact=True)
 UNDO = Binding.Group("Undo", compact=True)
@@ -140,7 +141,7 @@ class MemberGridScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="grid-counter")
-        yield Input(placeholder="search every column", id="member-search", compact=True)
+        yield TypedInput(placeholder="search every column", id="member-search", compact=True)
         yield FrameTable(placeholder="Loading…", id="member-table")
         yield Static("", id="member-details")
         yield Footer(compact=True, show_command_palette=False)

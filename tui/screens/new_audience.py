@@ -40,6 +40,7 @@ from core.text import fixed_column_names, header_problems
 from tui.dialogs.common import clean, error_text
 from tui.widgets.file_picker import FilePicker
 from tui.widgets.frame_table import FrameTable
+from tui.widgets.typed_input import TypedInput
 
 PROFILE_LABELS = {
     "column": "Column",
@@ -150,7 +151,7 @@ class NewAudienceScreen(Screen[str | None]):
                 yield Checkbox("Use the proposed column names (f)", id="fix-headers")
                 with Horizontal(id="name-row"):
                     yield Label("Name", id="name-label")
-                    yield Input(id="audience-name", placeholder="audience name")
+                    yield TypedInput(id="audience-name", placeholder="audience name")
         yield Static("", id="new-audience-problem", markup=False)
         with Horizontal(id="new-audience-progress"):
             yield ProgressBar(total=None, show_eta=False, id="reading-progress")

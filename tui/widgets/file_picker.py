@@ -17,6 +17,7 @@ from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
 
 from core.text import strip_controls
+from tui.widgets.typed_input import TypedInput
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 """Files the browser lists (every folder is listed)."""
@@ -129,7 +130,7 @@ class FilePicker(Vertical):
         self._browsed: Path | None = None  # the last path chosen in the browser
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield TypedInput(
             shown(self.start_dir),
             id="file-path",
             placeholder="path to a CSV file (~ works; → completes)",
