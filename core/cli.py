@@ -78,7 +78,35 @@ def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Click's group with usage errors as one line, like every other error here.
+
+    Click prints its usage block, a hint and the error on four lines; a user (or a
+    script reading stderr) gets one sentence that says what to fix and where help is.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        try:
+            result = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "audiences"
+            message = exc.format_message().rstrip()
+            message += "" if message.endswith((".", "?", "!")) else "."
+            _fail(f"{message} Try '{where} --help'.", exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted; nothing more was written", 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     type=click.Path(path_type=Path),
