@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import tempfile
@@ -22,7 +21,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,34 +29,12 @@ import core.store  # noqa: E402
 from core.demo import seed_demo  # noqa: E402
 from core.store import Store  # noqa: E402
 from tui.app import AudiencesApp, make_app  # noqa: E402
+from tui.testing import settle  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 PINNED = "2026-01-15T09:30:00Z"
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until workers are done and the messages they posted are handled.
-
-    DirectoryTree's `_loader` worker runs for the widget's life, so it is not waited for.
-    """
-    app = pilot.app
-
-    def busy() -> list[Worker[object]]:
-        return [w for w in app.workers if w.is_running and w.group != "_loader"]
-
-    for _ in range(50):
-        running = busy()
-        if running:  # (an empty list would mean "every worker", the loader too)
-            with contextlib.suppress(WorkerFailed, WorkerCancelled):  # the app reports those
-                await app.workers.wait_for_complete(running)
-        await pilot.pause()
-        if not busy():
-            await pilot.pause()
-            if not busy():
-                return
-    raise AssertionError("workers kept running")
 
 
 async def press(pilot: Pilot[None], *keys: str) -> None:

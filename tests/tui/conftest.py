@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
@@ -16,13 +15,13 @@ from rich.console import Console
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from core.demo import seed_demo
 from core.plan import plan_create
 from core.reading import read_file
 from core.store import AtomicJSONStorage, Store
 from tui.app import AudiencesApp, make_app
+from tui.testing import settle
 
 PINNED = "2026-01-15T09:30:00Z"
 """Every audience's created/changed time in snapshot data (shown as 2026-01-15 09:30)."""
@@ -105,29 +104,6 @@ def hostile(tmp_path: Path) -> Store:
     store.update_member(audience.name, raw.e164, raw)
     pin_times(store)
     return store
-
-
-async def settle(pilot: Pilot[object]) -> None:
-    """Wait until workers are done and the messages they posted are handled.
-
-    DirectoryTree's `_loader` worker runs for the widget's life, so it is not waited for.
-    """
-    app = pilot.app
-
-    def busy() -> list[Worker[object]]:
-        return [w for w in app.workers if w.is_running and w.group != "_loader"]
-
-    for _ in range(50):
-        running = busy()
-        if running:  # (an empty list would mean "every worker", the loader too)
-            with contextlib.suppress(WorkerFailed, WorkerCancelled):  # the app reports those
-                await app.workers.wait_for_complete(running)
-        await pilot.pause()
-        if not busy():
-            await pilot.pause()
-            if not busy():
-                return
-    raise AssertionError("workers kept running")
 
 
 async def screen_text(pilot: Pilot[object]) -> str:

@@ -164,7 +164,7 @@ async def test_typing_a_name_uses_letters_and_space_as_text(samples: Path, store
 async def test_escape_cancels_a_slow_read(
     samples: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.screens.new_audience as module
+    import core.reading as module  # the screen's worker reads through it
 
     release = threading.Event()
     real_read = module.read_file

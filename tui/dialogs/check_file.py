@@ -14,11 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from core.errors import EncodingNeedsConsent
 from core.plan import ImportPlan, plan_add
-from core.reading import read_file
 from core.store import Store
-from tui.dialogs.common import error_text, plain
+from tui.dialogs.common import error_text, plain, read_in_worker
 from tui.dialogs.confirm import ConfirmModal
 from tui.widgets.file_picker import FilePicker
 
@@ -89,13 +87,8 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def check_file(self, path: Path, encoding: str | None) -> None:
         worker = get_current_worker()
-        try:
-            table = read_file(path, encoding=encoding)
-        except EncodingNeedsConsent as exc:
-            if not worker.is_cancelled:
-                self.post_message(self.EncodingQuestioned(path, exc.detected, exc.message))
-            return
-        if worker.is_cancelled:
+        table = read_in_worker(self, path, encoding, self.EncodingQuestioned)
+        if table is None:
             return
         audience, members = self.store.load(self.audience)
         if worker.is_cancelled:

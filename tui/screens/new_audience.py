@@ -6,8 +6,6 @@ writes only when the user confirms there.
 
 from __future__ import annotations
 
-from core.text import strip_controls
-
 from pathlib import Path
 
 import polars as pl
@@ -31,13 +29,13 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.audience import check_name
-from core.errors import EncodingNeedsConsent, RuleViolation
+from core.errors import RuleViolation
 from core.plan import ImportPlan, plan_create
 from core.profile import TableProfile, profile_table
-from core.reading import ENCODING_NAMES, CsvTable, read_file
+from core.reading import ENCODING_NAMES, CsvTable
 from core.store import Store
-from core.text import fixed_column_names, header_problems
-from tui.dialogs.common import clean, error_text
+from core.text import fixed_column_names, header_problems, strip_controls
+from tui.dialogs.common import clean, error_text, read_in_worker
 from tui.widgets.file_picker import FilePicker
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
@@ -202,13 +200,8 @@ class NewAudienceScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="read")
     def read_file(self, path: Path, encoding: str | None) -> None:
         worker = get_current_worker()
-        try:
-            table = read_file(path, encoding=encoding)
-        except EncodingNeedsConsent as exc:
-            if not worker.is_cancelled:
-                self.post_message(self.EncodingQuestioned(path, exc.detected, exc.message))
-            return
-        if worker.is_cancelled:
+        table = read_in_worker(self, path, encoding, self.EncodingQuestioned)
+        if table is None:
             return
         profile = profile_table(table)
         if not worker.is_cancelled:
