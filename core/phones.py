@@ -255,11 +255,12 @@ def judge_column(
     lenient: bool = False,
     hint_regions: Sequence[str] = (),
     with_hints: bool = True,
+    types: bool = True,
 ) -> pl.DataFrame:
     """Verdicts for a column of values, one row per value, in the same order.
 
     Columns: valid (bool), reason, hint, e164, region, number_type (str or null); hint
-    is all null when `with_hints` is False.
+    is all null when `with_hints` is False, number_type when `types` is False.
     """
     import polars as pl
 
@@ -270,6 +271,7 @@ def judge_column(
         lenient=lenient,
         hint_regions=hint_regions,
         with_hints=with_hints,
+        types=types,
     )
 
 

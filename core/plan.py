@@ -119,7 +119,8 @@ class ImportPlan:
     """Rows of an incoming table judged against an audience (or against nothing).
 
     `rows` has one row per data row: row, line, value (the phone cell), status
-    ("new" or a reason), hint, e164, region, number_type.
+    ("new" or a reason), hint, e164, region, number_type (null when the column was judged
+    without types, as a profile does; `members` judges the types of the rows it writes).
     """
 
     table: CsvTable
@@ -279,14 +280,14 @@ class ImportPlan:
         if self.header_fixes:
             frame = frame.rename(self.header_fixes)
         values = frame[chosen["__i"]].select(self.columns)
+        types = chosen["number_type"]
+        if types.null_count():
+            # Judged without types (a profile's verdicts): the members written get theirs.
+            types = judge_column(chosen["value"], lenient=self.lenient)["number_type"]
         return [
             Member(dict(zip(self.columns, row, strict=True)), e164, region, ntype)
             for row, e164, region, ntype in zip(
-                values.iter_rows(),
-                chosen["e164"],
-                chosen["region"],
-                chosen["number_type"],
-                strict=True,
+                values.iter_rows(), chosen["e164"], chosen["region"], types, strict=True
             )
         ]
 

@@ -79,7 +79,7 @@ def profile_column(
     regions: list[tuple[str, int]] = []
     verdicts = None
     if has_candidates:
-        verdicts = judge_column(values, lenient=lenient, with_hints=False)
+        verdicts = judge_column(values, lenient=lenient, with_hints=False, types=False)
         valid = int(verdicts["valid"].sum())
         counted = (
             verdicts.filter(pl.col("valid") & pl.col("region").is_not_null())

@@ -275,6 +275,14 @@ def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> Non
     assert with_profile.hint_regions == without.hint_regions
     assert len(with_profile.hint_regions) == 5
     assert with_profile.with_hints().equals(without.with_hints())
+    # Profiles judge without number types; the members written get theirs.
+    from core.phones import judge
+
+    members = with_profile.members(skip_invalid=True, skip_duplicates=True)
+    assert [m.number_type for m in members] == [
+        judge(m.values["phone"]).number_type for m in members
+    ]
+    assert all(m.number_type for m in members)
 
 
 @pytest.mark.parametrize("wide", [False, True])
