@@ -18,6 +18,7 @@ class TypedInput(Input):
     """
 
     async def _on_key(self, event: events.Key) -> None:
+        self._restart_blink()  # as Input does for every key
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
             # Priority bindings ran before the key reached the widget; the app would run
             # this one for this widget first in the chain, so running it here changes
