@@ -248,3 +248,41 @@ def test_snapshot_create_with_fixes_and_problems(snap_compare, fixed_demo) -> No
     plan = plan_create(read_file(samples / "webinar_signups.csv"), "Phone Number", fix_headers=True)
     app = DiffApp(CsvDiffScreen(store, plan, audience=None, new_name="Webinar"))
     assert snap_compare(app, terminal_size=(80, 24), press=["f", "n"], run_before=settle)
+
+
+async def test_many_reasons_never_push_the_capacity_out_of_the_counts(
+    tmp_path: Path, store: Store, kit
+) -> None:
+    """Six reasons wrapped in the narrow counts panel hid the capacity lines (the panel
+    has at most 11 lines); the reasons now take at most three, the rest counted."""
+    values = ["", "+1 202 555 0123", "+999123", "+120255", "+1202555012399", "+12021234567",
+              "+12025550123", "+12025550123"]
+    path = tmp_path / "mixed.csv"
+    path.write_text("phone,name\n" + "".join(f"{v},n{i}\n" for i, v in enumerate(values)))
+    plan = plan_create(read_file(path), "phone")
+    assert len(plan.invalid_by_reason()) == 6
+    app = DiffApp(CsvDiffScreen(store, plan, audience=None, new_name="Mixed"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        text = await kit.text(pilot)
+        assert "May still be added" in text and "0 + 1 = 1" in text
+        assert "more" in text  # the reasons that did not fit are counted
+
+
+def test_reason_lines_fit_the_panel_with_a_million_rows_of_counts() -> None:
+    """The counts of the million-row benchmark file: one line of 6 reasons wrapped to 5
+    lines in the 34-column panel and pushed the capacity out; now 3 lines at most."""
+    from tui.screens.csv_diff import COUNTS_WIDTH, REASON_LINES, reason_lines
+
+    by_reason = {
+        "empty": 50_020, "bad_characters": 59_645, "invalid_country_code": 5_170,
+        "too_short": 117_544, "too_long": 41_613, "invalid_number": 33_161,
+    }
+    lines = reason_lines(by_reason, COUNTS_WIDTH, REASON_LINES)
+    assert len(lines) == REASON_LINES and all(len(line) <= COUNTS_WIDTH for line in lines)
+    assert lines[0] == "  too_short 117,544"  # most common first
+    shown = sum(line.count(" · ") + 1 for line in lines) - 1  # the "+N more" piece
+    assert lines[-1].endswith(f"+{len(by_reason) - shown} more")
+    assert reason_lines({"too_short": 3, "empty": 2}, COUNTS_WIDTH, REASON_LINES) == [
+        "  too_short 3 · empty 2"
+    ]

@@ -98,6 +98,34 @@ def rows_frame(plan: ImportPlan) -> pl.DataFrame:
     )
 
 
+COUNTS_WIDTH = 34  # the counts panel's text width (36 less its padding)
+REASON_LINES = 3  # so the panel (at most 11 lines) always shows the capacity lines
+
+
+def reason_lines(by_reason: dict[str, int], width: int, most: int) -> list[str]:
+    """Invalid rows by reason, most common first, packed into at most `most` lines of
+    `width`; what does not fit is counted at the end ("+2 more")."""
+
+    def line(parts: list[str]) -> str:
+        return "  " + " · ".join(parts)
+
+    rows: list[list[str]] = []
+    for reason, n in sorted(by_reason.items(), key=lambda item: -item[1]):
+        piece = f"{reason} {n:,}"
+        if rows and len(line([*rows[-1], piece])) <= width:
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    if len(rows) > most:
+        rest = sum(len(r) for r in rows[most:])
+        rows = rows[:most]
+        while rows[-1] and len(line([*rows[-1], f"+{rest} more"])) > width:
+            rows[-1].pop()
+            rest += 1
+        rows[-1].append(f"+{rest} more")
+    return [line(r) for r in rows]
+
+
 @dataclass(frozen=True)
 class PlanCounts:
     """The plan's counts, read once (each is a scan of up to a million statuses)."""
@@ -265,11 +293,10 @@ class CsvDiffScreen(Screen[str | None]):
         if plan.header_diff is not None and not plan.header_diff.ok:
             lines.append("Rows are checked once the column names match.")
         else:
-            by_reason = " · ".join(f"{r} {n:,}" for r, n in plan.invalid_by_reason().items())
             lines += [
                 f"Valid and new          {counts.new:>8,}",
                 f"Invalid                {counts.invalid:>8,}",
-                *([f"  {by_reason}"] if by_reason else []),
+                *reason_lines(counts.by_reason, COUNTS_WIDTH, REASON_LINES),
                 f"Duplicates in the file {counts.duplicates_in_file:>8,}",
                 f"Already in audience    {counts.already_in_audience:>8,}",
             ]
