@@ -1083,7 +1083,6 @@ def _judge_column(
     with_hints: bool,
     types: bool = True,
 ) -> pl.DataFrame:
-    hint_regions = tuple(hint_regions)
     v = pl.col("v")
     frame = pl.DataFrame({"v": values}).with_columns(wf=v.str.contains(_WELL_FORMED))
     wf = pl.col("wf")

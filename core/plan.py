@@ -310,34 +310,18 @@ def judge_rows(
     existing_keys: set[str] | frozenset[str] = frozenset(),
     *,
     lenient: bool = False,
-    hint_regions: Sequence[str] = (),
     lines: list[int] | pl.Series | None = None,
     verdicts: pl.DataFrame | None = None,
-    hints: bool = True,
 ) -> pl.DataFrame:
-    """Statuses of a phone column: "new" or a reason, with hint and derived fields.
+    """Statuses of a phone column: "new" or a reason, with derived fields.
 
-    `verdicts` (from a profile, without hints) spares judging the column again. Without
-    `hints`, invalid rows other than empty ones get a null hint (see
-    `ImportPlan.with_hints`); repeats always get theirs.
+    `verdicts` (from a profile) spares judging the column again. Hints are left null
+    except for empty cells and repeats: `ImportPlan.with_hints` makes the others when
+    they are shown or written.
     """
     values = values.cast(pl.String).fill_null("")
     if verdicts is None or verdicts.height != values.len():
-        verdicts = judge_column(
-            values, lenient=lenient, hint_regions=hint_regions, with_hints=hints
-        )
-    elif hints:
-        problem = ~verdicts["valid"]
-        hinted = hints_for(
-            values.filter(problem),
-            verdicts["reason"].filter(problem),
-            lenient=lenient,
-            hint_regions=hint_regions,
-        )
-        index = problem.arg_true()
-        verdicts = verdicts.with_columns(
-            verdicts["hint"].scatter(index, hinted) if index.len() else pl.col("hint")
-        )
+        verdicts = judge_column(values, lenient=lenient, with_hints=False)
     n = values.len()
     frame = pl.DataFrame(
         {
@@ -408,7 +392,6 @@ def plan_check(
         lenient=lenient,
         lines=table.line_numbers,
         verdicts=column.verdicts if column.lenient == lenient else None,
-        hints=False,
     )
     return ImportPlan(
         table,
@@ -504,7 +487,6 @@ def plan_add(
         existing_keys,
         lenient=lenient,
         lines=table.line_numbers,
-        hints=False,
     )
     return ImportPlan(
         table,

@@ -69,12 +69,7 @@ def profile_column(
     `scanned` is (blank cells, any well-formed value) when the caller counted them.
     """
     values = values.cast(pl.String).fill_null("")
-    if scanned is None:
-        blank, any_candidate = _empty_and_candidates(pl.col(values.name))
-        empty = int(values.to_frame().select(blank).item())
-        has_candidates = bool(values.to_frame().select(any_candidate).item())
-    else:
-        empty, has_candidates = scanned
+    empty, has_candidates = scanned if scanned is not None else _scan(values.to_frame())[0]
     valid = 0
     regions: list[tuple[str, int]] = []
     verdicts = None
