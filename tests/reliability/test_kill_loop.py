@@ -76,6 +76,12 @@ def _start_writer(store: Path, log: Path, seed: int, errors: Path, max_ops: int 
     )
 
 
+def _identity(store: Path, name: str) -> tuple[str, int, int]:
+    """A leftover file's name, inode and modification time (a rewrite changes them)."""
+    status = (store / name).stat()
+    return name, status.st_ino, status.st_mtime_ns
+
+
 def run_kill_loop(tmp_path: Path, kills: int, seed: int) -> LoopReport:
     rng = random.Random(seed)
     store_path = tmp_path / "store"
@@ -85,7 +91,7 @@ def run_kill_loop(tmp_path: Path, kills: int, seed: int) -> LoopReport:
     model: State = {}
     offset = 0
     previous_tmps: set[str] = set()
-    previous_orphans: set[str] = set()
+    previous_orphans: set[tuple[str, int, int]] = set()
 
     for k in range(kills):
         writer = _start_writer(store_path, log_path, seed * 100_000 + k, errors)
@@ -135,10 +141,13 @@ def run_kill_loop(tmp_path: Path, kills: int, seed: int) -> LoopReport:
         report.max_audiences = max(report.max_audiences, len(model))
         report.max_members = max([report.max_members, *(len(a["members"]) for a in model.values())])
 
-        tmps, orphans = leftovers(store_path)
+        tmps, orphan_names = leftovers(store_path)
         # One interrupted write leaves at most a temporary file (plus, during a catalog
         # replace, its rollback link) and one members file the catalog does not point to.
-        assert len(tmps) <= 2 and len(orphans) <= 1, (k, tmps, orphans)
+        assert len(tmps) <= 2 and len(orphan_names) <= 1, (k, tmps, orphan_names)
+        # A members file name comes back when the same generation is written again
+        # after the orphan was removed: an orphan is its name and the file's identity.
+        orphans = {_identity(store_path, name) for name in orphan_names}
         if committed_now:
             report.cleanup_checks += 1
             assert not previous_tmps & tmps, f"kill {k}: temporary files were not removed"
