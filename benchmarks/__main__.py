@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -84,10 +83,13 @@ def peak_memory_of_check(path: Path) -> float:
         "from benchmarks.__main__ import check_in_process\n"
         f"check_in_process(Path({str(path)!r}))\n"
         "status = Path('/proc/self/status')\n"
-        "found = re.search(r'VmHWM:\\s+(\\d+) kB', status.read_text()) if status.exists() else None\n"
+        "found = (re.search(r'VmHWM:\\s+(\\d+) kB', status.read_text())\n"
+        "         if status.exists() else None)\n"
         "print(found.group(1) if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -96,7 +98,9 @@ def help_time(repeats: int) -> tuple[float, float]:
     exe = Path(sys.executable).parent / "audiences"
     runs = {
         "help": lambda: subprocess.run([str(exe), "--help"], capture_output=True, check=True),
-        "python": lambda: subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True),
+        "python": lambda: subprocess.run(
+            [sys.executable, "-c", "pass"], capture_output=True, check=True
+        ),
     }
     medians = alternate(runs, repeats)
     return medians["help"], medians["python"]
@@ -104,9 +108,13 @@ def help_time(repeats: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="100k rows instead of 1M, fewer repeats")
+    parser.add_argument(
+        "--quick", action="store_true", help="100k rows instead of 1M, fewer repeats"
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", help="comma-separated scenario keys: check,limit,memory,help,store,grid,diff")
+    parser.add_argument(
+        "--only", help="comma-separated scenario keys: check,limit,memory,help,store,grid,diff"
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
     big = 100_000 if args.quick else 1_000_000
@@ -135,7 +143,8 @@ def main() -> None:
             args.repeats if args.quick else max(1, args.repeats - 1),
         )
         add(
-            f"check {big:,} rows in-process (all verdicts + profile) vs per-row csv+phonenumbers loop",
+            f"check {big:,} rows in-process (all verdicts + profile) "
+            "vs per-row csv+phonenumbers loop",
             f"{medians['ours']:.2f} s",
             f"{medians['loop']:.2f} s",
             f"{medians['loop'] / medians['ours']:.1f}x faster",
@@ -153,7 +162,8 @@ def main() -> None:
             f"{medians['loop'] / medians['json']:.1f}x faster",
         )
         add(
-            f"`audiences check` {big:,} rows as a command (fresh process: imports, metadata, regex compiles)",
+            f"`audiences check` {big:,} rows as a command "
+            "(fresh process: imports, metadata, regex compiles)",
             f"{medians['command']:.2f} s",
             f"{medians['loop']:.2f} s",
             f"{medians['loop'] / medians['command']:.1f}x faster",
@@ -177,7 +187,12 @@ def main() -> None:
         add(f"peak memory, check {big:,} rows", f"{mib:,.0f} MiB", "", "", f"{mib:,.0f} MiB")
     if want("help"):
         ours, python = help_time(max(10, args.repeats))
-        add("audiences --help", f"{ours * 1000:.0f} ms", f"{python * 1000:.0f} ms (python -c pass)", f"{ours / python:.1f}x bare python")
+        add(
+            "audiences --help",
+            f"{ours * 1000:.0f} ms",
+            f"{python * 1000:.0f} ms (python -c pass)",
+            f"{ours / python:.1f}x bare python",
+        )
     if want("store"):
         from benchmarks import store_bench
 

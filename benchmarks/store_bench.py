@@ -19,7 +19,11 @@ def build_store(path: Path, audiences: int = 100, members: int = 10_000) -> Stor
         count = members - 1 if a == audiences - 1 else members
         rows = [
             Member(
-                {"phone": f"+1{201 + n // 10_000:03d}555{n % 10_000:04d}", "name": f"P{n}", "city": "X"},
+                {
+                    "phone": f"+1{201 + n // 10_000:03d}555{n % 10_000:04d}",
+                    "name": f"P{n}",
+                    "city": "X",
+                },
                 f"+1{201 + n // 10_000:03d}555{n % 10_000:04d}",
                 "US",
                 "fixed_line_or_mobile",
@@ -62,8 +66,16 @@ def run(repeats: int = 15) -> list[tuple[str, float, str]]:
         size = sum(f.stat().st_size for f in (Path(tmp) / "store").rglob("*") if f.is_file())
     note = f"store of 100 x 10k members, {size / 1024**2:,.0f} MiB on disk"
     return [
-        ("store: add one member (read+check+write, one lock)", statistics.median(adds) * 1000, note),
-        ("store: add_members of one already-checked member", statistics.median(writes) * 1000, note),
+        (
+            "store: add one member (read+check+write, one lock)",
+            statistics.median(adds) * 1000,
+            note,
+        ),
+        (
+            "store: add_members of one already-checked member",
+            statistics.median(writes) * 1000,
+            note,
+        ),
         ("store: list audiences", statistics.median(lists) * 1000, note),
         ("store: load one 10k audience", statistics.median(loads) * 1000, note),
     ]

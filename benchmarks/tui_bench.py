@@ -107,14 +107,18 @@ async def _diff_first_screen(rows: int) -> float:
         app = DiffApp()
         async with app.run_test(size=SIZE) as pilot:
             start = time.perf_counter()
-            app.push_screen(CsvDiffScreen(Store(Path(tmp) / "s"), plan, audience=None, new_name="bench"))
+            app.push_screen(
+                CsvDiffScreen(Store(Path(tmp) / "s"), plan, audience=None, new_name="bench")
+            )
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
             return time.perf_counter() - start
 
 
-def run(big: int, *, grid: bool = True, diff: bool = True, presses: int = 30) -> list[tuple[str, str, str, str, str]]:
+def run(
+    big: int, *, grid: bool = True, diff: bool = True, presses: int = 30
+) -> list[tuple[str, str, str, str, str]]:
     rows: list[tuple[str, str, str, str, str]] = []
     if grid:
         for size in (10_000, big):
@@ -124,18 +128,39 @@ def run(big: int, *, grid: bool = True, diff: bool = True, presses: int = 30) ->
                 base_paint, base_cost, base_wall = asyncio.run(_grid(frame, "datatable", presses))
                 baseline = f"{base_cost * 1000:.1f} ms (DataTable, 10k)"
                 ratio = f"{base_cost / cost:.1f}x less work"
-                rows.append((f"first paint of the grid, {size:,} rows", f"{paint:.2f} s", f"{base_paint:.2f} s (DataTable)", f"{base_paint / paint:.1f}x faster", ""))
+                rows.append(
+                    (
+                        f"first paint of the grid, {size:,} rows",
+                        f"{paint:.2f} s",
+                        f"{base_paint:.2f} s (DataTable)",
+                        f"{base_paint / paint:.1f}x faster",
+                        "",
+                    )
+                )
             else:
                 baseline, ratio = "DataTable not run (minutes to load)", ""
-                rows.append((f"first paint of the grid, {size:,} rows", f"{paint:.2f} s", "", "", ""))
-            rows.append((
-                f"page-down in the grid, {size:,} rows (median CPU, key to end of repaint; wall {wall * 1000:.1f} ms)",
-                f"{cost * 1000:.1f} ms",
-                baseline,
-                ratio,
-                "",
-            ))
+                rows.append(
+                    (f"first paint of the grid, {size:,} rows", f"{paint:.2f} s", "", "", "")
+                )
+            rows.append(
+                (
+                    f"page-down in the grid, {size:,} rows "
+                    f"(median CPU, key to end of repaint; wall {wall * 1000:.1f} ms)",
+                    f"{cost * 1000:.1f} ms",
+                    baseline,
+                    ratio,
+                    "",
+                )
+            )
     if diff:
         seconds = asyncio.run(_diff_first_screen(big))
-        rows.append((f"CSV diff view first screen, {big:,}-row file (after the check)", f"{seconds:.2f} s", "", "target < 1 s", ""))
+        rows.append(
+            (
+                f"CSV diff view first screen, {big:,}-row file (after the check)",
+                f"{seconds:.2f} s",
+                "",
+                "target < 1 s",
+                "",
+            )
+        )
     return rows

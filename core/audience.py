@@ -29,7 +29,12 @@ class Member:
     number_type: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
-        return {"values": self.values, "e164": self.e164, "region": self.region, "type": self.number_type}
+        return {
+            "values": self.values,
+            "e164": self.e164,
+            "region": self.region,
+            "type": self.number_type,
+        }
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Member:
@@ -147,7 +152,9 @@ def members_frame(audience: Audience, members: list[Member]) -> Any:
     REGION_COLUMN and TYPE_COLUMN."""
     import polars as pl
 
-    data: dict[str, list[Any]] = {c: [m.values.get(c, "") for m in members] for c in audience.columns}
+    data: dict[str, list[Any]] = {
+        c: [m.values.get(c, "") for m in members] for c in audience.columns
+    }
     data[E164_COLUMN] = [m.e164 for m in members]
     data[REGION_COLUMN] = [m.region for m in members]
     data[TYPE_COLUMN] = [m.number_type for m in members]

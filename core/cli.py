@@ -147,15 +147,15 @@ def _read(file: Path, encoding: str | None) -> CsvTable:
     return read_file(file, encoding=encoding)
 
 
-def _pick_phone_column(table: CsvTable, phone_column: str | None, lenient: bool) -> tuple[str, str | None]:
+def _pick_phone_column(
+    table: CsvTable, phone_column: str | None, lenient: bool
+) -> tuple[str, str | None]:
     from core.profile import profile_table
 
     suggested = profile_table(table, lenient=lenient).suggested_phone_column
     chosen = phone_column or suggested
     if chosen is None:
-        raise AudiencesError(
-            "no column holds phone numbers; name one with --phone-column"
-        )
+        raise AudiencesError("no column holds phone numbers; name one with --phone-column")
     return chosen, suggested
 
 
@@ -166,7 +166,9 @@ _all_problems = click.option(
 )
 
 
-def _print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bool = False) -> None:
+def _print_plan(
+    plan: ImportPlan, *, show_problems: bool = True, all_problems: bool = False
+) -> None:
     table = plan.table
     click.echo(
         f"{table.source or 'input'}: {plan.total:,} rows, {len(table.headers)} columns, "
@@ -262,9 +264,12 @@ def check(
         problems = plan.problems_frame().write_json()
         click.echo(_escape_controls(text.replace(f'"{_PROBLEMS_PLACEHOLDER}"', problems, 1)))
     else:
-        click.echo("columns: " + ", ".join(
-            f"{c.name} ({c.valid_share:.0%} phones, {c.empty:,} empty)" for c in profile.columns
-        ))
+        click.echo(
+            "columns: "
+            + ", ".join(
+                f"{c.name} ({c.valid_share:.0%} phones, {c.empty:,} empty)" for c in profile.columns
+            )
+        )
         click.echo(f"suggested phone column: {profile.suggested_phone_column or '-'}")
         _print_plan(plan, all_problems=all_problems)
     sys.exit(0 if plan.invalid + plan.duplicates_in_file == 0 else 1)
@@ -308,7 +313,9 @@ def create(
         table, phone_column, fix_headers=fix_headers, lenient=lenient, default_region=default_region
     )
     if plan.header_fixes:
-        click.echo("column names fixed: " + ", ".join(f"{a} -> {b}" for a, b in plan.header_fixes.items()))
+        click.echo(
+            "column names fixed: " + ", ".join(f"{a} -> {b}" for a, b in plan.header_fixes.items())
+        )
     try:
         members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
     except RuleViolation:
@@ -384,7 +391,11 @@ def add(
 @click.pass_context
 @reports_errors
 def add_member(
-    ctx: click.Context, name: str, values: tuple[str, ...], default_region: str | None, lenient: bool
+    ctx: click.Context,
+    name: str,
+    values: tuple[str, ...],
+    default_region: str | None,
+    lenient: bool,
 ) -> None:
     """Add one member to audience NAME (manual entry)."""
     from core.plan import check_member
@@ -475,17 +486,27 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """List the audiences."""
     audiences = _store(ctx).list_audiences()
     if as_json:
-        click.echo(_json(
-            [
-                {"name": a.name, "members": a.member_count, "phone_column": a.phone_column,
-                 "columns": a.columns, "style": a.style, "regions": a.regions,
-                 "changed_at": a.changed_at}
-                for a in audiences
-            ],
-        ))
+        click.echo(
+            _json(
+                [
+                    {
+                        "name": a.name,
+                        "members": a.member_count,
+                        "phone_column": a.phone_column,
+                        "columns": a.columns,
+                        "style": a.style,
+                        "regions": a.regions,
+                        "changed_at": a.changed_at,
+                    }
+                    for a in audiences
+                ],
+            )
+        )
         return
     if not audiences:
-        click.echo("no audiences yet; create one with: audiences create NAME FILE --phone-column COL")
+        click.echo(
+            "no audiences yet; create one with: audiences create NAME FILE --phone-column COL"
+        )
     from core.text import one_line
 
     for a in audiences:
@@ -504,11 +525,18 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show an audience and its members."""
     audience, members = _store(ctx).load(name)
     if as_json:
-        click.echo(_json(
-            {"name": audience.name, "columns": audience.columns,
-             "phone_column": audience.phone_column, "required": audience.required,
-             "style": audience.style, "members": [m.values for m in members]},
-        ))
+        click.echo(
+            _json(
+                {
+                    "name": audience.name,
+                    "columns": audience.columns,
+                    "phone_column": audience.phone_column,
+                    "required": audience.required,
+                    "style": audience.style,
+                    "members": [m.values for m in members],
+                },
+            )
+        )
         return
     from core.audience import STYLE_NAMES
     from core.text import one_line
@@ -525,8 +553,12 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("name")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-@click.option("--excel-safe", is_flag=True, help="Prefix ' to cells a spreadsheet would run as formulas.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.option(
+    "--excel-safe", is_flag=True, help="Prefix ' to cells a spreadsheet would run as formulas."
+)
 @click.pass_context
 @reports_errors
 def export(ctx: click.Context, name: str, output: Path | None, excel_safe: bool) -> None:
@@ -582,7 +614,9 @@ def set_aside(ctx: click.Context, name: str, yes: bool) -> None:
 
 
 @main.command()
-@click.option("--report", is_flag=True, help="Print a check report of the samples instead of opening the app.")
+@click.option(
+    "--report", is_flag=True, help="Print a check report of the samples instead of opening the app."
+)
 @reports_errors
 def demo(report: bool) -> None:
     """Open the app on a throwaway store seeded with sample audiences."""

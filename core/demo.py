@@ -17,8 +17,30 @@ SAMPLES = Path(__file__).parent / "samples"
 
 FIRST = {
     "GB": ["Oliver", "Amelia", "Harry", "Isla", "George", "Ava", "Noah", "Mia", "Leo", "Freya"],
-    "IN": ["Aarav", "Priya", "Vivaan", "Ananya", "Arjun", "Diya", "Rohan", "Isha", "Kabir", "Meera"],
-    "US": ["James", "Olivia", "Liam", "Emma", "Mason", "Sophia", "Ethan", "Harper", "Lucas", "Ella"],
+    "IN": [
+        "Aarav",
+        "Priya",
+        "Vivaan",
+        "Ananya",
+        "Arjun",
+        "Diya",
+        "Rohan",
+        "Isha",
+        "Kabir",
+        "Meera",
+    ],
+    "US": [
+        "James",
+        "Olivia",
+        "Liam",
+        "Emma",
+        "Mason",
+        "Sophia",
+        "Ethan",
+        "Harper",
+        "Lucas",
+        "Ella",
+    ],
     "SG": ["Wei", "Hui Min", "Jun Jie", "Xin Yi", "Ravi", "Siti", "Daniel", "Mei Ling"],
     "AU": ["Jack", "Charlotte", "William", "Matilda", "Thomas", "Ruby", "Henry", "Zoe"],
     "DE": ["Lukas", "Mia", "Leon", "Hannah", "Felix", "Lea", "Jonas", "Emilia"],
@@ -43,7 +65,9 @@ CITIES = {
 
 def fake_number(rng: random.Random, region: str, mobile: bool = True) -> str:
     """A valid E.164 number of the region, made from its example number."""
-    kind = phonenumbers.PhoneNumberType.MOBILE if mobile else phonenumbers.PhoneNumberType.FIXED_LINE
+    kind = (
+        phonenumbers.PhoneNumberType.MOBILE if mobile else phonenumbers.PhoneNumberType.FIXED_LINE
+    )
     example = phonenumbers.example_number_for_type(region, kind)
     assert example is not None
     national = str(example.national_number)
@@ -75,7 +99,15 @@ def write_samples(folder: Path = SAMPLES) -> list[Path]:
     rows = []
     for _ in range(48):
         first, last, city = _person(rng, "GB")
-        rows.append([fake_number(rng, "GB"), first, last, city, rng.choice(["Mon", "Tue", "Wed", "Thu", "Fri"])])
+        rows.append(
+            [
+                fake_number(rng, "GB"),
+                first,
+                last,
+                city,
+                rng.choice(["Mon", "Tue", "Wed", "Thu", "Fri"]),
+            ]
+        )
     path = folder / "uk_clinic_reminders.csv"
     _write(path, ["phone", "first_name", "last_name", "city", "appointment_day"], rows)
     written.append(path)
@@ -98,7 +130,15 @@ def write_samples(folder: Path = SAMPLES) -> list[Path]:
     written.append(path)
 
     # 3. More India leads in the same structure (for "add by CSV"), one already a member.
-    batch = [[fake_number(rng, "IN")[1:], " ".join(_person(rng, "IN")[:2]), rng.choice(CITIES["IN"]), rng.choice(["basic", "plus", "pro"])] for _ in range(24)]
+    batch = [
+        [
+            fake_number(rng, "IN")[1:],
+            " ".join(_person(rng, "IN")[:2]),
+            rng.choice(CITIES["IN"]),
+            rng.choice(["basic", "plus", "pro"]),
+        ]
+        for _ in range(24)
+    ]
     batch.append(list(rows[3]))
     path = folder / "india_sales_leads_batch2.csv"
     _write(path, ["phone_number", "customer_name", "city", "plan"], batch)
@@ -123,7 +163,15 @@ def write_samples(folder: Path = SAMPLES) -> list[Path]:
             number = number[2:] if region == "US" else number
         elif i == 41:
             number = ""
-        rows.append([first, last, number, f"{first.lower().replace(' ', '')}.{last.lower()}@example.com", city])
+        rows.append(
+            [
+                first,
+                last,
+                number,
+                f"{first.lower().replace(' ', '')}.{last.lower()}@example.com",
+                city,
+            ]
+        )
     path = folder / "webinar_signups.csv"
     _write(path, ["First Name", "Last Name", "Phone Number", "E-mail", "City"], rows)
     written.append(path)

@@ -135,9 +135,7 @@ def _judge_digits(digits: str, lenient: bool) -> PhoneVerdict:
     )
 
 
-def judge(
-    value: str, *, lenient: bool = False, hint_regions: Sequence[str] = ()
-) -> PhoneVerdict:
+def judge(value: str, *, lenient: bool = False, hint_regions: Sequence[str] = ()) -> PhoneVerdict:
     """Judge one phone value, with a hint for problems (regions tried in order)."""
     if value.strip() == "":
         return PhoneVerdict(False, Reason.EMPTY, "a phone number is required")
@@ -184,10 +182,13 @@ def problem_hint(
     if not has_plus(value):
         fix = missing_country_code_fix(digits, lenient, hint_regions)
         if fix is not None:
-            region, e164 = fix
-            return f"missing country code? as a {region} number it would be {e164}"
+            fix_region, e164 = fix
+            return f"missing country code? as a {fix_region} number it would be {e164}"
     if reason is Reason.INVALID_COUNTRY_CODE:
-        return "no country uses the calling code these digits start with; start with the country code (1 for US, 44 for UK, 91 for India)"
+        return (
+            "no country uses the calling code these digits start with; start with the "
+            "country code (1 for US, 44 for UK, 91 for India)"
+        )
     code, region = _code_and_region(digits)
     where = f"+{code} ({region})" if region else f"+{code}"
     if reason is Reason.TOO_SHORT:
@@ -228,7 +229,10 @@ def bad_characters_hint(value: str, lenient: bool, hint_regions: Sequence[str]) 
         fix = missing_country_code_fix(digits, lenient, hint_regions)
         if fix is not None:
             region, e164 = fix
-            return f"remove spaces and symbols and add the country code: as a {region} number it would be {e164}"
+            return (
+                "remove spaces and symbols and add the country code: "
+                f"as a {region} number it would be {e164}"
+            )
         verdict = _judge_digits(digits, lenient)
         if verdict.valid:
             return f"remove spaces and symbols: {digits}"
@@ -288,7 +292,9 @@ def judge_column_reference(
         {
             "__value": unique,
             "valid": [verdicts[v].valid for v in unique],
-            "reason": [None if verdicts[v].reason is None else str(verdicts[v].reason) for v in unique],
+            "reason": [
+                None if verdicts[v].reason is None else str(verdicts[v].reason) for v in unique
+            ],
             "hint": [verdicts[v].hint for v in unique],
             "e164": [verdicts[v].e164 for v in unique],
             "region": [verdicts[v].region for v in unique],

@@ -946,7 +946,9 @@ def _fixes_and_digits(
     candidates = pl.concat(parts)
     if candidates.height == 0:
         return rows.with_columns(
-            valid=pl.lit(False), fix_region=pl.lit(None, pl.String), fix_e164=pl.lit(None, pl.String)
+            valid=pl.lit(False),
+            fix_region=pl.lit(None, pl.String),
+            fix_e164=pl.lit(None, pl.String),
         )
     judged = pl.concat(
         [
@@ -1020,10 +1022,7 @@ def _hints_for(
         plus=pl.when(bad).then(stripped.str.starts_with("+")).otherwise(v.str.starts_with("+")),
         # Bad characters: the ASCII digits (none for spreadsheet numbers or when there
         # are none); well formed: the digits after the +.
-        x=pl.when(~bad)
-        .then(v.str.strip_prefix("+"))
-        .when(~excel & (digits != ""))
-        .then(digits),
+        x=pl.when(~bad).then(v.str.strip_prefix("+")).when(~excel & (digits != "")).then(digits),
     )
     hints = _constant("hint", None, frame.height)
     if rows.height:
@@ -1055,9 +1054,7 @@ def judge_column(
     """
     values = values.cast(pl.String).fill_null("")
     regions = tuple(hint_regions)
-    return _in_slices(
-        lambda part: _judge_column(part, lenient, regions, with_hints, types), values
-    )
+    return _in_slices(lambda part: _judge_column(part, lenient, regions, with_hints, types), values)
 
 
 def _in_slices(judge: Callable[..., _Out], *columns: pl.Series) -> _Out:

@@ -211,13 +211,17 @@ class ImportPlan:
 
     def problems_frame(self) -> pl.DataFrame:
         """The problem rows: row, line, column, value, reason, hint (file order)."""
-        return self.with_hints().filter(pl.col("status") != STATUS_NEW).select(
-            "row",
-            "line",
-            pl.lit(self.phone_column).alias("column"),
-            "value",
-            pl.col("status").alias("reason"),
-            "hint",
+        return (
+            self.with_hints()
+            .filter(pl.col("status") != STATUS_NEW)
+            .select(
+                "row",
+                "line",
+                pl.lit(self.phone_column).alias("column"),
+                "value",
+                pl.col("status").alias("reason"),
+                "hint",
+            )
         )
 
     def problems(self, limit: int | None = None) -> list[Problem]:
@@ -252,7 +256,9 @@ class ImportPlan:
         return path
 
     # applying ----------------------------------------------------------------------
-    def selected(self, *, skip_invalid: bool = False, skip_duplicates: bool = False) -> pl.DataFrame:
+    def selected(
+        self, *, skip_invalid: bool = False, skip_duplicates: bool = False
+    ) -> pl.DataFrame:
         """The rows that would be written, or RuleViolation naming why none may be."""
         if self.header_diff is not None and not self.header_diff.ok:
             raise RuleViolation(self.header_diff.message())
@@ -298,9 +304,11 @@ class ImportPlan:
             frame = frame.rename(self.header_fixes)
         chosen = frame.filter(self.rows["status"] == STATUS_NEW)
         required = [
-            c for c in self.columns
+            c
+            for c in self.columns
             if c == self.phone_column
-            or chosen.height and not bool((chosen[c].str.strip_chars() == "").any())
+            or chosen.height
+            and not bool((chosen[c].str.strip_chars() == "").any())
         ]
         return required
 
@@ -474,8 +482,13 @@ def plan_add(
     if not diff.ok:
         empty = pl.DataFrame(
             schema={
-                "row": pl.Int64, "line": pl.Int64, "value": pl.String, "status": pl.String,
-                "hint": pl.String, "e164": pl.String, "region": pl.String,
+                "row": pl.Int64,
+                "line": pl.Int64,
+                "value": pl.String,
+                "status": pl.String,
+                "hint": pl.String,
+                "e164": pl.String,
+                "region": pl.String,
                 "number_type": pl.String,
             }
         )

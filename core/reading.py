@@ -211,9 +211,7 @@ def _normalise_encoding(name: str) -> str:
         canonical = codecs.lookup(name).name
     except LookupError:
         raise UnreadableFile(f"unknown encoding {name!r}") from None
-    return {"iso8859-1": "latin-1", "utf-8": "utf-8", "utf_16": "utf-16"}.get(
-        canonical, canonical
-    )
+    return {"iso8859-1": "latin-1", "utf-8": "utf-8", "utf_16": "utf-16"}.get(canonical, canonical)
 
 
 def detect_delimiter(text: str) -> str:
@@ -269,8 +267,11 @@ def read_bytes(
         parser = "csv"
     else:
         payload = (
-            text.encode() if extra_bom or used not in ("utf-8", "utf-8-sig")
-            else data if used == "utf-8" else data[3:]
+            text.encode()
+            if extra_bom or used not in ("utf-8", "utf-8-sig")
+            else data
+            if used == "utf-8"
+            else data[3:]
         )
         headers, columns, lines, may_have_controls = _parse_plain(text, payload, delim)
         parser = "vectorized"
@@ -283,7 +284,10 @@ def read_bytes(
         frame = columns.rename(dict(zip(columns.columns, names, strict=True)))
     else:
         frame = pl.DataFrame(
-            [pl.Series(name, col, dtype=pl.String) for name, col in zip(names, columns, strict=True)]
+            [
+                pl.Series(name, col, dtype=pl.String)
+                for name, col in zip(names, columns, strict=True)
+            ]
         )
     cleaned = 0
     if clean and may_have_controls:
@@ -341,7 +345,8 @@ def _lone_cr_error(row: int, line: int) -> MalformedRow:
 def _field_count_error(row: int, line: int, got: int, want: int) -> MalformedRow:
     more = "more" if got > want else "fewer"
     return MalformedRow(
-        f"row {row} (line {line}) has {got} field{'' if got == 1 else 's'}, {more} than the header's {want}; "
+        f"row {row} (line {line}) has {got} field{'' if got == 1 else 's'}, "
+        f"{more} than the header's {want}; "
         "check for an extra delimiter or a missing quote",
         row,
         line,
@@ -408,10 +413,8 @@ def _split_fields(
     names = [f"field_{i}" for i in range(width)]
     everything = _read_fields(payload, delim, width)
     if everything is not None and everything.height == all_lines and everything.width == width:
-        if body.height == all_lines - 1:  # no blank lines: the body is everything but line 1
-            rows = everything.slice(1)
-        else:
-            rows = everything[body["line"] - 1]
+        # No blank lines: the body is everything but line 1.
+        rows = everything.slice(1) if body.height == all_lines - 1 else everything[body["line"] - 1]
         return rows.with_columns(pl.all().fill_null(""))
     if width == 1:
         return body.select(pl.col("text").alias(names[0]))

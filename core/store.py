@@ -233,8 +233,7 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
         if not raw.strip():
             raise StoreDamaged(
-                f"the {self.what} {self.path} is empty; it was left untouched "
-                f"({self.advice})"
+                f"the {self.what} {self.path} is empty; it was left untouched ({self.advice})"
             )
         payload, sealed = _unseal(raw)
         if sealed is False:
@@ -337,13 +336,17 @@ class Store:
             if not create:
                 return _EMPTY
             db = TinyDB(
-                str(self.catalog_path), storage=AtomicJSONStorage, create=True,
+                str(self.catalog_path),
+                storage=AtomicJSONStorage,
+                create=True,
                 check=_catalog_shaped,
             )
             db.table("store").insert({"format": FORMAT, "version": VERSION, "created_at": _now()})
             return db
         db = TinyDB(
-            str(self.catalog_path), storage=AtomicJSONStorage, what="store catalog",
+            str(self.catalog_path),
+            storage=AtomicJSONStorage,
+            what="store catalog",
             check=_catalog_shaped,
         )
         marker = db.table("store").all()
@@ -464,8 +467,7 @@ class Store:
             style, regions = summarize_docs(list(added), doc["phone_column"])
             style = combine_styles(doc["style"], style)
             regions = {
-                r: doc["regions"].get(r, 0) + regions.get(r, 0)
-                for r in {*doc["regions"], *regions}
+                r: doc["regions"].get(r, 0) + regions.get(r, 0) for r in {*doc["regions"], *regions}
             }
         else:
             style, regions = summarize_docs(list(docs), doc["phone_column"])
@@ -479,9 +481,7 @@ class Store:
             "changed_at": _now(),
         }
 
-    def _commit(
-        self, db: TinyDB, old: dict[str, Any] | None, new: dict[str, Any] | None
-    ) -> None:
+    def _commit(self, db: TinyDB, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         """Write the catalog once (an atomic replace): the commit point of every change."""
         table = db.table("audiences")
         written = new is not None and (old is None or new["members_file"] != old["members_file"])
@@ -669,7 +669,9 @@ class Store:
                     _fsync_dir(folder)
                     _fsync_dir(self.members_dir)
             except OSError as exc:
-                raise StoreError(f"cannot set aside the members file of {name!r}: {exc.strerror}") from None
+                raise StoreError(
+                    f"cannot set aside the members file of {name!r}: {exc.strerror}"
+                ) from None
             try:
                 self._commit(db, doc, None)
             except StoreWriteFailed as exc:

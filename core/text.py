@@ -63,9 +63,7 @@ def header_problems(names: list[str]) -> list[str]:
         if name == "":
             problems.append(f"column {position} has no name")
         elif not is_valid_column_name(name):
-            problems.append(
-                f"column {position} name {name!r} may hold only letters, digits and _"
-            )
+            problems.append(f"column {position} name {name!r} may hold only letters, digits and _")
         if name in seen and name != "":
             problems.append(f"columns {seen[name]} and {position} are both named {name!r}")
         seen.setdefault(name, position)

@@ -32,9 +32,13 @@ def us_numbers(start: int, count: int) -> list[str]:
     return out
 
 
-def create(store: Store, path: Path, name: str = "Seed", phone: str = "phone", **skip: bool) -> None:
+def create(
+    store: Store, path: Path, name: str = "Seed", phone: str = "phone", **skip: bool
+) -> None:
     plan = plan_create(read_file(path), phone)
-    store.create(name, plan.columns, plan.phone_column, plan.members(**skip), plan.required_columns())
+    store.create(
+        name, plan.columns, plan.phone_column, plan.members(**skip), plan.required_columns()
+    )
 
 
 def test_create_keeps_values_as_typed(store: Store, write_csv: WriteCsv) -> None:
@@ -47,7 +51,9 @@ def test_create_keeps_values_as_typed(store: Store, write_csv: WriteCsv) -> None
     assert audience.required == ["phone", "name"]
 
 
-def test_create_is_refused_whole_when_a_row_has_a_problem(store: Store, write_csv: WriteCsv) -> None:
+def test_create_is_refused_whole_when_a_row_has_a_problem(
+    store: Store, write_csv: WriteCsv
+) -> None:
     path = write_csv(SEED + "(202) 555-0123,Mike\n+12025550123,Again\n")
     plan = plan_create(read_file(path), "phone")
     with pytest.raises(RuleViolation, match="1 invalid .* and 1 duplicate"):
@@ -86,11 +92,21 @@ def test_header_fixes_only_with_consent(write_csv: WriteCsv) -> None:
     ("existing", "incoming", "near"),
     [
         (["phone", "name"], ["Phone", "name"], ("Phone", "phone")),
-        (["phone_number", "customer_name"], ["PhoneNumber", "customer_name"], ("PhoneNumber", "phone_number")),
-        (["phone_number", "customer_name"], ["phone_number", "CustomerName"], ("CustomerName", "customer_name")),
+        (
+            ["phone_number", "customer_name"],
+            ["PhoneNumber", "customer_name"],
+            ("PhoneNumber", "phone_number"),
+        ),
+        (
+            ["phone_number", "customer_name"],
+            ["phone_number", "CustomerName"],
+            ("CustomerName", "customer_name"),
+        ),
     ],
 )
-def test_add_by_csv_needs_exact_names(existing: list[str], incoming: list[str], near: tuple[str, str]) -> None:
+def test_add_by_csv_needs_exact_names(
+    existing: list[str], incoming: list[str], near: tuple[str, str]
+) -> None:
     diff = diff_headers(existing, incoming)
     assert not diff.ok
     assert near in diff.near
@@ -117,7 +133,10 @@ def test_add_by_csv_order_may_differ(store: Store, write_csv: WriteCsv) -> None:
 
 
 def _store_with(store: Store, count: int) -> None:
-    members = [Member({"phone": n, "name": "x"}, n, "US", "fixed_line_or_mobile") for n in us_numbers(0, count)]
+    members = [
+        Member({"phone": n, "name": "x"}, n, "US", "fixed_line_or_mobile")
+        for n in us_numbers(0, count)
+    ]
     store.create("Big", ["phone", "name"], "phone", members, ["phone"])
 
 
@@ -126,22 +145,30 @@ def _file_of(write_csv: WriteCsv, start: int, count: int) -> Path:
     return write_csv("phone,name\n" + rows, f"add-{count}.csv")
 
 
-def test_limit_9000_plus_1001_is_refused_and_nothing_added(store: Store, write_csv: WriteCsv) -> None:
+def test_limit_9000_plus_1001_is_refused_and_nothing_added(
+    store: Store, write_csv: WriteCsv
+) -> None:
     _store_with(store, 9_000)
     audience, members = store.load("Big")
-    plan = plan_add(read_file(_file_of(write_csv, 9_000, 1_001)), audience, {m.e164 for m in members})
+    plan = plan_add(
+        read_file(_file_of(write_csv, 9_000, 1_001)), audience, {m.e164 for m in members}
+    )
     with pytest.raises(LimitExceeded) as refused:
         plan.members()
     assert "9,000 members: at most 1,000 more" in refused.value.message
     with pytest.raises(LimitExceeded):
-        store.add_members("Big", [Member({"phone": n, "name": "y"}, n) for n in us_numbers(9_000, 1_001)])
+        store.add_members(
+            "Big", [Member({"phone": n, "name": "y"}, n) for n in us_numbers(9_000, 1_001)]
+        )
     assert store.get("Big").member_count == 9_000
 
 
 def test_limit_9000_plus_1000_reaches_exactly_10000(store: Store, write_csv: WriteCsv) -> None:
     _store_with(store, 9_000)
     audience, members = store.load("Big")
-    plan = plan_add(read_file(_file_of(write_csv, 9_000, 1_000)), audience, {m.e164 for m in members})
+    plan = plan_add(
+        read_file(_file_of(write_csv, 9_000, 1_000)), audience, {m.e164 for m in members}
+    )
     store.add_members("Big", plan.members())
     assert store.get("Big").member_count == MEMBER_LIMIT
     full, current = store.load("Big")
@@ -208,7 +235,9 @@ def test_names_are_unique(store: Store, write_csv: WriteCsv) -> None:
 
 
 def test_export_round_trip_is_byte_exact(store: Store, write_csv: WriteCsv, tmp_path: Path) -> None:
-    text = 'phone,name,note\n+12025550123,"Doe, John","says ""hi""\nline 2"\n919876543210,Zoë,=1+1\n'
+    text = (
+        'phone,name,note\n+12025550123,"Doe, John","says ""hi""\nline 2"\n919876543210,Zoë,=1+1\n'
+    )
     create(store, write_csv(text))
     audience, members = store.load("Seed")
     exported = to_csv(audience, members)
@@ -238,8 +267,19 @@ def test_hints_are_made_when_asked_and_match_judging_with_hints(write_csv: Write
     text = "phone,name\n" + "".join(
         f"{v},n{i}\n"
         for i, v in enumerate(
-            ["+12025550123", "2025550123", "+44 20 7946 0000", "", "+9999", "4.41E+11",
-             "+12025550123", "919876543210", "98765 43210", "+1202555012399"] * 3
+            [
+                "+12025550123",
+                "2025550123",
+                "+44 20 7946 0000",
+                "",
+                "+9999",
+                "4.41E+11",
+                "+12025550123",
+                "919876543210",
+                "98765 43210",
+                "+1202555012399",
+            ]
+            * 3
         )
     )
     table = read_file(write_csv(text))
@@ -250,9 +290,7 @@ def test_hints_are_made_when_asked_and_match_judging_with_hints(write_csv: Write
     assert not_empty.height and not_empty["hint"].null_count() == not_empty.height
     first = plan.problems(3)
     assert [p.row for p in first] == [2, 3, 4] and all(p.hint for p in first)
-    expected = judge_column(
-        table.frame["phone"], hint_regions=plan.hint_regions
-    )["hint"].to_list()
+    expected = judge_column(table.frame["phone"], hint_regions=plan.hint_regions)["hint"].to_list()
     problems = plan.problems_frame()
     for row, hint, reason in problems.select("row", "hint", "reason").iter_rows():
         if reason in {str(r) for r in PHONE_REASONS}:
@@ -266,8 +304,16 @@ def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> Non
     from core.profile import profile_table
 
     # Valid numbers from six regions (the first five are tried for hints, in both ways).
-    valid = ["+12025550123", "+12025550124", "+442079460000", "+442079460001",
-             "+919876543210", "+61212345678", "+33123456789", "+4930123456"]
+    valid = [
+        "+12025550123",
+        "+12025550124",
+        "+442079460000",
+        "+442079460001",
+        "+919876543210",
+        "+61212345678",
+        "+33123456789",
+        "+4930123456",
+    ]
     text = "phone,name\n" + "".join(f"{v},x\n" for v in valid) + "2025550123,B\n+44 20,D\n"
     table = read_file(write_csv(text))
     with_profile = plan_create(table, "phone", profile=profile_table(table))

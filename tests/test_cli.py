@@ -37,8 +37,18 @@ def test_check_json_report(write_csv: WriteCsv) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert set(report) >= {
-        "file", "rows", "columns", "delimiter", "encoding", "phone_column",
-        "suggested_phone_column", "valid", "invalid", "duplicates", "problems", "regions",
+        "file",
+        "rows",
+        "columns",
+        "delimiter",
+        "encoding",
+        "phone_column",
+        "suggested_phone_column",
+        "valid",
+        "invalid",
+        "duplicates",
+        "problems",
+        "regions",
     }
     assert report["rows"] == 5 and report["valid"] == 2 and report["invalid"] == 3
     assert report["valid"] + report["invalid"] + report["duplicates"] == report["rows"]
@@ -68,8 +78,13 @@ def test_create_list_show_export_round_trip(write_csv: WriteCsv, db: Path, tmp_p
     listed = json.loads(run("list", "--json", db=db).stdout)
     assert listed == [
         {
-            "name": "Seed", "members": 2, "phone_column": "phone", "columns": ["phone", "name"],
-            "style": "mixed", "regions": {"US": 1, "IN": 1}, "changed_at": listed[0]["changed_at"],
+            "name": "Seed",
+            "members": 2,
+            "phone_column": "phone",
+            "columns": ["phone", "name"],
+            "style": "mixed",
+            "regions": {"US": 1, "IN": 1},
+            "changed_at": listed[0]["changed_at"],
         }
     ]
     shown = json.loads(run("show", "Seed", "--json", db=db).stdout)
@@ -83,14 +98,18 @@ def test_create_list_show_export_round_trip(write_csv: WriteCsv, db: Path, tmp_p
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
-def test_create_refused_lists_every_problem_and_writes_nothing(write_csv: WriteCsv, db: Path) -> None:
+def test_create_refused_lists_every_problem_and_writes_nothing(
+    write_csv: WriteCsv, db: Path
+) -> None:
     result = run("create", "Bad", write_csv(BAD), "--phone-column", "phone", db=db)
     assert result.returncode == 1
     for row in (3, 4, 5):
         assert f"row {row} " in result.stdout
     assert "nothing was written" in result.stderr
     assert json.loads(run("list", "--json", db=db).stdout) == []
-    skipped = run("create", "Bad", write_csv(BAD), "--phone-column", "phone", "--skip-invalid", db=db)
+    skipped = run(
+        "create", "Bad", write_csv(BAD), "--phone-column", "phone", "--skip-invalid", db=db
+    )
     assert skipped.returncode == 0
     assert json.loads(run("list", "--json", db=db).stdout)[0]["members"] == 2
 
@@ -145,7 +164,8 @@ def test_help_does_not_import_polars_or_textual() -> None:
         "from click.testing import CliRunner\n"
         "from core.cli import main\n"
         "CliRunner().invoke(main, ['--help'])\n"
-        "print(sorted(m for m in ('polars', 'textual', 'rich', 'phonenumbers') if m in sys.modules))\n"
+        "loaded = ('polars', 'textual', 'rich', 'phonenumbers')\n"
+        "print(sorted(m for m in loaded if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -168,8 +188,11 @@ def test_json_output_escapes_c1_and_bidi_but_keeps_the_values(db: Path) -> None:
 
     hostile = "Ann\u202eLee\x9b31m"
     Store(db).create(
-        "Raw", ["phone", "name"], "phone",
-        [Member({"phone": "+12025550123", "name": hostile}, "+12025550123", "US")], ["phone"],
+        "Raw",
+        ["phone", "name"],
+        "phone",
+        [Member({"phone": "+12025550123", "name": hostile}, "+12025550123", "US")],
+        ["phone"],
     )
     result = run("show", "Raw", "--json", db=db)
     assert result.returncode == 0

@@ -338,7 +338,9 @@ def test_slices_judged_on_threads_give_the_same_answers(monkeypatch: pytest.Monk
     verdicts = judge_column(pl.Series(values), hint_regions=("IN", "US"))
     problem = ~verdicts["valid"]
     hints = phones_vector.hints_for(
-        pl.Series(values).filter(problem), verdicts["reason"].filter(problem), hint_regions=("IN", "US")
+        pl.Series(values).filter(problem),
+        verdicts["reason"].filter(problem),
+        hint_regions=("IN", "US"),
     )
     assert hints.to_list() == verdicts["hint"].filter(problem).to_list()
 

@@ -24,7 +24,7 @@ def test_cells_are_text_byte_for_byte(write_csv: WriteCsv) -> None:
 
 @pytest.mark.parametrize("quoted", [False, True])
 def test_both_parsers_give_the_same_table(write_csv: WriteCsv, quoted: bool) -> None:
-    text = 'phone,name\n+12025550123,Ann\n\n919876543210,Bo\r\n'
+    text = "phone,name\n+12025550123,Ann\n\n919876543210,Bo\r\n"
     if quoted:
         text = text.replace("Ann", '"Ann"')
     table = read_file(write_csv(text))
@@ -64,7 +64,9 @@ def test_other_encodings_need_consent(write_csv: WriteCsv, data: bytes, detected
     assert table.frame["name"][0].startswith(("Jos", "Zo"))
 
 
-@pytest.mark.parametrize(("delimiter", "name"), [(",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
+@pytest.mark.parametrize(
+    ("delimiter", "name"), [(",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")]
+)
 def test_delimiter_is_detected_and_reported(write_csv: WriteCsv, delimiter: str, name: str) -> None:
     others = "".join(d for d in ",;\t|" if d != delimiter)
     text = f'phone{delimiter}name{delimiter}note\n+12025550123{delimiter}Ann{delimiter}"{others}"\n'
@@ -76,7 +78,12 @@ def test_delimiter_is_detected_and_reported(write_csv: WriteCsv, delimiter: str,
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x1f\x8b\x08\x00\x00\x00\x00\x00", b"PK\x03\x04rest", b"%PDF-1.7\n", b"\x00\x01\x02\x03" * 100],
+    [
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+        b"PK\x03\x04rest",
+        b"%PDF-1.7\n",
+        b"\x00\x01\x02\x03" * 100,
+    ],
 )
 def test_binary_named_csv_is_refused_before_parsing(write_csv: WriteCsv, data: bytes) -> None:
     with pytest.raises(UnreadableFile) as refused:
@@ -135,7 +142,12 @@ def test_header_rules_and_proposed_fixes() -> None:
     assert any("no name" in p for p in problems)
     assert any("both named 'phone'" in p for p in problems)
     assert fixed_column_names(headers) == [
-        "First_Name", "phone", "column_3", "phone_2", "Prenom", "e_mail",
+        "First_Name",
+        "phone",
+        "column_3",
+        "phone_2",
+        "Prenom",
+        "e_mail",
     ]
 
 

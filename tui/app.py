@@ -91,7 +91,9 @@ class AudiencesApp(App[None]):
                 signal.signal(number, on_signal)
 
     def _running_writes(self) -> list[object]:
-        return [w for w in list(self.workers) if w.is_running and w.group not in ("_loader", "hangup")]
+        return [
+            w for w in list(self.workers) if w.is_running and w.group not in ("_loader", "hangup")
+        ]
 
     def _exit_when_written(self, number: int) -> None:
         """Watchdog thread: wait for writes in flight, give the clean exit a moment, end."""

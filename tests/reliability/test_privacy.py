@@ -165,10 +165,7 @@ REGULAR = {
 
 @pytest.mark.parametrize(
     ("description", "fault", "command"),
-    [
-        pytest.param(*f, id=f[0], marks=() if f[0] in REGULAR else pytest.mark.slow)
-        for f in FAULTS
-    ],
+    [pytest.param(*f, id=f[0], marks=() if f[0] in REGULAR else pytest.mark.slow) for f in FAULTS],
 )
 def test_forced_faults_never_show_contacts(
     description: str, fault: str, command: list[str], seeded: Path, tmp_path: Path

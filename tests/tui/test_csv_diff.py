@@ -255,8 +255,16 @@ async def test_many_reasons_never_push_the_capacity_out_of_the_counts(
 ) -> None:
     """Six reasons wrapped in the narrow counts panel hid the capacity lines (the panel
     has at most 11 lines); the reasons now take at most three, the rest counted."""
-    values = ["", "+1 202 555 0123", "+999123", "+120255", "+1202555012399", "+12021234567",
-              "+12025550123", "+12025550123"]
+    values = [
+        "",
+        "+1 202 555 0123",
+        "+999123",
+        "+120255",
+        "+1202555012399",
+        "+12021234567",
+        "+12025550123",
+        "+12025550123",
+    ]
     path = tmp_path / "mixed.csv"
     path.write_text("phone,name\n" + "".join(f"{v},n{i}\n" for i, v in enumerate(values)))
     plan = plan_create(read_file(path), "phone")
@@ -275,8 +283,12 @@ def test_reason_lines_fit_the_panel_with_a_million_rows_of_counts() -> None:
     from tui.screens.csv_diff import COUNTS_WIDTH, REASON_LINES, reason_lines
 
     by_reason = {
-        "empty": 50_020, "bad_characters": 59_645, "invalid_country_code": 5_170,
-        "too_short": 117_544, "too_long": 41_613, "invalid_number": 33_161,
+        "empty": 50_020,
+        "bad_characters": 59_645,
+        "invalid_country_code": 5_170,
+        "too_short": 117_544,
+        "too_long": 41_613,
+        "invalid_number": 33_161,
     }
     lines = reason_lines(by_reason, COUNTS_WIDTH, REASON_LINES)
     assert len(lines) == REASON_LINES and all(len(line) <= COUNTS_WIDTH for line in lines)

@@ -204,8 +204,21 @@ async def test_a_burst_of_keys_with_backspace_and_tab_lands_in_order(demo, kit):
     host = FormHost(form_for(audience, members))
     async with host.run_test() as pilot:
         await pilot.pause()
-        keys = [*"919812345670", "tab", *"Gracex", "backspace", "tab", *"Pune", "tab",
-                *"proo", "left", "backspace", "end", "home", "delete"]
+        keys = [
+            *"919812345670",
+            "tab",
+            *"Gracex",
+            "backspace",
+            "tab",
+            *"Pune",
+            "tab",
+            *"proo",
+            "left",
+            "backspace",
+            "end",
+            "home",
+            "delete",
+        ]
         driver = host._driver
         assert driver is not None
         for key in keys:

@@ -449,9 +449,7 @@ async def test_columns_named_like_the_apps_own_work_in_grid_and_diff(tmp_path: P
     store = Store(tmp_path / "store", lock_timeout=30)
     names = ["phone", "__e164", "__status", "__row", "__hint", "__region", "__type", "__i"]
     header = ",".join(names)
-    kit.add_audience(
-        store, tmp_path, "Odd", f"{header}\n+447400100100,a,b,c,d,e,f,g\n", "phone"
-    )
+    kit.add_audience(store, tmp_path, "Odd", f"{header}\n+447400100100,a,b,c,d,e,f,g\n", "phone")
     (tmp_path / "more.csv").write_text(f"{header}\n+447400100101,h,i,j,k,l,m,n\n")
     app = make_app(store, start_dir=tmp_path)
     async with app.run_test(size=(160, 32)) as pilot:

@@ -17,8 +17,8 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from core.audience import MEMBER_LIMIT, STYLE_NAMES, Audience
-from core.export import export_to_file
 from core.errors import MembersFileDamaged
+from core.export import export_to_file
 from core.history import History
 from core.store import Store
 from tui.dialogs.common import clean, joined, plain, short_time, show_error
