@@ -1,0 +1,274 @@
+"""Audiences whole: create from a file, add a file, list, show, export, rename, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from core.cli import options
+from core.cli.base import as_json_text, main, open_app, open_store, reports_errors
+from core.cli.check import pick_phone_column, print_plan, read_table
+
+
+@main.command()
+@click.argument("name")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--phone-column", required=True, help="The one column used for calling.")
+@options.skip_invalid
+@options.skip_duplicates
+@click.option("--fix-headers", is_flag=True, help="Accept the proposed column names.")
+@options.judging
+@options.reading
+@options.all_problems
+@click.pass_context
+@reports_errors
+def create(
+    ctx: click.Context,
+    name: str,
+    file: Path,
+    phone_column: str,
+    skip_invalid: bool,
+    skip_duplicates: bool,
+    fix_headers: bool,
+    default_region: str | None,
+    lenient: bool,
+    encoding: str | None,
+    all_problems: bool,
+) -> None:
+    """Create audience NAME from a CSV file."""
+    from core.errors import RuleViolation
+    from core.plan import plan_create
+
+    table = read_table(file, encoding)
+    plan = plan_create(
+        table, phone_column, fix_headers=fix_headers, lenient=lenient, default_region=default_region
+    )
+    if plan.header_fixes:
+        click.echo(
+            "column names fixed: " + ", ".join(f"{a} -> {b}" for a, b in plan.header_fixes.items())
+        )
+    try:
+        members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
+    except RuleViolation:
+        print_plan(plan, all_problems=all_problems)
+        raise
+    if not members:
+        print_plan(plan, all_problems=all_problems)
+        raise RuleViolation("nothing was written: the file has no rows to add")
+    audience = open_store(ctx).create(
+        name, plan.columns, plan.phone_column, members, plan.required_columns()
+    )
+    print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
+    click.echo(f"created {audience.name!r} with {audience.member_count:,} members")
+
+
+@main.command()
+@click.argument("name")
+@click.argument("file", type=click.Path(path_type=Path))
+@options.skip_invalid
+@options.skip_duplicates
+@options.judging
+@options.reading
+@options.all_problems
+@click.pass_context
+@reports_errors
+def add(
+    ctx: click.Context,
+    name: str,
+    file: Path,
+    skip_invalid: bool,
+    skip_duplicates: bool,
+    default_region: str | None,
+    lenient: bool,
+    encoding: str | None,
+    all_problems: bool,
+) -> None:
+    """Add the members of a CSV (same column names, exactly) to audience NAME."""
+    from core.errors import RuleViolation
+    from core.plan import plan_add
+
+    store = open_store(ctx)
+    audience, current = store.load(name)
+    table = read_table(file, encoding)
+    plan = plan_add(
+        table, audience, {m.e164 for m in current}, lenient=lenient, default_region=default_region
+    )
+    try:
+        members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
+    except RuleViolation:
+        if plan.header_diff is None or plan.header_diff.ok:
+            print_plan(plan, all_problems=all_problems)
+        raise
+    if members:
+        audience = store.add_members(name, members)
+    print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
+    skipped = plan.total - len(members)
+    click.echo(
+        f"added {len(members):,} members to {name!r} ({audience.member_count:,} / 10,000)"
+        + (f"; {skipped:,} rows skipped" if skipped else "")
+    )
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+@reports_errors
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List the audiences."""
+    audiences = open_store(ctx).list_audiences()
+    if as_json:
+        click.echo(
+            as_json_text(
+                [
+                    {
+                        "name": a.name,
+                        "members": a.member_count,
+                        "phone_column": a.phone_column,
+                        "columns": a.columns,
+                        "style": a.style,
+                        "regions": a.regions,
+                        "changed_at": a.changed_at,
+                    }
+                    for a in audiences
+                ],
+            )
+        )
+        return
+    if not audiences:
+        click.echo(
+            "no audiences yet; create one with: audiences create NAME FILE --phone-column COL"
+        )
+    from core.text import one_line
+
+    for a in audiences:
+        click.echo(
+            f"{one_line(a.name)}  {a.member_count:,} / 10,000  phone: {one_line(a.phone_column)}  "
+            f"regions: {', '.join(a.top_regions()) or '-'}  changed {a.changed_at}"
+        )
+
+
+@main.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_context
+@reports_errors
+def show(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Show an audience and its members."""
+    audience, members = open_store(ctx).load(name)
+    if as_json:
+        click.echo(
+            as_json_text(
+                {
+                    "name": audience.name,
+                    "columns": audience.columns,
+                    "phone_column": audience.phone_column,
+                    "required": audience.required,
+                    "style": audience.style,
+                    "members": [m.values for m in members],
+                },
+            )
+        )
+        return
+    from core.audience import STYLE_NAMES
+    from core.text import one_line
+
+    click.echo(
+        f"{one_line(audience.name)}: {audience.member_count:,} / 10,000 members, phone column "
+        f"{one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), required: "
+        f"{', '.join(one_line(c) for c in audience.required)}"
+    )
+    click.echo("\t".join(one_line(c) for c in audience.columns))
+    for m in members:
+        click.echo("\t".join(one_line(m.values[c]) for c in audience.columns))
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.option(
+    "--excel-safe", is_flag=True, help="Prefix ' to cells a spreadsheet would run as formulas."
+)
+@click.pass_context
+@reports_errors
+def export(ctx: click.Context, name: str, output: Path | None, excel_safe: bool) -> None:
+    """Export an audience to CSV (original column order, values as stored)."""
+    from core.export import export_to_file, to_csv
+
+    audience, members = open_store(ctx).load(name)
+    if output is None:
+        click.echo(to_csv(audience, members, excel_safe_cells=excel_safe), nl=False)
+        return
+    path = export_to_file(audience, members, output, excel_safe_cells=excel_safe)
+    click.echo(f"exported {len(members):,} members to {path}", err=True)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+@reports_errors
+def rename(ctx: click.Context, old: str, new: str) -> None:
+    """Rename an audience."""
+    audience = open_store(ctx).rename(old, new)
+    click.echo(f"renamed {old!r} to {audience.name!r}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Confirm: the audience and its members are deleted.")
+@click.pass_context
+@reports_errors
+def delete(ctx: click.Context, name: str, yes: bool) -> None:
+    """Delete an audience (needs --yes)."""
+    if not yes:
+        raise click.UsageError("deleting needs --yes")
+    audience, _ = open_store(ctx).delete(name)
+    click.echo(f"deleted {audience.name!r} ({audience.member_count:,} members)")
+
+
+@main.command("set-aside")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Confirm: the audience leaves the store.")
+@click.pass_context
+@reports_errors
+def set_aside(ctx: click.Context, name: str, yes: bool) -> None:
+    """Take out an audience whose members file is damaged; the file is kept (needs --yes)."""
+    if not yes:
+        raise click.UsageError("setting an audience aside needs --yes")
+    kept = open_store(ctx).set_aside(name)
+    click.echo(
+        f"set {name!r} aside; "
+        + (f"its members file is kept at {kept}" if kept else "its members file was missing")
+    )
+
+
+@main.command()
+@click.option(
+    "--report", is_flag=True, help="Print a check report of the samples instead of opening the app."
+)
+@reports_errors
+def demo(report: bool) -> None:
+    """Open the app on a throwaway store seeded with sample audiences."""
+    import tempfile
+
+    from core.demo import seed_demo
+    from core.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="audiences-demo-") as tmp:
+        store = Store(Path(tmp) / "store")
+        files = seed_demo(store, Path(tmp) / "samples")
+        if report:
+            from core.plan import plan_check
+
+            for a in store.list_audiences():
+                click.echo(f"audience {a.name!r}: {a.member_count:,} / 10,000 members")
+            for f in files:
+                table = read_table(f, None)
+                chosen, _ = pick_phone_column(table, None, False)
+                click.echo("")
+                print_plan(plan_check(table, chosen), show_problems=True)
+            return
+        open_app(click.get_current_context(), store, demo_folder=Path(tmp) / "samples")

@@ -1,0 +1,130 @@
+"""The command group, error reporting and the helpers every command shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from core.errors import AudiencesError
+
+if TYPE_CHECKING:
+    from core.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def as_json_text(data: object) -> str:
+    """JSON for the terminal: C1 controls and bidi overrides escaped as \\uXXXX too.
+
+    json escapes only C0; the rest would reach the terminal raw. The escaped text decodes
+    to the same values.
+    """
+    return escape_controls(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def escape_controls(text: str) -> str:
+    from core.text import CONTROL_CHARACTERS
+
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"audiences: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(func: F) -> F:
+    """Turn `core` errors into one sentence on stderr and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AudiencesError as exc:
+            _fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing more was written", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store(ctx: click.Context) -> Store:
+    from core.store import Store
+
+    return Store(ctx.obj["db"])
+
+
+def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, value = pair.partition("=")
+        if not sep or not column:
+            raise click.UsageError(f"expected COLUMN=VALUE, got {pair!r}")
+        values[column] = value
+    return values
+
+
+class _Group(click.Group):
+    """Click's group with usage errors as one line, like every other error here.
+
+    Click prints its usage block, a hint and the error on four lines; a user (or a
+    script reading stderr) gets one sentence that says what to fix and where help is.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        try:
+            result = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "audiences"
+            message = exc.format_message().rstrip()
+            message += "" if message.endswith((".", "?", "!")) else "."
+            _fail(f"{message} Try '{where} --help'.", exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted; nothing more was written", 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    envvar="AUDIENCES_DB",
+    help="Store folder (default: your user data folder; env AUDIENCES_DB).",
+)
+@click.version_option(package_name="audiences")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Build, check and edit audiences: the contact lists that voice campaigns call.
+
+    With no command, opens the terminal app on the store.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        open_app(ctx, open_store(ctx), demo_folder=None)
+
+
+OpenApp = Callable[["Store", "Path | None"], None]
+
+
+@reports_errors
+def open_app(ctx: click.Context, store: Store, demo_folder: Path | None) -> None:
+    """Run the terminal app that the entry point gave (`tui.cli`); core knows no UI."""
+    open_app: OpenApp | None = ctx.find_root().obj.get("open_app")
+    if open_app is None:
+        raise click.UsageError("the terminal app is not available here; give a command")
+    open_app(store, demo_folder)

@@ -1,0 +1,60 @@
+"""Options shared by several commands, declared once (as csvkit's common options are)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ISO 3166 region libphonenumber knows (`us` is read as `US`), else exit 2."""
+    if value is None:
+        return None
+    import phonenumbers
+
+    region = value.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(
+            f"{value!r} is not a region code; use a two-letter ISO code such as US, GB or IN",
+            ctx=ctx,
+            param=param,
+        )
+    return region
+
+
+default_region = click.option(
+    "--default-region",
+    callback=_region,
+    help="Two-letter ISO region for numbers written without a country code (e.g. US).",
+)
+lenient = click.option(
+    "--lenient", is_flag=True, help="Accept possible numbers, not only valid ones."
+)
+encoding = click.option(
+    "--encoding", help="Convert from this encoding (consent for non-UTF-8 files)."
+)
+all_problems = click.option(
+    "--all", "all_problems", is_flag=True, help="List every problem row (default: the first 20)."
+)
+skip_invalid = click.option(
+    "--skip-invalid", is_flag=True, help="Leave out rows with invalid numbers."
+)
+skip_duplicates = click.option(
+    "--skip-duplicates",
+    is_flag=True,
+    help="Leave out repeated numbers and numbers already present.",
+)
+
+
+def judging(func: F) -> F:
+    """The options every command that judges phone numbers takes."""
+    return default_region(lenient(func))
+
+
+def reading(func: F) -> F:
+    """The options every command that reads a file takes."""
+    return encoding(func)
