@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from core.audience import Audience, Member
-from core.plan import check_member
+from core.member_check import check_member
 from core.store import Store
 
 

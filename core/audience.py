@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,6 +70,25 @@ class Audience:
         regions = [default_region.upper()] if default_region else []
         regions += [r for r in self.top_regions(10) if r not in regions]
         return regions
+
+    def fix_region(self, default_region: str | None = None) -> str | None:
+        """The region a national number is read in: the user's default, else the region
+        of a strict majority of the members (None when no region has one)."""
+        from core.phones import dominant_region
+
+        if default_region:
+            return default_region.upper()
+        return dominant_region(self.regions)
+
+
+def member_label(values: Mapping[str, str], phone_column: str, width: int = 40) -> str:
+    """A member named by its first two other non-empty values ("Ann Lee"), for
+    confirmations and clashes on the user's own screen (never for logs)."""
+    from core.text import one_line
+
+    words = [one_line(v).strip() for c, v in values.items() if c != phone_column]
+    label = " ".join([w for w in words if w][:2])
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def phone_style(values: list[str]) -> PhoneStyle:

@@ -1,33 +1,65 @@
-"""An incoming CSV or member against an audience: header diff, row statuses, capacity.
+"""An incoming file against an audience (or against nothing): row statuses, repairs,
+ambiguous numbers, capacity, and what may be written.
 
-A plan is computed without writing anything; the store applies it after the user
-confirms, re-checking what other processes may have changed meanwhile.
+A plan is computed without writing anything and is not changed afterwards: repairing
+or resolving ambiguous numbers gives a new plan. The store applies the chosen members
+after the user confirms, re-checking what other processes may have changed meanwhile.
+Refusals are data (`Blocker`); the CLI and the app each word them.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import polars as pl
 
-from core.audience import MEMBER_LIMIT, Audience, Member, limit_message
+from core.audience import MEMBER_LIMIT, Audience, Member, PhoneStyle
 from core.errors import LimitExceeded, RuleViolation
-from core.phones import PHONE_REASONS, Reason, judge, judge_column
-from core.phones_vector import hints_for
+from core.headers import HeaderDiff, diff_headers, ensure_header_row, incoming_names
+from core.phones import (
+    AMBIGUOUS_COUNTRY,
+    PHONE_REASONS,
+    Reason,
+    dominant_region,
+    explain,
+    judge_column,
+)
+from core.phones import vector as phones_vector
+from core.phones.vector import first_of
 from core.profile import TableProfile, profile_column
 from core.reading import CsvTable
-from core.text import fixed_column_names, header_problems, strip_controls
+from core.text import fixed_column_names, header_problems
 
 STATUS_NEW = "new"
+# Statuses of rows that are refused as invalid (skipped by --skip-invalid).
+INVALID_STATUSES: tuple[str, ...] = (*(str(r) for r in PHONE_REASONS), Reason.MISSING_REQUIRED)
+DUPLICATE_STATUSES: tuple[str, ...] = (Reason.DUPLICATE_IN_FILE, Reason.ALREADY_IN_AUDIENCE)
 _PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
+
+Ambiguity = Literal["as-typed", "national", "skip"]
+AMBIGUITY_CHOICES: tuple[str, ...] = ("as-typed", "national", "skip")
+
+ROWS_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.Int64(),
+    "line": pl.Int64(),
+    "value": pl.String(),
+    "original": pl.String(),
+    "status": pl.String(),
+    "hint": pl.String(),
+    "e164": pl.String(),
+    "region": pl.String(),
+    "number_type": pl.String(),
+    "fix": pl.String(),
+    "fix_kind": pl.String(),
+    "alternative": pl.String(),
+}
 
 
 @dataclass(slots=True)
 class Problem:
-    """One refused row: 1-based data row, file line, the phone value, reason and hint."""
+    """One refused row: 1-based data row, file line, the phone value, reason, hint, fix."""
 
     row: int
     line: int
@@ -35,92 +67,88 @@ class Problem:
     value: str
     reason: str
     hint: str | None
+    fix: str | None = None
+    fix_kind: str | None = None
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "row": self.row,
-            "line": self.line,
-            "column": self.column,
-            "value": self.value,
-            "reason": self.reason,
-            "hint": self.hint,
-        }
+
+BlockerKind = Literal["headers", "invalid", "duplicates", "ambiguous", "limit", "empty"]
 
 
 @dataclass(frozen=True)
-class HeaderDiff:
-    """Existing columns against incoming ones (exact, case-sensitive; order may differ)."""
+class Blocker:
+    """One reason nothing may be written, with its counts; each front end words it.
 
-    matched: list[str]
-    missing: list[str]
-    extra: list[str]
-    near: list[tuple[str, str]] = field(default_factory=list)  # (incoming, existing)
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.extra
-
-    def message(self) -> str:
-        parts: list[str] = []
-        for incoming, existing in self.near:
-            parts.append(f"{incoming!r} should be {existing!r}")
-        near_in = {i for i, _ in self.near}
-        near_ex = {e for _, e in self.near}
-        missing = [m for m in self.missing if m not in near_ex]
-        extra = [e for e in self.extra if e not in near_in]
-        if missing:
-            parts.append("missing: " + ", ".join(repr(m) for m in missing))
-        if extra:
-            parts.append("not in the audience: " + ", ".join(repr(e) for e in extra))
-        return (
-            "the file's column names must match the audience's exactly (case-sensitive): "
-            + "; ".join(parts)
-        )
-
-
-_PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().-]{5,}")
-
-
-def ensure_header_row(table: CsvTable) -> None:
-    """Refuse a file whose first row is contact data rather than column names.
-
-    The message names no value: the row is somebody's phone number and name.
+    `count` is the number of rows concerned (for "limit": the rows that would be
+    added); `by` breaks it down (reasons, or in-file/in-audience duplicates); `rows`
+    are the first rows concerned (1-based), for messages that name them.
     """
-    if any(_PHONE_LIKE.fullmatch(h.strip()) for h in table.headers):
-        raise RuleViolation(
-            "the first row holds a phone number, so the file has no header row; add a first "
-            "line with the column names (for example: phone,name)"
+
+    kind: BlockerKind
+    count: int = 0
+    by: dict[str, int] = field(default_factory=dict)
+    rows: tuple[int, ...] = ()
+    existing: int = 0
+    headers: HeaderDiff | None = None
+
+
+class PlanBlocked(RuleViolation):
+    """The rules refuse the plan as the user chose it; nothing was written."""
+
+    def __init__(self, blockers: list[Blocker]) -> None:
+        super().__init__("nothing was written: " + "; ".join(describe(b) for b in blockers))
+        self.blockers = blockers
+
+    @classmethod
+    def of(cls, blockers: list[Blocker]) -> PlanBlocked:
+        if any(b.kind == "limit" for b in blockers):
+            return LimitBlocked(blockers)
+        return cls(blockers)
+
+
+class LimitBlocked(PlanBlocked, LimitExceeded):
+    """The plan would take the audience past its member limit."""
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    shown = ", ".join(f"{r:,}" for r in rows[:5])
+    return (
+        f"row {shown}" if len(rows) == 1 else f"rows {shown}" + (", ..." if len(rows) > 5 else "")
+    )
+
+
+def describe(blocker: Blocker) -> str:
+    """A blocker in neutral words (no flag or key: front ends add how to proceed)."""
+    n = blocker.count
+    if blocker.kind == "headers":
+        assert blocker.headers is not None
+        return blocker.headers.message()
+    if blocker.kind == "invalid":
+        return f"{n:,} invalid row{'s' if n != 1 else ''}"
+    if blocker.kind == "duplicates":
+        return f"{n:,} duplicate row{'s' if n != 1 else ''}"
+    if blocker.kind == "ambiguous":
+        return (
+            f"{n:,} number{'s' if n != 1 else ''} without + read{'' if n != 1 else 's'} "
+            f"as another country's valid number ({_rows_text(blocker.rows)})"
         )
+    if blocker.kind == "limit":
+        room = max(MEMBER_LIMIT - blocker.existing, 0)
+        return (
+            f"the audience has {blocker.existing:,} member{'s' if blocker.existing != 1 else ''}"
+            f": at most {room:,} more (limit {MEMBER_LIMIT:,}); this would add {n:,}"
+        )
+    return "the file has no rows to add"
 
 
-def _loose(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def diff_headers(existing: Sequence[str], incoming: Sequence[str]) -> HeaderDiff:
-    """Compare column names exactly, naming near matches such as `Phone` for `phone`."""
-    matched = [c for c in existing if c in incoming]
-    missing = [c for c in existing if c not in incoming]
-    extra = [c for c in incoming if c not in existing]
-    near: list[tuple[str, str]] = []
-    free = list(missing)
-    for name in extra:
-        loose = [m for m in free if _loose(m) == _loose(name)]
-        close = loose or difflib.get_close_matches(name.lower(), [m.lower() for m in free], 1, 0.6)
-        if close:
-            target = loose[0] if loose else next(m for m in free if m.lower() == close[0])
-            near.append((name, target))
-            free.remove(target)
-    return HeaderDiff(matched, missing, extra, near)
-
-
-@dataclass
+@dataclass(frozen=True)
 class ImportPlan:
     """Rows of an incoming table judged against an audience (or against nothing).
 
-    `rows` has one row per data row: row, line, value (the phone cell), status
-    ("new" or a reason), hint, e164, region, number_type (null when the column was judged
-    without types, as a profile does; `members` judges the types of the rows it writes).
+    `rows` (`ROWS_SCHEMA`) has one row per data row: row, line, value (the phone cell
+    to store: repaired when `original` is set), status ("new" or a reason), hint, e164,
+    region, number_type (null when judged without types, as a profile does; `members`
+    judges the types of the rows it writes), fix and fix_kind (of invalid rows), and
+    alternative (the other number an ambiguous valid value reads as).
     """
 
     table: CsvTable
@@ -130,43 +158,59 @@ class ImportPlan:
     header_diff: HeaderDiff | None = None
     columns: list[str] = field(default_factory=list)
     header_fixes: dict[str, str] = field(default_factory=dict)
-    # How hints of invalid rows are made. They are made when asked for (`with_hints`):
-    # a count or a first screen needs none, and judging the candidate fixes of every
-    # invalid row of a million-row file costs more than judging the file itself.
     lenient: bool = False
     hint_regions: tuple[str, ...] = ()
-    _counts: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+    fix_region: str | None = None
+    style: PhoneStyle = "none"  # of the audience written to (repairs follow it)
+    existing_keys: frozenset[str] = frozenset()
+    required: tuple[str, ...] = ()  # columns a row may not leave empty (adding)
+    ambiguity: Ambiguity | None = None  # how ambiguous numbers were resolved
+    # Explanations (hints, fixes) are made when asked for: a count or a first screen
+    # needs none, and judging the readings of every invalid row of a million-row file
+    # costs about as much as judging the file itself.
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
-    # hints -------------------------------------------------------------------------
+    # explanations ------------------------------------------------------------------
     def with_hints(self, rows: pl.DataFrame | None = None) -> pl.DataFrame:
-        """`rows` (default: all of them) with the hint of every invalid row filled in.
-
-        For all rows the result is kept, so later calls cost nothing.
-        """
-        whole = rows is None
+        """`rows` (default: all of them) with every invalid row's hint, fix and fix_kind
+        filled in. For all rows the result is kept, so later calls cost nothing."""
+        if rows is None and "explained" in self._cache:
+            return self._cache["explained"]  # type: ignore[return-value]
         frame = self.rows if rows is None else rows
         missing = frame["hint"].is_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
-        if not missing.any():
-            return frame
-        hinted = hints_for(
-            frame["value"].filter(missing),
-            frame["status"].filter(missing),  # an invalid row's status is its reason
-            lenient=self.lenient,
-            hint_regions=self.hint_regions,
-        )
-        index = missing.arg_true()
-        frame = frame.with_columns(frame["hint"].scatter(index, hinted))
-        if whole:
-            self.rows = frame
+        if missing.any():
+            explained = explain(
+                frame["value"].filter(missing),
+                frame["status"].filter(missing),  # an invalid row's status is its reason
+                lenient=self.lenient,
+                hint_regions=self.hint_regions,
+                fix_region=self.fix_region,
+            )
+            index = missing.arg_true()
+            frame = frame.with_columns(
+                frame[c].scatter(index, explained[c]) for c in ("hint", "fix", "fix_kind")
+            )
+        ambiguous = frame["hint"].is_null() & frame["alternative"].is_not_null()
+        if ambiguous.any() and self.fix_region:
+            index = ambiguous.arg_true()
+            hints = phones_vector.warning_hints(
+                frame["e164"].gather(index),
+                frame["region"].gather(index),
+                frame["alternative"].gather(index),
+                fix_region=self.fix_region,
+            )
+            frame = frame.with_columns(frame["hint"].scatter(index, hints))
+        if rows is None:
+            self._cache["explained"] = frame
         return frame
 
     # counts ------------------------------------------------------------------------
     def status_counts(self) -> dict[str, int]:
         """Rows per status, counted in one pass and kept (hints change, statuses never)."""
-        if self._counts is None:
+        if "counts" not in self._cache:
             counts = self.rows.get_column("status").value_counts()
-            self._counts = {s: int(n) for s, n in counts.iter_rows()}
-        return self._counts
+            self._cache["counts"] = {s: int(n) for s, n in counts.iter_rows()}
+        return self._cache["counts"]  # type: ignore[return-value]
 
     def count(self, status: str) -> int:
         return self.status_counts().get(status, 0)
@@ -188,12 +232,41 @@ class ImportPlan:
         return self.count(Reason.ALREADY_IN_AUDIENCE)
 
     @property
+    def duplicates(self) -> int:
+        return self.duplicates_in_file + self.already_in_audience
+
+    @property
     def invalid(self) -> int:
-        return self.total - self.new - self.duplicates_in_file - self.already_in_audience
+        return sum(self.count(s) for s in INVALID_STATUSES)
+
+    @property
+    def ambiguous_skipped(self) -> int:
+        return self.count(AMBIGUOUS_COUNTRY)
 
     def invalid_by_reason(self) -> dict[str, int]:
         by = self.status_counts()
-        return {str(r): by[r] for r in PHONE_REASONS if by.get(r)}
+        return {s: by[s] for s in INVALID_STATUSES if by.get(s)}
+
+    @property
+    def repaired(self) -> int:
+        """Rows whose phone value was replaced by its fix (or its national reading)."""
+        return self.total - self.rows.get_column("original").null_count()
+
+    @property
+    def fixable(self) -> int:
+        """Invalid rows with a fix (makes every invalid row's explanation)."""
+        frame = self.with_hints()
+        return int((frame["fix"].is_not_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)).sum())
+
+    def ambiguous_rows(self) -> pl.DataFrame:
+        """New rows whose number reads as another valid number in the fix region."""
+        return self.rows.filter(
+            (pl.col("status") == STATUS_NEW) & pl.col("alternative").is_not_null()
+        )
+
+    @property
+    def ambiguous(self) -> int:
+        return self.ambiguous_rows().height
 
     def regions(self) -> dict[str, int]:
         counted = (
@@ -209,8 +282,9 @@ class ImportPlan:
     def room(self) -> int:
         return max(MEMBER_LIMIT - self.existing, 0)
 
+    # rows shown or written ---------------------------------------------------------
     def problems_frame(self) -> pl.DataFrame:
-        """The problem rows: row, line, column, value, reason, hint (file order)."""
+        """The problem rows: row, line, column, value, reason, hint, fix, fix_kind."""
         return (
             self.with_hints()
             .filter(pl.col("status") != STATUS_NEW)
@@ -221,6 +295,8 @@ class ImportPlan:
                 "value",
                 pl.col("status").alias("reason"),
                 "hint",
+                "fix",
+                "fix_kind",
             )
         )
 
@@ -230,14 +306,27 @@ class ImportPlan:
         bad = self.rows.filter(pl.col("status") != STATUS_NEW)
         bad = self.with_hints(bad if limit is None else bad.head(limit))
         return [
-            Problem(row, line, column, value, reason, hint)
-            for row, line, value, reason, hint in bad.select(
-                "row", "line", "value", "status", "hint"
+            Problem(row, line, column, value, reason, hint, fix, kind)
+            for row, line, value, reason, hint, fix, kind in bad.select(
+                "row", "line", "value", "status", "hint", "fix", "fix_kind"
             ).iter_rows()
         ]
 
+    def warnings_frame(self) -> pl.DataFrame:
+        """Valid rows to look at: row, column, value, reason, readings, hint."""
+        rows = self.with_hints(self.ambiguous_rows())
+        return rows.select(
+            "row",
+            pl.lit(self.phone_column).alias("column"),
+            "value",
+            pl.lit(AMBIGUOUS_COUNTRY).alias("reason"),
+            pl.concat_list("e164", "alternative").alias("readings"),
+            "hint",
+        )
+
     def write_problems(self, path: str | None = None) -> str:
-        """Write the problem rows with reasons to a CSV (default: beside the input)."""
+        """Write the problem rows with reasons and fixes to a CSV (default: beside the
+        input)."""
         import csv
         import io
         from pathlib import Path
@@ -249,47 +338,155 @@ class ImportPlan:
             path = str(source.with_name(source.stem + ".problems.csv"))
         out = io.StringIO(newline="")
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["row", "line", "column", "value", "reason", "hint"])
+        writer.writerow(["row", "line", "column", "value", "reason", "hint", "fix", "fix_kind"])
         for p in self.problems():
-            writer.writerow([p.row, p.line, p.column, p.value, p.reason, p.hint or ""])
+            writer.writerow(
+                [
+                    p.row,
+                    p.line,
+                    p.column,
+                    p.value,
+                    p.reason,
+                    p.hint or "",
+                    p.fix or "",
+                    p.fix_kind or "",
+                ]
+            )
         atomic_write(Path(path), out.getvalue().encode())
         return path
 
-    # applying ----------------------------------------------------------------------
-    def selected(
-        self, *, skip_invalid: bool = False, skip_duplicates: bool = False
-    ) -> pl.DataFrame:
-        """The rows that would be written, or RuleViolation naming why none may be."""
-        if self.header_diff is not None and not self.header_diff.ok:
-            raise RuleViolation(self.header_diff.message())
-        blocking: list[str] = []
-        if self.invalid and not skip_invalid:
-            blocking.append(f"{self.invalid:,} invalid (use --skip-invalid to leave them out)")
-        dups = self.duplicates_in_file + self.already_in_audience
-        if dups and not skip_duplicates:
-            blocking.append(f"{dups:,} duplicate (use --skip-duplicates to leave them out)")
-        if blocking:
-            raise RuleViolation(
-                "nothing was written: " + " and ".join(blocking) + " rows; see the report"
-            )
-        chosen = self.rows.with_row_index("__i").filter(pl.col("status") == STATUS_NEW)
-        if self.existing + chosen.height > MEMBER_LIMIT:
-            raise LimitExceeded(
-                "nothing was written: " + limit_message(self.existing, chosen.height)
-            )
-        return chosen
+    # repairs and ambiguous numbers -------------------------------------------------
+    def repaired_plan(self) -> ImportPlan:
+        """The plan with every fix applied and the rows judged again (a fixed number can
+        repeat another row). Values become E.164 with +, or without it for an audience
+        written that way."""
+        frame = self.with_hints()
+        fixed = frame["fix"].is_not_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
+        return self._replaced(frame, fixed, frame["fix"])
 
-    def members(self, *, skip_invalid: bool = False, skip_duplicates: bool = False) -> list[Member]:
-        """The members to write, in the audience's column order."""
-        chosen = self.selected(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
-        frame = self.table.frame
-        if self.header_fixes:
-            frame = frame.rename(self.header_fixes)
-        values = frame[chosen["__i"]].select(self.columns)
+    def resolved(self, ambiguity: Ambiguity) -> ImportPlan:
+        """The plan with ambiguous numbers kept as typed, read as national numbers of the
+        fix region, or left out."""
+        frame = self.with_hints()
+        ambiguous = (frame["status"] == STATUS_NEW) & frame["alternative"].is_not_null()
+        if ambiguity == "as-typed" or not ambiguous.any():
+            return replace(self, ambiguity=ambiguity, _cache={})
+        if ambiguity == "skip":
+            status = frame["status"].scatter(ambiguous.arg_true(), AMBIGUOUS_COUNTRY)
+            return replace(self, rows=frame.with_columns(status), ambiguity=ambiguity, _cache={})
+        return replace(self._replaced(frame, ambiguous, frame["alternative"]), ambiguity=ambiguity)
+
+    def _replaced(self, frame: pl.DataFrame, mask: pl.Series, numbers: pl.Series) -> ImportPlan:
+        if not mask.any():
+            return self
+        index = mask.arg_true()
+        e164 = numbers.gather(index)
+        values = e164.str.strip_prefix("+") if self.style == "no_plus" else e164
+        judged = judge_column(
+            values,
+            lenient=self.lenient,
+            with_hints=False,
+            types=False,
+            fix_region=self.fix_region,
+        )
+        judged_valid = pl.repeat(False, frame.height, eager=True).scatter(index, judged["valid"])
+        updated = frame.with_columns(
+            frame["original"].scatter(index, frame["value"].gather(index)),
+            frame["value"].scatter(index, values),
+            *(frame[c].scatter(index, judged[c]) for c in ("e164", "region", "alternative")),
+            frame["number_type"].scatter(index, judged["number_type"]),
+            frame["hint"].scatter(index, pl.repeat(None, index.len(), dtype=pl.String, eager=True)),
+        )
+        # Valid: rows that were (new or a repeat), and replaced rows whose number is.
+        was_valid = frame["status"].is_in([STATUS_NEW, *DUPLICATE_STATUSES])
+        valid = (was_valid & ~mask) | (mask & judged_valid)
+        rows = _statuses(
+            updated.with_columns(reason=pl.when(valid).then(None).otherwise(pl.col("status"))),
+            self.existing_keys,
+            _missing_required(self.table, self.header_fixes, self.required),
+        )
+        return replace(self, rows=rows, _cache={})
+
+    # applying ----------------------------------------------------------------------
+    def blockers(
+        self,
+        *,
+        skip_invalid: bool = False,
+        skip_duplicates: bool = False,
+        up_to_limit: bool = False,
+    ) -> list[Blocker]:
+        """Why nothing may be written with these choices (empty: it may)."""
+        if self.header_diff is not None and not self.header_diff.ok:
+            return [Blocker("headers", headers=self.header_diff)]
+        found: list[Blocker] = []
+        if self.invalid and not skip_invalid:
+            found.append(Blocker("invalid", self.invalid, self.invalid_by_reason()))
+        if self.duplicates and not skip_duplicates:
+            found.append(
+                Blocker(
+                    "duplicates",
+                    self.duplicates,
+                    {
+                        Reason.DUPLICATE_IN_FILE.value: self.duplicates_in_file,
+                        Reason.ALREADY_IN_AUDIENCE.value: self.already_in_audience,
+                    },
+                )
+            )
+        if self.ambiguity is None and self.ambiguous:
+            rows = tuple(self.ambiguous_rows()["row"].head(5).to_list())
+            found.append(Blocker("ambiguous", self.ambiguous, rows=rows))
+        if found:
+            return found
+        if self.new == 0:
+            return [Blocker("empty")]
+        if self.existing + self.new > MEMBER_LIMIT and (not up_to_limit or self.room == 0):
+            return [Blocker("limit", self.new, existing=self.existing)]
+        return []
+
+    def selected(
+        self,
+        *,
+        skip_invalid: bool = False,
+        skip_duplicates: bool = False,
+        up_to_limit: bool = False,
+    ) -> pl.DataFrame:
+        """The rows that would be written (in file order), or PlanBlocked naming why none
+        may be. With `up_to_limit` the rows that fit are chosen, the rest left out."""
+        blockers = self.blockers(
+            skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, up_to_limit=up_to_limit
+        )
+        if blockers:
+            raise PlanBlocked.of(blockers)
+        chosen = self.rows.with_row_index("(i)").filter(pl.col("status") == STATUS_NEW)
+        return chosen.head(self.room)
+
+    def left_out_by_limit(self) -> int:
+        """New rows that do not fit (left out by `up_to_limit`)."""
+        return max(self.new - self.room, 0)
+
+    def members(
+        self,
+        *,
+        skip_invalid: bool = False,
+        skip_duplicates: bool = False,
+        up_to_limit: bool = False,
+    ) -> list[Member]:
+        """The members to write, in the audience's column order, with the phone value
+        as the plan has it (repaired, when it was)."""
+        chosen = self.selected(
+            skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, up_to_limit=up_to_limit
+        )
+        frame = (
+            self.table.frame.rename(self.header_fixes) if self.header_fixes else self.table.frame
+        )
+        values = frame[chosen["(i)"]].with_columns(chosen["value"].alias(self.phone_column))
+        values = values.select(self.columns)
         types = chosen["number_type"]
         if types.null_count():
             # Judged without types (a profile's verdicts): the members written get theirs.
-            types = judge_column(chosen["value"], lenient=self.lenient)["number_type"]
+            types = judge_column(chosen["value"], lenient=self.lenient, with_hints=False)[
+                "number_type"
+            ]
         return [
             Member(dict(zip(self.columns, row, strict=True)), e164, region, ntype)
             for row, e164, region, ntype in zip(
@@ -299,37 +496,97 @@ class ImportPlan:
 
     def required_columns(self) -> list[str]:
         """Columns no row left empty (the phone column always) among rows to write."""
-        frame = self.table.frame
-        if self.header_fixes:
-            frame = frame.rename(self.header_fixes)
+        frame = (
+            self.table.frame.rename(self.header_fixes) if self.header_fixes else self.table.frame
+        )
         chosen = frame.filter(self.rows["status"] == STATUS_NEW)
-        required = [
+        return [
             c
             for c in self.columns
             if c == self.phone_column
-            or chosen.height
-            and not bool((chosen[c].str.strip_chars() == "").any())
+            or (chosen.height and not bool((chosen[c].str.strip_chars() == "").any()))
         ]
-        return required
+
+
+# --- judging rows ---------------------------------------------------------------------
+
+
+def _statuses(
+    frame: pl.DataFrame,
+    existing_keys: Collection[str],
+    missing_required: pl.Series | None,
+) -> pl.DataFrame:
+    """`ROWS_SCHEMA` rows from rows with a `reason` column (null for valid numbers):
+    the status is the reason, else missing_required, already_in_audience,
+    duplicate_in_file (a repeat of an earlier row's number), or new."""
+    # The E.164 digits as an integer are the same key as the text (at most 20 digits,
+    # never a leading 0) and hash faster; invalid rows have none (they have a reason).
+    key = pl.col("e164").str.slice(1).cast(pl.Int128)
+    cases = [(pl.col("reason").is_not_null(), pl.col("reason"))]
+    if missing_required is not None:
+        cases.append((pl.lit(missing_required), pl.lit(str(Reason.MISSING_REQUIRED))))
+    if existing_keys:
+        listed = pl.Series(list(existing_keys), dtype=pl.String).implode()
+        cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.ALREADY_IN_AUDIENCE))))
+    cases.append((~key.is_first_distinct(), pl.lit(str(Reason.DUPLICATE_IN_FILE))))
+    frame = frame.with_columns(status=first_of(cases, pl.lit(STATUS_NEW)))
+    hint = (
+        pl.when(pl.col("status") == str(Reason.ALREADY_IN_AUDIENCE))
+        .then(pl.lit("this number is already a member (compared in E.164 form)"))
+        .when(pl.col("status") == str(Reason.DUPLICATE_IN_FILE))
+        .then(pl.lit("the same number appears on an earlier row (compared in E.164 form)"))
+        .when(pl.col("status") == str(Reason.MISSING_REQUIRED))
+        .then(pl.lit("a column that every member of the audience fills is empty here"))
+        .otherwise(pl.col("hint"))
+    )
+    return frame.with_columns(hint=hint).select(list(ROWS_SCHEMA))
+
+
+def _missing_required(
+    table: CsvTable, header_fixes: dict[str, str], required: Sequence[str]
+) -> pl.Series | None:
+    """Rows that leave a required column (other than the phone's) empty."""
+    if not required:
+        return None
+    frame = table.frame.rename(header_fixes) if header_fixes else table.frame
+    columns = [c for c in required if c in frame.columns]
+    if not columns or frame.height == 0:
+        return None
+    blank = frame.select(
+        pl.any_horizontal(pl.col(c).fill_null("").str.strip_chars() == "" for c in columns)
+    ).to_series()
+    return blank if blank.any() else None
 
 
 def judge_rows(
     values: pl.Series,
-    existing_keys: set[str] | frozenset[str] = frozenset(),
+    existing_keys: Collection[str] = frozenset(),
     *,
     lenient: bool = False,
     lines: list[int] | pl.Series | None = None,
     verdicts: pl.DataFrame | None = None,
+    fix_region: str | None = None,
+    missing_required: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Statuses of a phone column: "new" or a reason, with derived fields.
+    """Statuses of a phone column (`ROWS_SCHEMA`): "new" or a reason, with derived fields.
 
-    `verdicts` (from a profile) spares judging the column again. Hints are left null
-    except for empty cells and repeats: `ImportPlan.with_hints` makes the others when
-    they are shown or written.
+    `verdicts` (from a profile, judged without a fix region) spare judging the column
+    again. Hints and fixes are left null except for empty cells and repeats:
+    `ImportPlan.with_hints` makes the others when they are shown or written.
     """
     values = values.cast(pl.String).fill_null("")
     if verdicts is None or verdicts.height != values.len():
-        verdicts = judge_column(values, lenient=lenient, with_hints=False)
+        verdicts = judge_column(values, lenient=lenient, with_hints=False, fix_region=fix_region)
+    elif fix_region:
+        verdicts = verdicts.with_columns(
+            phones_vector.alternatives(
+                values,
+                verdicts["valid"],
+                verdicts["e164"],
+                fix_region=fix_region,
+                lenient=lenient,
+            )
+        )
     n = values.len()
     frame = pl.DataFrame(
         {
@@ -338,35 +595,60 @@ def judge_rows(
                 "line", lines if lines is not None else range(2, n + 2), dtype=pl.Int64
             ),
             "value": values,
+            "original": pl.repeat(None, n, dtype=pl.String, eager=True),
         }
-    ).hstack(verdicts)
-    # A valid number that is not the first of its E.164 form repeats an earlier row
-    # (invalid rows have no E.164; their status is their reason). The E.164 digits as an
-    # integer are the same key (at most 20 digits, never a leading 0) and hash faster.
-    key = pl.col("e164").str.slice(1).cast(pl.Int128)
-    status = pl.when(~pl.col("valid")).then(pl.col("reason"))
-    if existing_keys:
-        in_audience = pl.col("e164").is_in(
-            pl.Series(list(existing_keys), dtype=pl.String).implode()
+    ).hstack(
+        verdicts.select(
+            "valid",
+            "reason",
+            "hint",
+            "e164",
+            "region",
+            "number_type",
+            "fix",
+            "fix_kind",
+            "alternative",
         )
-        status = status.when(in_audience).then(pl.lit(str(Reason.ALREADY_IN_AUDIENCE)))
-    status = (
-        status.when(~key.is_first_distinct())
-        .then(pl.lit(str(Reason.DUPLICATE_IN_FILE)))
-        .otherwise(pl.lit(STATUS_NEW))
     )
-    # Duplicates are judged among valid numbers only (invalid ones have no key).
-    frame = frame.with_columns(status.alias("status"))
-    hint = (
-        pl.when(pl.col("status") == str(Reason.ALREADY_IN_AUDIENCE))
-        .then(pl.lit("this number is already a member (compared in E.164 form)"))
-        .when(pl.col("status") == str(Reason.DUPLICATE_IN_FILE))
-        .then(pl.lit("the same number appears on an earlier row (compared in E.164 form)"))
-        .otherwise(pl.col("hint"))
+    frame = frame.with_columns(
+        reason=pl.when(pl.col("valid")).then(None).otherwise(pl.col("reason")),
+        hint=pl.when(pl.col("valid")).then(None).otherwise(pl.col("hint")),
     )
-    return frame.with_columns(hint.alias("hint")).select(
-        "row", "line", "value", "status", "hint", "e164", "region", "number_type"
+    return _statuses(frame, existing_keys, missing_required)
+
+
+def file_fix_region(
+    values: pl.Series, verdicts: pl.DataFrame, default_region: str | None
+) -> str | None:
+    """The region national numbers of a file are read in: the user's default, else the
+    region of a strict majority of the valid numbers written with + (the ones whose
+    country is certain), else, when none has a +, of all valid numbers."""
+    if default_region:
+        return default_region.upper()
+    valid = (
+        verdicts.select("valid", "region")
+        .with_columns(plus=values.cast(pl.String).fill_null("").str.starts_with("+"))
+        .filter(pl.col("valid") & pl.col("region").is_not_null())
     )
+    with_plus = valid.filter("plus")
+    counted = (with_plus if with_plus.height else valid).group_by("region").len()
+    return dominant_region({r: int(n) for r, n in counted.iter_rows()})
+
+
+def _profiled(
+    values: pl.Series, lenient: bool, profile: TableProfile | None, column: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """The column's verdicts (without hints) and top regions, from the profile when the
+    caller has one (judge once, carry the result)."""
+    if profile is not None and column in [c.name for c in profile.columns]:
+        found = profile.column(column)
+        if found.lenient == lenient and found.verdicts is not None:
+            return found.verdicts, [r for r, _ in found.top_regions]
+    judged = profile_column(values, lenient=lenient, top=5)
+    verdicts = judged.verdicts
+    if verdicts is None:
+        verdicts = judge_column(values, lenient=lenient, with_hints=False, types=False)
+    return verdicts, [r for r, _ in judged.top_regions]
 
 
 def plan_check(
@@ -376,11 +658,13 @@ def plan_check(
     lenient: bool = False,
     default_region: str | None = None,
     profile: TableProfile | None = None,
+    repair: bool = False,
 ) -> ImportPlan:
     """Judge a file on its own (the `check` command and the create preview).
 
-    Numbers without a country code get hints from `default_region`, then the regions
-    of the column's valid numbers (taken from `profile` when the caller has one).
+    National numbers are read in `default_region`, else in the file's dominant region
+    (`file_fix_region`); hints also try the regions of the column's valid numbers.
+    With `repair` every fix is applied (`ImportPlan.repaired_plan`).
     """
     ensure_header_row(table)
     if phone_column not in table.frame.columns:
@@ -389,26 +673,23 @@ def plan_check(
             + ", ".join(table.frame.columns)
         )
     values = table.frame[phone_column]
+    verdicts, top = _profiled(values, lenient, profile, phone_column)
+    fix_region = file_fix_region(values, verdicts, default_region)
     regions = [default_region.upper()] if default_region else []
-    if profile is None or phone_column not in [c.name for c in profile.columns]:
-        column = profile_column(values, lenient=lenient, top=5)
-    else:
-        column = profile.column(phone_column)
-    regions += [r for r, _ in column.top_regions if r not in regions]
+    regions += [r for r in top if r not in regions]
     rows = judge_rows(
-        values,
-        lenient=lenient,
-        lines=table.line_numbers,
-        verdicts=column.verdicts if column.lenient == lenient else None,
+        values, lenient=lenient, lines=table.line_numbers, verdicts=verdicts, fix_region=fix_region
     )
-    return ImportPlan(
+    plan = ImportPlan(
         table,
         phone_column,
         rows,
         columns=list(table.frame.columns),
         lenient=lenient,
         hint_regions=tuple(regions),
+        fix_region=fix_region,
     )
+    return plan.repaired_plan() if repair else plan
 
 
 def plan_create(
@@ -419,6 +700,7 @@ def plan_create(
     lenient: bool = False,
     default_region: str | None = None,
     profile: TableProfile | None = None,
+    repair: bool = False,
 ) -> ImportPlan:
     """A new audience from a file: the headers must be valid (or fixed with consent).
 
@@ -450,12 +732,14 @@ def plan_create(
         )
     source_column = table.frame.columns[columns.index(phone_column)]
     plan = plan_check(
-        table, source_column, lenient=lenient, default_region=default_region, profile=profile
+        table,
+        source_column,
+        lenient=lenient,
+        default_region=default_region,
+        profile=profile,
+        repair=repair,
     )
-    plan.phone_column = phone_column
-    plan.columns = columns
-    plan.header_fixes = fixes
-    return plan
+    return replace(plan, phone_column=phone_column, columns=columns, header_fixes=fixes, _cache={})
 
 
 def _fixed_phone_column(phone_column: str, table: CsvTable, proposed: list[str]) -> str:
@@ -471,136 +755,51 @@ def _fixed_phone_column(phone_column: str, table: CsvTable, proposed: list[str])
 def plan_add(
     table: CsvTable,
     audience: Audience,
-    existing_keys: set[str],
+    existing_keys: Collection[str],
     *,
     lenient: bool = False,
     default_region: str | None = None,
+    mapping: dict[str, str] | None = None,
+    fix_headers: bool = False,
+    repair: bool = False,
 ) -> ImportPlan:
-    """Rows of a file to add to an audience: exact headers, valid, new, within the limit."""
+    """Rows of a file to add to an audience: exact headers (after the renames the user
+    asked for), valid, new, within the limit. National numbers are read in
+    `default_region`, else in the audience's dominant region."""
     ensure_header_row(table)
-    diff = diff_headers(audience.columns, table.headers)
-    if not diff.ok:
-        empty = pl.DataFrame(
-            schema={
-                "row": pl.Int64,
-                "line": pl.Int64,
-                "value": pl.String,
-                "status": pl.String,
-                "hint": pl.String,
-                "e164": pl.String,
-                "region": pl.String,
-                "number_type": pl.String,
-            }
-        )
-        return ImportPlan(
-            table, audience.phone_column, empty, audience.member_count, diff, list(audience.columns)
-        )
-    rows = judge_rows(
-        table.frame[audience.phone_column],
-        existing_keys,
-        lenient=lenient,
-        lines=table.line_numbers,
-    )
-    return ImportPlan(
+    incoming = incoming_names(table, mapping or {}, fix_headers=fix_headers)
+    renames = {
+        column: name
+        for column, name in zip(table.frame.columns, incoming, strict=True)
+        if column != name
+    }
+    diff = diff_headers(audience.columns, incoming)
+    fix_region = audience.fix_region(default_region)
+    base = ImportPlan(
         table,
         audience.phone_column,
-        rows,
+        pl.DataFrame(schema=ROWS_SCHEMA),
         audience.member_count,
         diff,
         list(audience.columns),
+        header_fixes=renames,
         lenient=lenient,
         hint_regions=tuple(audience.hint_regions(default_region)),
+        fix_region=fix_region,
+        style=audience.style,
+        existing_keys=frozenset(existing_keys),
+        required=tuple(c for c in audience.required if c != audience.phone_column),
     )
-
-
-# --- one member (manual entry) ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """Why one field of the member form cannot be saved."""
-
-    column: str
-    reason: str
-    message: str
-
-    @property
-    def summary(self) -> str:
-        """The problem without the values in it (for stderr and logs)."""
-        return f"{self.column}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class MemberCheck:
-    """The verdict on a member typed by hand: the member to save, or the problems."""
-
-    member: Member | None
-    problems: list[FieldProblem]
-
-    @property
-    def ok(self) -> bool:
-        return self.member is not None and not self.problems
-
-
-def check_member(
-    audience: Audience,
-    values: dict[str, str],
-    existing_keys: set[str] | frozenset[str],
-    *,
-    replacing: str | None = None,
-    lenient: bool = False,
-    default_region: str | None = None,
-) -> MemberCheck:
-    """Check one member for manual entry (or an edit, `replacing` its old E.164 key)."""
-    unknown = [c for c in values if c not in audience.columns]
-    problems: list[FieldProblem] = [
-        FieldProblem(c, "unknown_column", f"the audience has no column {c!r}") for c in unknown
-    ]
-    clean = {c: strip_controls(values.get(c, "")) for c in audience.columns}
-    for column in audience.required:
-        if column != audience.phone_column and clean[column].strip() == "":
-            problems.append(
-                FieldProblem(column, str(Reason.MISSING_REQUIRED), f"{column} is required")
-            )
-    phone = clean[audience.phone_column]
-    verdict = judge(phone, lenient=lenient, hint_regions=audience.hint_regions(default_region))
-    if not verdict.valid:
-        assert verdict.reason is not None
-        problems.append(
-            FieldProblem(
-                audience.phone_column,
-                str(verdict.reason),
-                f"{verdict.reason}: {verdict.hint}" if verdict.hint else str(verdict.reason),
-            )
-        )
-        return MemberCheck(None, problems)
-    assert verdict.e164 is not None
-    if verdict.e164 in existing_keys and verdict.e164 != replacing:
-        problems.append(
-            FieldProblem(
-                audience.phone_column,
-                str(Reason.ALREADY_IN_AUDIENCE),
-                f"already_in_audience: {verdict.e164} is already a member",
-            )
-        )
-    style_fix = _style_fix(audience, phone, verdict.e164)
-    if style_fix is not None:
-        problems.append(
-            FieldProblem(
-                audience.phone_column,
-                str(Reason.STYLE_MISMATCH),
-                f"style_mismatch: this audience's numbers are written "
-                f"{'with' if audience.style == 'plus' else 'without'} +; use {style_fix}",
-            )
-        )
-    if problems:
-        return MemberCheck(None, problems)
-    return MemberCheck(Member(clean, verdict.e164, verdict.region, verdict.number_type), [])
-
-
-def _style_fix(audience: Audience, phone: str, e164: str) -> str | None:
-    if audience.style == "plus" and not phone.startswith("+"):
-        return "+" + phone
-    if audience.style == "no_plus" and phone.startswith("+"):
-        return phone[1:]
-    return None
+    if not diff.ok:
+        return base
+    frame = table.frame.rename(renames) if renames else table.frame
+    rows = judge_rows(
+        frame[audience.phone_column],
+        existing_keys,
+        lenient=lenient,
+        lines=table.line_numbers,
+        fix_region=fix_region,
+        missing_required=_missing_required(table, renames, base.required),
+    )
+    plan = replace(base, rows=rows, _cache={})
+    return plan.repaired_plan() if repair else plan

@@ -7,10 +7,22 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from core.phones import judge_column
+from core.phones import judge_column, rules
+from core.phones import vector as phones_vector
 from core.reading import CsvTable
 
-PHONE_NAME = re.compile(r"phone|mobile|cell|tel|number|msisdn|whatsapp", re.IGNORECASE)
+# Words of a column name that name a phone, whole ("Tel", "Cell") or as the start of a
+# word ("Telefonnummer", "PhoneNumber" split into Phone + Number, "mobile_no").
+_PHONE_WORDS = frozenset({"cell", "cellphone", "tel", "msisdn", "whatsapp", "number", "handy"})
+_PHONE_STARTS = ("phone", "telephon", "telefon", "mobil", "mobile", "fone")
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def names_phone(name: str) -> bool:
+    """Whether a column name names a phone: by whole words, so `DateLatest` (which holds
+    "tel" inside a word) does not, and `Corporate Phone` or `mobileNumber` do."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    return any(w in _PHONE_WORDS or w.startswith(_PHONE_STARTS) for w in words)
 
 
 @dataclass(frozen=True)
@@ -22,10 +34,11 @@ class ColumnProfile:
     empty: int
     valid_phones: int
     top_regions: list[tuple[str, int]] = field(default_factory=list)
-    # The column's verdicts without hints, one row per value (kept when it holds valid
-    # phones, so a plan on this column does not judge it again), and their mode.
+    # The column's verdicts without hints, one row per value (kept when the column was
+    # judged, so a plan on this column does not judge it again), and their mode.
     verdicts: pl.DataFrame | None = field(default=None, repr=False, compare=False)
     lenient: bool = False
+    repairable: int = 0  # values not well formed that look like formatted numbers
 
     @property
     def non_empty(self) -> int:
@@ -35,6 +48,11 @@ class ColumnProfile:
     def valid_share(self) -> float:
         """Share of non-empty values that are valid phone numbers (0..1)."""
         return self.valid_phones / self.non_empty if self.non_empty else 0.0
+
+    @property
+    def phone_like(self) -> int:
+        """Valid numbers and formatted numbers a repair may make valid."""
+        return self.valid_phones + self.repairable
 
 
 @dataclass(frozen=True)
@@ -48,13 +66,15 @@ class TableProfile:
         return next(c for c in self.columns if c.name == name)
 
 
-_CANDIDATE = r"^\+?[0-9]+$"  # a well-formed phone value
+_CANDIDATE = f"^{rules.WELL_FORMED}$"  # a well-formed phone value (ASCII digits only)
+_FORMATTED = r"[0-9].*[^0-9+]|[^0-9+].*[0-9]"  # digits and something else
 
 
 def _empty_and_candidates(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Blank cells (empty or whitespace only), and whether any cell is well formed."""
+    """Blank cells (empty or whitespace only), and whether any cell is well formed or
+    holds digits with formatting (a phone column in need of repair)."""
     blank = column.str.strip_chars().str.len_bytes() == 0  # cheaper than a regex pass
-    return blank.sum(), column.str.contains(_CANDIDATE).any()
+    return blank.sum(), column.str.contains(f"{_CANDIDATE}|{_FORMATTED}").any()
 
 
 def profile_column(
@@ -64,18 +84,21 @@ def profile_column(
     top: int = 5,
     scanned: tuple[int, bool] | None = None,
 ) -> ColumnProfile:
-    """Profile one column; only well-formed values are sent to the phone check.
+    """Profile one column; only columns with numbers in them are sent to the phone check.
 
-    `scanned` is (blank cells, any well-formed value) when the caller counted them.
+    `scanned` is (blank cells, any well-formed or formatted number) when the caller
+    counted them.
     """
     values = values.cast(pl.String).fill_null("")
     empty, has_candidates = scanned if scanned is not None else _scan(values.to_frame())[0]
     valid = 0
+    repairable = 0
     regions: list[tuple[str, int]] = []
     verdicts = None
     if has_candidates:
         verdicts = judge_column(values, lenient=lenient, with_hints=False, types=False)
         valid = int(verdicts["valid"].sum())
+        repairable = phones_vector.phone_like(values)
         counted = (
             verdicts.filter(pl.col("valid") & pl.col("region").is_not_null())
             .group_by("region")
@@ -85,27 +108,33 @@ def profile_column(
         )
         regions = [(r, int(n)) for r, n in counted.iter_rows()]
     return ColumnProfile(
-        values.name, values.len(), empty, valid, regions, verdicts if valid else None, lenient
+        values.name, values.len(), empty, valid, regions, verdicts, lenient, repairable
     )
 
 
 def suggest_phone_column(profiles: list[ColumnProfile]) -> str | None:
-    """The column with the most valid phones; ties go to a phone-like name, then order."""
+    """The phone column to propose.
+
+    A column counts what it holds as valid numbers and as formatted numbers a repair may
+    make valid. Among columns where those are at least half the non-empty values, one
+    whose name names a phone wins (an Apollo export's `Corporate Phone` of
+    ``'+1 615-678-4794`` over `Annual Revenue`, whose plain figures may happen to be
+    valid numbers somewhere); then the most phone-like values, then file order. With no
+    such column, the first column whose name names a phone, else none.
+    """
     best: ColumnProfile | None = None
+    best_key: tuple[bool, bool, int] | None = None
     for p in profiles:
-        if best is None:
-            best = p
-            continue
-        key = (p.valid_phones, bool(PHONE_NAME.search(p.name)))
-        best_key = (best.valid_phones, bool(PHONE_NAME.search(best.name)))
-        if key > best_key:
-            best = p
-    if best is None:
-        return None
-    if best.valid_phones == 0:
-        named = [p.name for p in profiles if PHONE_NAME.search(p.name)]
-        return named[0] if named else None
-    return best.name
+        mostly = p.non_empty > 0 and p.phone_like * 2 >= p.non_empty
+        key = (mostly, names_phone(p.name), p.phone_like)
+        if p.phone_like and (best_key is None or key > best_key):
+            best, best_key = p, key
+    if best is not None and best_key is not None and (best_key[0] or best_key[1]):
+        return best.name
+    named = [p.name for p in profiles if names_phone(p.name)]
+    if named:
+        return named[0]
+    return best.name if best is not None else None
 
 
 _WIDE = 1_000  # columns; wider (and short) tables are counted in long form

@@ -543,9 +543,12 @@ class Store:
         return self.add_checked(name, lambda _audience, _keys: members)[0]
 
     def add_checked(
-        self, name: str, choose: Callable[[Audience, set[str]], Sequence[Member]]
+        self,
+        name: str,
+        choose: Callable[[Audience, dict[str, dict[str, str]]], Sequence[Member]],
     ) -> tuple[Audience, list[Member]]:
-        """Add the members `choose(audience, current_keys)` returns, under one lock.
+        """Add the members `choose(audience, current)` returns, under one lock; `current`
+        maps each member's E.164 key to its values.
 
         The check (duplicates, style, limit) sees exactly the state it is written over,
         and the members file is read once: the fast path for manual entry.
@@ -553,7 +556,7 @@ class Store:
         with self._writing() as db:
             doc = self._doc(db, name)
             current = self._read_member_docs(doc)
-            keys = {d["e164"] for d in current}
+            keys = {d["e164"]: d["values"] for d in current}
             members = list(choose(_audience(doc), keys))
             _check_unique(members)
             clash = sum(1 for m in members if m.e164 in keys)

@@ -11,9 +11,11 @@ import pytest
 from core.audience import MEMBER_LIMIT, Member
 from core.errors import LimitExceeded, NotFound, RuleViolation
 from core.export import excel_safe, to_csv
+from core.headers import diff_headers
 from core.history import History
+from core.member_check import check_member
 from core.phones import PHONE_REASONS, Reason
-from core.plan import check_member, diff_headers, plan_add, plan_create
+from core.plan import plan_add, plan_create
 from core.reading import read_file
 from core.store import Store
 
@@ -56,7 +58,7 @@ def test_create_is_refused_whole_when_a_row_has_a_problem(
 ) -> None:
     path = write_csv(SEED + "(202) 555-0123,Mike\n+12025550123,Again\n")
     plan = plan_create(read_file(path), "phone")
-    with pytest.raises(RuleViolation, match="1 invalid .* and 1 duplicate"):
+    with pytest.raises(RuleViolation, match="1 invalid row; 1 duplicate row"):
         plan.members()
     problems = plan.problems()
     assert [(p.row, p.value, p.reason) for p in problems] == [
@@ -290,14 +292,18 @@ def test_hints_are_made_when_asked_and_match_judging_with_hints(write_csv: Write
     assert not_empty.height and not_empty["hint"].null_count() == not_empty.height
     first = plan.problems(3)
     assert [p.row for p in first] == [2, 3, 4] and all(p.hint for p in first)
-    expected = judge_column(table.frame["phone"], hint_regions=plan.hint_regions)["hint"].to_list()
+    expected = judge_column(
+        table.frame["phone"], hint_regions=plan.hint_regions, fix_region=plan.fix_region
+    )["hint"].to_list()
     problems = plan.problems_frame()
     for row, hint, reason in problems.select("row", "hint", "reason").iter_rows():
         if reason in {str(r) for r in PHONE_REASONS}:
             assert hint == expected[row - 1]
         else:
             assert hint  # repeats say which earlier row they repeat
-    assert plan.rows["hint"].null_count() == plan.new  # kept: every problem row now has one
+    explained = plan.with_hints()
+    assert explained["hint"].null_count() == plan.new  # every problem row now has one
+    assert plan.with_hints() is explained  # kept: made once
 
 
 def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> None:

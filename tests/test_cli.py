@@ -54,13 +54,16 @@ def test_check_json_report(write_csv: WriteCsv) -> None:
     assert report["valid"] + report["invalid"] + report["duplicates"] == report["rows"]
     assert report["phone_column"] == report["suggested_phone_column"] == "phone"
     assert report["regions"] == {"US": 1, "IN": 1}
+    assert report["fix_region"] == "US" and report["fixable"] == 3
+    assert report["warnings"] == []
     by_row = {p["row"]: p for p in report["problems"]}
     assert by_row[3]["reason"] == by_row[4]["reason"] == "bad_characters"
     assert by_row[5]["reason"] == "invalid_number"
-    assert by_row[5]["hint"] == (  # the default region first, then the file's regions
-        "missing country code? as a US number it would be +12025550123, "
-        "as a IN number +912025550123"
-    )
+    # The default region reads the national numbers: each has one valid reading.
+    assert [(by_row[r]["fix"], by_row[r]["fix_kind"]) for r in (3, 4, 5)] == [
+        ("+12025550123", "national")
+    ] * 3
+    assert by_row[5]["hint"] == "add the country code of US: +12025550123"
     assert by_row[5]["value"] == "2025550123" and by_row[5]["column"] == "phone"
 
 
@@ -121,8 +124,8 @@ def test_add_member_edit_remove(write_csv: WriteCsv, db: Path) -> None:
     assert "2025550199" not in bad.stderr  # values go to the report (stdout), not stderr
     # The audience holds US and IN numbers: both readings are offered, in region order.
     assert (
-        "missing country code? as a IN number it would be +912025550199, "
-        "as a US number +12025550199" in bad.stdout
+        "missing country code? in IN it would be +912025550199, "
+        "in US it would be +12025550199" in bad.stdout
     )
     assert run("add-member", "Seed", "phone=+12025550199", "name=X", db=db).returncode == 0
     assert run("add-member", "Seed", "phone=12025550199", "name=Y", db=db).returncode == 1

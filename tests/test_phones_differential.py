@@ -1,9 +1,12 @@
-"""The vectorized verdicts (`core.phones_vector`) against the per-value reference.
+"""The vectorized verdicts (`core.phones.vector`) against the per-value reference.
 
-Every value is judged both ways; any disagreement on any column fails with the first few
-disagreements printed. The inputs are built from every region's example numbers and
-broken in the usual ways (digits changed, added or dropped, national prefixes, missing or
-doubled country codes, junk characters, non-ASCII digits, whitespace, very long strings).
+Every value is judged both ways; any disagreement on any column (verdict, hint, fix,
+fix kind, the ambiguous reading) fails with the first few disagreements printed. The
+inputs are built from every region's example numbers, written the ways real exports
+write them (national and international formats, 00 and 011 prefixes, tel: links,
+spreadsheet wrappers and decimals, other scripts' digits) and broken in the usual ways
+(digits changed, added or dropped, national prefixes, missing or doubled country codes,
+junk characters, whitespace, very long strings).
 """
 
 from __future__ import annotations
@@ -20,11 +23,17 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneMetadata, PhoneNumberType
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-from core import phones_vector
-from core.phones import VERDICT_COLUMNS, judge_column, judge_column_reference
+from core.phones import VERDICT_COLUMNS, judge_column, judge_column_reference, metadata, vector
 
 SEED = 20240605
-HINT_VARIANTS: tuple[tuple[str, ...], ...] = ((), ("US",), ("GB", "IN", "US"))
+# (hint regions, fix region): none, a default region alone, a default region with the
+# file's other regions, and regions without a fix region (no region has a majority).
+HINT_VARIANTS: tuple[tuple[tuple[str, ...], str | None], ...] = (
+    ((), None),
+    (("US",), "US"),
+    (("GB", "IN", "US"), "GB"),
+    (("IN", "US"), None),
+)
 DESCS = (
     "general_desc",
     "fixed_line",
@@ -188,6 +197,27 @@ def _variants(rng: random.Random, code: int, national: str, prefix: str) -> list
     out += [_junk(rng, f"+{cc} {national[:3]} {national[3:]}")]
     out += [_script(rng, f"+{full}"), _script(rng, full), "\uff0b" + full]
     out += [rng.choice(SPACES) + f"+{full}", f"{full}" + rng.choice(SPACES)]
+    out += _as_exported(rng, code, national, prefix)
+    return out
+
+
+def _as_exported(rng: random.Random, code: int, national: str, prefix: str) -> list[str]:
+    """The number as exports write it: formatted, prefixed, wrapped, as a decimal."""
+    full = f"{code}{national}"
+    out = [f"00{full}", f"011 {code} {national}", f"+00{full}", f"'+{full}", f"tel:+{full}"]
+    out += [f'="+{full}"', f"{full}.0", f"+{full}.00", f"{prefix}{national}.0", f"'{full}"]
+    out += [f"{prefix} {national[:3]} {national[3:]}", f"({national[:3]}) {national[3:]}"]
+    try:
+        number = phonenumbers.parse(f"+{full}")
+    except phonenumbers.NumberParseException:
+        return out
+    for style in (
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        phonenumbers.PhoneNumberFormat.RFC3966,
+    ):
+        text = phonenumbers.format_number(number, style)
+        out += [text, _script(rng, text) if rng.random() < 0.2 else text.replace(" ", ".")]
     return out
 
 
@@ -257,12 +287,19 @@ def disagreements(
     return len(bad), "\n".join(lines)
 
 
-def check(values: Sequence[str], *, lenient: bool, hint_regions: Sequence[str]) -> None:
+def check(
+    values: Sequence[str],
+    *,
+    lenient: bool,
+    hint_regions: Sequence[str],
+    fix_region: str | None = None,
+) -> None:
     series = pl.Series("phone", list(values), dtype=pl.String)
-    want = judge_column_reference(series, lenient=lenient, hint_regions=hint_regions)
-    got = judge_column(series, lenient=lenient, hint_regions=hint_regions)
+    modes = {"lenient": lenient, "hint_regions": hint_regions, "fix_region": fix_region}
+    want = judge_column_reference(series, **modes)  # type: ignore[arg-type]
+    got = judge_column(series, **modes)  # type: ignore[arg-type]
     count, shown = disagreements(values, got, want)
-    assert count == 0, f"{count} disagreements (lenient={lenient}, hints={hint_regions}):\n{shown}"
+    assert count == 0, f"{count} disagreements ({modes}):\n{shown}"
 
 
 # --------------------------------------------------------------------------- tests
@@ -274,8 +311,8 @@ def test_without_types_every_other_column_agrees(lenient: bool) -> None:
     other column must still be the reference's, and number_type all null."""
     values = sample_values(8_000, seed=SEED + 3 + lenient)
     series = pl.Series("phone", values, dtype=pl.String)
-    want = judge_column_reference(series, lenient=lenient, hint_regions=("US",))
-    got = judge_column(series, lenient=lenient, hint_regions=("US",), types=False)
+    want = judge_column_reference(series, lenient=lenient, hint_regions=("US",), fix_region="US")
+    got = judge_column(series, lenient=lenient, hint_regions=("US",), fix_region="US", types=False)
     assert got["number_type"].null_count() == got.height
     count, shown = disagreements(values, got.with_columns(want["number_type"]), want)
     assert count == 0, f"{count} disagreements:\n{shown}"
@@ -291,20 +328,24 @@ def test_generated_values_cover_the_cases() -> None:
 
 def test_differential_50k_values() -> None:
     values = generated_values(50_000)
-    check(values, lenient=False, hint_regions=("GB", "IN", "US"))
+    check(values, lenient=False, hint_regions=("US", "GB", "IN"), fix_region="US")
 
 
-@pytest.mark.parametrize("hint_regions", HINT_VARIANTS + (("in", "XX", "001", "ca"),))
+@pytest.mark.parametrize(
+    ("hint_regions", "fix_region"), [*HINT_VARIANTS, (("in", "XX", "001", "ca"), "in")]
+)
 @pytest.mark.parametrize("lenient", [False, True])
-def test_differential_modes(lenient: bool, hint_regions: tuple[str, ...]) -> None:
+def test_differential_modes(
+    lenient: bool, hint_regions: tuple[str, ...], fix_region: str | None
+) -> None:
     values = sample_values(5_000, seed=SEED + 1 + len(hint_regions) + 10 * lenient)
-    check(values, lenient=lenient, hint_regions=hint_regions)
+    check(values, lenient=lenient, hint_regions=hint_regions, fix_region=fix_region)
 
 
 def test_column_with_nulls_and_other_dtypes() -> None:
     series = pl.Series("phone", ["+12025550123", None, "", "07911123456", None])
-    want = judge_column_reference(series, hint_regions=("GB",))
-    got = phones_vector.judge_column(series, hint_regions=("GB",))
+    want = judge_column_reference(series, hint_regions=("GB",), fix_region="GB")
+    got = vector.judge_column(series, hint_regions=("GB",), fix_region="GB")
     assert disagreements(series.fill_null("").to_list(), got, want)[0] == 0
     numbers = pl.Series("phone", [12025550123, 447911123456, None, 1])
     want = judge_column_reference(numbers)
@@ -321,32 +362,34 @@ def test_empty_column() -> None:
 
 def test_per_value_fallback_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Calling codes whose patterns Rust could not compile are judged per value."""
-    forced = phones_vector._build_meta(force_fallback=frozenset({1, 44, 54, 55, 81, 882}))
-    monkeypatch.setattr(phones_vector, "_meta", lambda: forced)
+    forced = metadata._build_meta(force_fallback=frozenset({1, 44, 54, 55, 81, 882}))
+    monkeypatch.setattr(vector, "meta_tables", lambda: forced)
     values = sample_values(4_000, seed=SEED + 99)
-    check(values, lenient=False, hint_regions=("US", "GB"))
+    check(values, lenient=False, hint_regions=("US", "GB"), fix_region="US")
     check(values, lenient=True, hint_regions=())
 
 
 def test_slices_judged_on_threads_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Long columns are judged in slices on parallel threads, then put back in order."""
-    monkeypatch.setattr(phones_vector, "SLICE_ROWS", 1_000)
-    monkeypatch.setattr(phones_vector.os, "cpu_count", lambda: 4)  # threads on any machine
+    monkeypatch.setattr(vector, "SLICE_ROWS", 1_000)
+    monkeypatch.setattr(vector.os, "cpu_count", lambda: 4)  # threads on any machine
     values = sample_values(4_001, seed=SEED + 7)  # four slices, the last one short
-    check(values, lenient=False, hint_regions=("IN", "US"))
+    check(values, lenient=False, hint_regions=("IN", "US"), fix_region="IN")
     check(values, lenient=True, hint_regions=())
-    verdicts = judge_column(pl.Series(values), hint_regions=("IN", "US"))
+    verdicts = judge_column(pl.Series(values), hint_regions=("IN", "US"), fix_region="IN")
     problem = ~verdicts["valid"]
-    hints = phones_vector.hints_for(
+    explained = vector.explain(
         pl.Series(values).filter(problem),
         verdicts["reason"].filter(problem),
         hint_regions=("IN", "US"),
+        fix_region="IN",
     )
-    assert hints.to_list() == verdicts["hint"].filter(problem).to_list()
+    assert explained.columns == ["hint", "fix", "fix_kind"]
+    assert explained.equals(verdicts.filter(problem).select("hint", "fix", "fix_kind"))
 
 
 def test_fallback_report() -> None:
-    report = phones_vector.fallback_report()
+    report = metadata.fallback_report()
     print(f"patterns Polars could not compile: {report['patterns_failed']}")
     assert report["patterns_failed"] == len(report["failed"])  # type: ignore[arg-type]
 
@@ -354,7 +397,7 @@ def test_fallback_report() -> None:
 @pytest.mark.slow
 def test_differential_1m_values() -> None:
     values = generated_values(1_000_000, seed=SEED + 7)
-    check(values, lenient=False, hint_regions=("GB", "IN", "US"))
+    check(values, lenient=False, hint_regions=("US", "GB", "IN"), fix_region="US")
 
 
 # --------------------------------------------------------------------------- hypothesis
@@ -385,9 +428,9 @@ values_strategy = st.lists(
 @given(
     values=values_strategy,
     lenient=st.booleans(),
-    hint_regions=st.sampled_from(HINT_VARIANTS + (("DE", "BR"),)),
+    modes=st.sampled_from([*HINT_VARIANTS, (("DE", "BR"), "BR")]),
 )
 def test_hypothesis_random_text_and_digits(
-    values: list[str], lenient: bool, hint_regions: tuple[str, ...]
+    values: list[str], lenient: bool, modes: tuple[tuple[str, ...], str | None]
 ) -> None:
-    check(values, lenient=lenient, hint_regions=hint_regions)
+    check(values, lenient=lenient, hint_regions=modes[0], fix_region=modes[1])

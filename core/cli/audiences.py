@@ -3,21 +3,53 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from core.cli import options
 from core.cli.base import as_json_text, main, open_app, open_store, reports_errors
-from core.cli.check import pick_phone_column, print_plan, read_table
+from core.cli.check import blocked_text, ensure_column, pick_phone_column, print_plan, read_table
+
+if TYPE_CHECKING:
+    from core.audience import Member
+    from core.plan import ImportPlan
+
+
+def _write_members(
+    plan: ImportPlan,
+    *,
+    skip_invalid: bool,
+    skip_duplicates: bool,
+    ambiguous: str | None,
+    up_to_limit: bool = False,
+    adding: bool,
+    all_problems: bool,
+) -> tuple[ImportPlan, list[Member]]:
+    """The plan as the user resolved it and the members to write; refused with the
+    report printed and one sentence saying what to do."""
+    from core.errors import RuleViolation
+    from core.plan import PlanBlocked
+
+    if ambiguous is not None:
+        plan = plan.resolved(ambiguous)  # type: ignore[arg-type]
+    try:
+        members = plan.members(
+            skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, up_to_limit=up_to_limit
+        )
+    except PlanBlocked as blocked:
+        if plan.header_diff is None or plan.header_diff.ok:
+            print_plan(plan, all_problems=all_problems)
+        raise RuleViolation(blocked_text(blocked.blockers, plan, adding=adding)) from None
+    return plan, members
 
 
 @main.command()
 @click.argument("name")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--phone-column", required=True, help="The one column used for calling.")
-@options.skip_invalid
-@options.skip_duplicates
-@click.option("--fix-headers", is_flag=True, help="Accept the proposed column names.")
+@options.writing
+@options.fix_headers
 @options.judging
 @options.reading
 @options.all_problems
@@ -30,6 +62,8 @@ def create(
     phone_column: str,
     skip_invalid: bool,
     skip_duplicates: bool,
+    repair: bool,
+    ambiguous: str | None,
     fix_headers: bool,
     default_region: str | None,
     lenient: bool,
@@ -37,37 +71,48 @@ def create(
     all_problems: bool,
 ) -> None:
     """Create audience NAME from a CSV file."""
-    from core.errors import RuleViolation
     from core.plan import plan_create
 
     table = read_table(file, encoding)
+    ensure_column(table, phone_column)
     plan = plan_create(
-        table, phone_column, fix_headers=fix_headers, lenient=lenient, default_region=default_region
+        table,
+        phone_column,
+        fix_headers=fix_headers,
+        lenient=lenient,
+        default_region=default_region,
+        repair=repair,
     )
     if plan.header_fixes:
         click.echo(
             "column names fixed: " + ", ".join(f"{a} -> {b}" for a, b in plan.header_fixes.items())
         )
-    try:
-        members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
-    except RuleViolation:
-        print_plan(plan, all_problems=all_problems)
-        raise
-    if not members:
-        print_plan(plan, all_problems=all_problems)
-        raise RuleViolation("nothing was written: the file has no rows to add")
+    plan, members = _write_members(
+        plan,
+        skip_invalid=skip_invalid,
+        skip_duplicates=skip_duplicates,
+        ambiguous=ambiguous,
+        adding=False,
+        all_problems=all_problems,
+    )
     audience = open_store(ctx).create(
         name, plan.columns, plan.phone_column, members, plan.required_columns()
     )
     print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
-    click.echo(f"created {audience.name!r} with {audience.member_count:,} members")
+    click.echo(f"created {audience.name!r} with {_members(audience.member_count)}")
+
+
+def _members(n: int) -> str:
+    return f"{n:,} member{'' if n == 1 else 's'}"
 
 
 @main.command()
 @click.argument("name")
 @click.argument("file", type=click.Path(path_type=Path))
-@options.skip_invalid
-@options.skip_duplicates
+@options.writing
+@options.mapping
+@options.fix_headers
+@options.up_to_limit
 @options.judging
 @options.reading
 @options.all_problems
@@ -79,34 +124,58 @@ def add(
     file: Path,
     skip_invalid: bool,
     skip_duplicates: bool,
+    repair: bool,
+    ambiguous: str | None,
+    mapping: tuple[str, ...],
+    fix_headers: bool,
+    up_to_limit: bool,
     default_region: str | None,
     lenient: bool,
     encoding: str | None,
     all_problems: bool,
 ) -> None:
     """Add the members of a CSV (same column names, exactly) to audience NAME."""
-    from core.errors import RuleViolation
+    from core.audience import MEMBER_LIMIT
+    from core.headers import parse_mapping
     from core.plan import plan_add
 
     store = open_store(ctx)
     audience, current = store.load(name)
     table = read_table(file, encoding)
     plan = plan_add(
-        table, audience, {m.e164 for m in current}, lenient=lenient, default_region=default_region
+        table,
+        audience,
+        {m.e164 for m in current},
+        lenient=lenient,
+        default_region=default_region,
+        mapping=parse_mapping(mapping),
+        fix_headers=fix_headers,
+        repair=repair,
     )
-    try:
-        members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
-    except RuleViolation:
-        if plan.header_diff is None or plan.header_diff.ok:
-            print_plan(plan, all_problems=all_problems)
-        raise
+    if plan.header_fixes:
+        click.echo(
+            "column names read as: "
+            + ", ".join(f"{a} -> {b}" for a, b in plan.header_fixes.items())
+        )
+    plan, members = _write_members(
+        plan,
+        skip_invalid=skip_invalid,
+        skip_duplicates=skip_duplicates,
+        ambiguous=ambiguous,
+        up_to_limit=up_to_limit,
+        adding=True,
+        all_problems=all_problems,
+    )
     if members:
         audience = store.add_members(name, members)
     print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
     skipped = plan.total - len(members)
+    left_out = plan.left_out_by_limit() if up_to_limit else 0
     click.echo(
-        f"added {len(members):,} members to {name!r} ({audience.member_count:,} / 10,000)"
-        + (f"; {skipped:,} rows skipped" if skipped else "")
+        f"added {_members(len(members))} to {name!r} "
+        f"({audience.member_count:,} / {MEMBER_LIMIT:,})"
+        + (f"; {skipped:,} row{'' if skipped == 1 else 's'} skipped" if skipped else "")
+        + (f", {left_out:,} of them over the limit" if left_out else "")
     )
 
 

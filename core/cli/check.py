@@ -14,10 +14,10 @@ from core.cli.base import escape_controls, main, reports_errors
 from core.errors import AudiencesError
 
 if TYPE_CHECKING:
-    from core.plan import ImportPlan
+    from core.plan import Blocker, ImportPlan
     from core.reading import CsvTable
 
-_PROBLEMS_PLACEHOLDER = "problems-8f1c2a7e-placeholder"
+_PLACEHOLDER = "8f1c2a7e-placeholder"
 
 
 def read_table(file: Path, encoding: str | None) -> CsvTable:
@@ -38,19 +38,66 @@ def pick_phone_column(
     return chosen, suggested
 
 
+def ensure_column(table: CsvTable, column: str) -> None:
+    """A --phone-column the file does not have is bad usage (exit 2), naming the columns
+    (once they are known to be column names, not somebody's number and name)."""
+    from core.headers import ensure_header_row
+
+    ensure_header_row(table)
+    if column not in table.frame.columns and column not in table.headers:
+        raise AudiencesError(
+            f"there is no column named {column!r}; the columns are: " + ", ".join(table.headers)
+        )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> str:
+    """Why nothing was written, in the CLI's words: what to fix and with which flag."""
+    from core.plan import describe
+
+    parts: list[str] = []
+    for blocker in blockers:
+        text = describe(blocker)
+        if blocker.kind == "headers":
+            assert blocker.headers is not None
+            if blocker.headers.near:
+                text += " (rename with --map 'FILE_NAME=AUDIENCE_NAME', or --fix-headers)"
+        elif blocker.kind == "invalid":
+            fixable = plan.fixable
+            text += " (leave them out with --skip-invalid"
+            text += f", or repair {fixable:,} with --repair)" if fixable else ")"
+        elif blocker.kind == "duplicates":
+            text += " (leave them out with --skip-duplicates)"
+        elif blocker.kind == "ambiguous":
+            text += " (choose with --ambiguous as-typed, national or skip)"
+        elif blocker.kind == "limit" and adding:
+            text += " (add the rows that fit with --up-to-limit)"
+        parts.append(text)
+    return "nothing was written: " + "; ".join(parts)
+
+
 PROBLEMS_SHOWN = 20  # problem rows printed unless --all: a big file can have 100,000s
 
 
 def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bool = False) -> None:
     table = plan.table
     click.echo(
-        f"{table.source or 'input'}: {plan.total:,} rows, {len(table.headers)} columns, "
+        f"{table.source or 'input'}: {_plural(plan.total, 'row')}, "
+        f"{_plural(len(table.headers), 'column')}, "
         f"{table.delimiter_name}-separated, {table.encoding}"
         + (f" (converted from {table.converted_from})" if table.converted_from else "")
     )
     if table.cleaned_cells:
-        click.echo(f"control characters removed from {table.cleaned_cells:,} cells")
-    click.echo(f"phone column: {plan.phone_column}")
+        click.echo(f"control characters removed from {_plural(table.cleaned_cells, 'cell')}")
+    click.echo(
+        f"phone column: {plan.phone_column}"
+        + (f"   national numbers read as: {plan.fix_region}" if plan.fix_region else "")
+    )
+    if plan.repaired:
+        click.echo(f"repaired: {plan.repaired:,}")
     click.echo(
         f"valid and new: {plan.new:,}   invalid: {plan.invalid:,}   "
         f"duplicates in file: {plan.duplicates_in_file:,}"
@@ -58,6 +105,17 @@ def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bo
     )
     for reason, n in plan.invalid_by_reason().items():
         click.echo(f"  {reason}: {n:,}")
+    if plan.invalid:
+        fixable = plan.fixable
+        if fixable:
+            click.echo(f"fixable: {fixable:,} (--repair applies every fix)")
+    if plan.ambiguous:
+        click.echo(
+            f"ambiguous: {plan.ambiguous:,} valid numbers without + read as another number "
+            f"in {plan.fix_region} (--ambiguous as-typed, national or skip)"
+        )
+    if plan.ambiguous_skipped:
+        click.echo(f"ambiguous, left out: {plan.ambiguous_skipped:,}")
     regions = plan.regions()
     if regions:
         click.echo("regions: " + ", ".join(f"{r} {n:,}" for r, n in list(regions.items())[:8]))
@@ -74,6 +132,13 @@ def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bo
     more = plan.total - plan.new - len(problems)
     if more > 0:
         click.echo(f"  ... and {more:,} more problem rows (--all lists every one)")
+    if plan.ambiguous and plan.ambiguity is None:
+        warned = plan.warnings_frame()
+        if not all_problems:
+            warned = warned.head(PROBLEMS_SHOWN)
+        click.echo("ambiguous (row, value, hint):")
+        for row, value, hint in warned.select("row", "value", "hint").iter_rows():
+            click.echo(f"  row {row}: {value!r} - {hint}")
 
 
 @main.command()
@@ -81,6 +146,7 @@ def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bo
 @click.option("--phone-column", help="The column with the numbers (default: suggested).")
 @options.judging
 @options.reading
+@options.repair
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (every problem row).")
 @options.all_problems
 @reports_errors
@@ -90,6 +156,7 @@ def check(
     default_region: str | None,
     lenient: bool,
     encoding: str | None,
+    repair: bool,
     as_json: bool,
     all_problems: bool,
 ) -> None:
@@ -98,12 +165,19 @@ def check(
     from core.profile import profile_table
 
     table = read_table(file, encoding)
+    if phone_column is not None:
+        ensure_column(table, phone_column)
     profile = profile_table(table, lenient=lenient)
     chosen = phone_column or profile.suggested_phone_column
     if chosen is None:
         raise AudiencesError("no column holds phone numbers; name one with --phone-column")
     plan = plan_check(
-        table, chosen, lenient=lenient, default_region=default_region, profile=profile
+        table,
+        chosen,
+        lenient=lenient,
+        default_region=default_region,
+        profile=profile,
+        repair=repair,
     )
     if as_json:
         report = {
@@ -114,10 +188,14 @@ def check(
             "encoding": table.encoding,
             "phone_column": chosen,
             "suggested_phone_column": profile.suggested_phone_column,
+            "fix_region": plan.fix_region,
             "valid": plan.new,
             "invalid": plan.invalid,
             "duplicates": plan.duplicates_in_file,
-            "problems": _PROBLEMS_PLACEHOLDER,
+            "fixable": plan.fixable,
+            **({"repaired": plan.repaired} if repair else {}),
+            "problems": _PLACEHOLDER + "problems",
+            "warnings": _PLACEHOLDER + "warnings",
             "regions": plan.regions(),
             "cleaned_cells": table.cleaned_cells,
             "profile": [
@@ -126,6 +204,7 @@ def check(
                     "empty": c.empty,
                     "valid_phones": c.valid_phones,
                     "valid_share": round(c.valid_share, 4),
+                    "repairable": c.repairable,
                     "top_regions": dict(c.top_regions),
                 }
                 for c in profile.columns
@@ -133,8 +212,9 @@ def check(
         }
         # Polars serialises the (possibly 100,000s of) problem rows itself, fast.
         text = json.dumps(report, ensure_ascii=False, indent=2)
-        problems = plan.problems_frame().write_json()
-        click.echo(escape_controls(text.replace(f'"{_PROBLEMS_PLACEHOLDER}"', problems, 1)))
+        text = text.replace(f'"{_PLACEHOLDER}problems"', plan.problems_frame().write_json(), 1)
+        text = text.replace(f'"{_PLACEHOLDER}warnings"', plan.warnings_frame().write_json(), 1)
+        click.echo(escape_controls(text))
     else:
         click.echo(
             "columns: "

@@ -58,3 +58,36 @@ def judging(func: F) -> F:
 def reading(func: F) -> F:
     """The options every command that reads a file takes."""
     return encoding(func)
+
+
+repair = click.option(
+    "--repair",
+    is_flag=True,
+    help="Apply every fix (formatted numbers to E.164, as check lists them) before judging.",
+)
+ambiguous = click.option(
+    "--ambiguous",
+    type=click.Choice(["as-typed", "national", "skip"]),
+    help="Numbers without + that read as another valid number in the file's region: "
+    "keep as typed, read as national numbers of that region, or leave out.",
+)
+fix_headers = click.option(
+    "--fix-headers", is_flag=True, help="Accept the proposed column names (as create proposes)."
+)
+mapping = click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FILE_NAME=AUDIENCE_NAME",
+    help="Read a column of the file under the audience's name (repeatable).",
+)
+up_to_limit = click.option(
+    "--up-to-limit",
+    is_flag=True,
+    help="Add the rows that fit under the 10,000-member limit, in file order.",
+)
+
+
+def writing(func: F) -> F:
+    """The options every command that writes a file's rows takes."""
+    return skip_invalid(skip_duplicates(repair(ambiguous(func))))

@@ -420,7 +420,7 @@ def test_excel_damaged_phones_are_flagged_with_hints(tmp_path: Path) -> None:
     )
     plan = plan_check(read_file(path), "phone", default_region="GB")
     by_row = {p.row: p for p in plan.problems()}
-    assert by_row[1].reason == by_row[2].reason == "bad_characters"
+    assert by_row[1].reason == by_row[2].reason == "excel_damaged"
     assert by_row[1].hint and "spreadsheet" in by_row[1].hint
     assert 3 not in by_row  # 447911123456 is +44 7911 123456 written without +
     assert by_row[4].reason in ("too_short", "invalid_number") and by_row[4].hint

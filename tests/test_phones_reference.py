@@ -1,4 +1,5 @@
-"""Phone verdicts: the seed's examples and every reason, with hints."""
+"""Phone verdicts one value at a time (`core.phones.reference`): the seed's examples and
+every reason, with hints."""
 
 from __future__ import annotations
 
@@ -26,20 +27,25 @@ def test_seed_special_characters_are_bad_characters(value: str) -> None:
 def test_seed_missing_country_code_is_invalid_with_hint() -> None:
     verdict = judge("2025550123", hint_regions=["US"])
     assert verdict.reason is Reason.INVALID_NUMBER  # read as Egypt +20, not valid there
-    assert verdict.hint == "missing country code? as a US number it would be +12025550123"
+    assert verdict.hint == "missing country code? in US it would be +12025550123"
+    assert verdict.fix is None  # no fix region: a hint, never a fix
 
 
 def test_every_valid_reading_is_offered_in_region_order() -> None:
     # 20 is Pune's area code, so +91 20 2555 0123 is valid too.
     assert judge("2025550123", hint_regions=["IN", "GB", "US"]).hint == (
-        "missing country code? as a IN number it would be +912025550123, "
-        "as a US number +12025550123"
+        "missing country code? in IN it would be +912025550123, in US it would be +12025550123"
     )
     assert judge("2025550123", hint_regions=["US", "IN"]).hint == (
-        "missing country code? as a US number it would be +12025550123, "
-        "as a IN number +912025550123"
+        "missing country code? in US it would be +12025550123, in IN it would be +912025550123"
     )
     assert "missing country code" not in (judge("2025550123").hint or "")
+
+
+def test_with_a_fix_region_the_national_reading_is_the_fix_and_others_are_not_offered() -> None:
+    verdict = judge("2025550123", hint_regions=["US", "IN"], fix_region="US")
+    assert verdict.fix == "+12025550123" and verdict.fix_kind == "national"
+    assert verdict.hint == "add the country code of US: +12025550123"
 
 
 def test_missing_country_code_hint_uses_default_region_order() -> None:
@@ -56,7 +62,8 @@ def test_missing_country_code_hint_uses_default_region_order() -> None:
         ("   ", Reason.EMPTY),
         ("+1 202 555 0123", Reason.BAD_CHARACTERS),
         (" +12025550123", Reason.BAD_CHARACTERS),
-        ("4.41E+11", Reason.BAD_CHARACTERS),
+        ("4.41E+11", Reason.EXCEL_DAMAGED),
+        ("1.20256E+10", Reason.EXCEL_DAMAGED),
         ("+", Reason.BAD_CHARACTERS),
         ("++12025550123", Reason.BAD_CHARACTERS),
         ("12025550123x", Reason.BAD_CHARACTERS),

@@ -1,0 +1,93 @@
+"""Phone numbers: the rulebook, one value's verdict, and whole-column verdicts.
+
+- `core.phones.rules`: every kind of problem, fix and hint, defined once as data;
+- `core.phones.reference`: one value at a time, on libphonenumber (the reference);
+- `core.phones.metadata` and `core.phones.vector`: the same answers for a whole column,
+  as Polars expressions over libphonenumber's metadata.
+
+Importing this package does not import Polars; `judge_column` and `explain` do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from core.phones.reference import (
+    VERDICT_COLUMNS,
+    PhoneVerdict,
+    country_code_of,
+    has_plus,
+    judge,
+    judge_column_reference,
+    judge_many,
+    normalise,
+    search_keys,
+)
+from core.phones.rules import (
+    AMBIGUOUS_COUNTRY,
+    PHONE_REASONS,
+    FixKind,
+    Reason,
+    dominant_region,
+)
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "AMBIGUOUS_COUNTRY",
+    "PHONE_REASONS",
+    "VERDICT_COLUMNS",
+    "FixKind",
+    "PhoneVerdict",
+    "Reason",
+    "country_code_of",
+    "dominant_region",
+    "explain",
+    "has_plus",
+    "judge",
+    "judge_column",
+    "judge_column_reference",
+    "judge_many",
+    "normalise",
+    "search_keys",
+]
+
+
+def judge_column(
+    values: pl.Series,
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+    fix_region: str | None = None,
+    with_hints: bool = True,
+    types: bool = True,
+) -> pl.DataFrame:
+    """Verdicts for a column, one row per value (see `core.phones.vector.judge_column`)."""
+    from core.phones import vector
+
+    return vector.judge_column(
+        values,
+        lenient=lenient,
+        hint_regions=hint_regions,
+        fix_region=fix_region,
+        with_hints=with_hints,
+        types=types,
+    )
+
+
+def explain(
+    values: pl.Series,
+    reasons: pl.Series,
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+    fix_region: str | None = None,
+) -> pl.DataFrame:
+    """hint, fix and fix_kind of invalid values (see `core.phones.vector.explain`)."""
+    from core.phones import vector
+
+    return vector.explain(
+        values, reasons, lenient=lenient, hint_regions=hint_regions, fix_region=fix_region
+    )

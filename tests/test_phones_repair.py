@@ -1,0 +1,182 @@
+"""Repairs and ambiguous numbers (`core.phones.rules`): every fix kind and the cases that
+must not get a fix, judged both ways (one value at a time, and a whole column)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from core.phones import FixKind, Reason, judge, judge_column, normalise, rules, search_keys
+from core.phones.reference import judge_column_reference
+
+# (value, fix region, the fix, its kind): each from the issue's table, default region US.
+FIXES = [
+    ("+44 20 7946 0958", "US", "+442079460958", FixKind.SYMBOLS),
+    ("'+1 615-678-4794", "US", "+16156784794", FixKind.SYMBOLS),
+    ("tel:+12025550144", "US", "+12025550144", FixKind.SYMBOLS),
+    ("TEL:+1-202-555-0144", "US", "+12025550144", FixKind.SYMBOLS),
+    ('="+12025550144"', "US", "+12025550144", FixKind.SYMBOLS),
+    (" +12025550123", "US", "+12025550123", FixKind.SYMBOLS),
+    ("+1\u00a0202\u00a0555\u00a00123", "US", "+12025550123", FixKind.SYMBOLS),
+    ("+1 (202) 555–0123", "US", "+12025550123", FixKind.SYMBOLS),  # an en dash
+    ("0044 20 7946 0959", "US", "+442079460959", FixKind.INTERNATIONAL_PREFIX),
+    ("011 44 20 7946 0960", "US", "+442079460960", FixKind.INTERNATIONAL_PREFIX),
+    ("+00 44 20 7946 0961", "US", "+442079460961", FixKind.INTERNATIONAL_PREFIX),
+    ("00442079460962", "US", "+442079460962", FixKind.INTERNATIONAL_PREFIX),
+    ("(202) 555-0143", "US", "+12025550143", FixKind.NATIONAL),
+    ("202.555.0146", "US", "+12025550146", FixKind.NATIONAL),
+    ("2025550123", "US", "+12025550123", FixKind.NATIONAL),
+    ("07400 123456", "GB", "+447400123456", FixKind.NATIONAL),
+    ("07400123456", "GB", "+447400123456", FixKind.NATIONAL),
+    ("98765 43210", "IN", "+919876543210", FixKind.NATIONAL),
+    (
+        "\uff12\uff10\uff12\uff15\uff15\uff15\uff10\uff11\uff12\uff13",
+        "US",
+        "+12025550123",
+        FixKind.UNICODE_DIGITS,
+    ),  # full-width digits
+    (
+        "\uff0b\uff14\uff14\uff12\uff10\uff17\uff19\uff14\uff16\uff10\uff19\uff15\uff18",
+        "US",
+        "+442079460958",
+        FixKind.UNICODE_DIGITS,
+    ),  # full-width plus and digits
+    ("+٩١٩٨٧٦٥٤٣٢١٠", "US", "+919876543210", FixKind.UNICODE_DIGITS),  # Arabic-Indic
+    ("+९१ ९८७६५ ४३२१०", "US", "+919876543210", FixKind.UNICODE_DIGITS),  # Devanagari
+    ("12025550147.0", "US", "+12025550147", FixKind.EXCEL_FLOAT),
+    ("447400123456.00", None, "+447400123456", FixKind.EXCEL_FLOAT),
+]
+
+# Values that must not get a fix, and why.
+NO_FIX = [
+    ("1.20256E+10", "US", Reason.EXCEL_DAMAGED),  # digits are lost
+    ("4.41e11", "GB", Reason.EXCEL_DAMAGED),
+    ("202-555-0123 x7", "US", Reason.BAD_CHARACTERS),  # an extension: never guess
+    ("+44 (0) 20 7946 0958 ext 4", "GB", Reason.BAD_CHARACTERS),
+    ("call 202 555 0123", "US", Reason.BAD_CHARACTERS),
+    ("00+44 20 7946 0958", "US", Reason.BAD_CHARACTERS),  # a + not first stays refused
+    ("+2025550123", "US", Reason.INVALID_NUMBER),  # a + says international: no national
+    ("(202) 555-0143", None, Reason.BAD_CHARACTERS),  # national, but no region to read it
+    ("2025550123", None, Reason.INVALID_NUMBER),
+    ("(201) 555-0123", "US", Reason.BAD_CHARACTERS),  # valid in EG as typed and in US
+    ("+1 202 555", "US", Reason.BAD_CHARACTERS),  # too short after cleaning
+    ("abc", "US", Reason.BAD_CHARACTERS),
+    ("", "US", Reason.EMPTY),
+]
+
+
+def both(values: list[str], **modes: object) -> pl.DataFrame:
+    """Judge one column both ways and insist they agree; return the verdicts."""
+    series = pl.Series("phone", values, dtype=pl.String)
+    want = judge_column_reference(series, **modes)  # type: ignore[arg-type]
+    got = judge_column(series, **modes)  # type: ignore[arg-type]
+    assert got.equals(want), (got, want)
+    return got
+
+
+@pytest.mark.parametrize(("value", "region", "fix", "kind"), FIXES)
+def test_each_fix_kind_both_ways(value: str, region: str | None, fix: str, kind: FixKind) -> None:
+    verdict = judge(value, fix_region=region, hint_regions=[region] if region else [])
+    assert not verdict.valid
+    assert (verdict.fix, verdict.fix_kind) == (fix, kind)
+    assert verdict.hint is not None and verdict.hint.endswith(fix)
+    assert judge(fix).valid and judge(fix).e164 == fix  # a fix is always a valid number
+    row = both([value], fix_region=region, hint_regions=[region] if region else []).row(
+        0, named=True
+    )
+    assert (row["fix"], row["fix_kind"], row["hint"]) == (fix, kind.value, verdict.hint)
+
+
+@pytest.mark.parametrize(("value", "region", "reason"), NO_FIX)
+def test_no_fix_where_no_single_number_follows(
+    value: str, region: str | None, reason: Reason
+) -> None:
+    verdict = judge(value, fix_region=region, hint_regions=[region] if region else [])
+    assert not verdict.valid and verdict.reason is reason
+    assert verdict.fix is None and verdict.fix_kind is None
+    row = both([value], fix_region=region, hint_regions=[region] if region else []).row(
+        0, named=True
+    )
+    assert row["fix"] is None and row["reason"] == reason.value
+
+
+def test_every_fix_kind_is_covered() -> None:
+    assert {kind for *_, kind in FIXES} == set(FixKind)
+
+
+def test_a_plus_that_is_not_first_never_gives_another_country() -> None:
+    # Before: "'+447400123457" got "as a DE number +49447400123457" from the hint regions.
+    verdict = judge("'+447400123457", hint_regions=["DE", "US"], fix_region="DE")
+    assert verdict.fix == "+447400123457" and "+49" not in (verdict.hint or "")
+    for value in ("44+7400123457", "0+447400123457", "+44 7400+123457"):
+        v = judge(value, hint_regions=["DE", "US"], fix_region="DE")
+        assert v.fix is None and "+49" not in (v.hint or "") and "+1" not in (v.hint or "")
+
+
+def test_a_value_reading_as_two_numbers_has_no_fix_and_a_hint_naming_both() -> None:
+    verdict = judge("(201) 555-0123", fix_region="US", hint_regions=["US"])
+    assert verdict.fix is None
+    assert verdict.hint == (
+        "could be +2015550123 (EG) or +12015550123 (US); write it with + and the country code"
+    )
+
+
+def test_ambiguous_valid_value_is_valid_with_its_other_reading() -> None:
+    verdict = judge("2015550123", fix_region="US")
+    assert verdict.valid and verdict.e164 == "+2015550123" and verdict.region == "EG"
+    assert verdict.alternative == "+12015550123"
+    assert verdict.hint is not None and "+12015550123" in verdict.hint
+    assert judge("2015550123").alternative is None  # no region: nothing to compare with
+    assert judge("+2015550123", fix_region="US").alternative is None  # a + is certain
+    assert judge("919876543210", fix_region="IN").alternative is None  # one reading only
+    got = both(["2015550123", "+2015550123", "919876543210"], fix_region="US")
+    assert got["alternative"].to_list() == ["+12015550123", None, None]
+
+
+def test_us_numbers_without_country_code_that_pass_as_other_countries_are_warned() -> None:
+    """The issue's measurement: 10-digit US numbers valid as another country's number."""
+    import random
+
+    import phonenumbers
+
+    rng = random.Random(7)
+    numbers = []
+    while len(numbers) < 800:
+        candidate = f"{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
+        parsed = phonenumbers.parse("+1" + candidate)
+        if phonenumbers.is_valid_number(parsed):
+            numbers.append(candidate)
+    got = both(numbers, fix_region="US", hint_regions=["US"])
+    valid_elsewhere = got.filter("valid")
+    assert valid_elsewhere.height > 0  # some pass as valid numbers of another country
+    # ... and every one of them is flagged with its US reading.
+    assert valid_elsewhere["alternative"].null_count() == 0
+    assert (valid_elsewhere["alternative"].str.starts_with("+1")).all()
+    # Every other one gets its US reading as the fix.
+    fixed = got.filter(~pl.col("valid"))
+    assert fixed["fix_kind"].to_list() == ["national"] * fixed.height
+    print(f"{valid_elsewhere.height} of 800 read as another country's valid number")
+
+
+def test_normalise_keeps_only_digits_and_a_leading_plus() -> None:
+    assert normalise("  tel:+1 (202) 555-0123 ").candidate == "+12025550123"
+    assert normalise('="0044 20 7946 0958"').candidate == "00442079460958"
+    assert normalise("202-555-0123 x7").candidate is None
+    assert normalise("١٢٣").unicode and normalise("１２３").candidate == "123"
+
+
+def test_hint_rules_end_with_a_rule_that_always_holds() -> None:
+    assert rules.HINT_RULES[-1][1] == {}
+    assert {kind for kind, _ in rules.HINT_RULES} == set(rules.HintKind)
+    assert set(rules.HINT_TEMPLATES) == set(rules.HintKind)
+
+
+def test_dominant_region_needs_a_strict_majority() -> None:
+    assert rules.dominant_region({"US": 3, "GB": 1}) == "US"
+    assert rules.dominant_region({"US": 2, "GB": 2}) is None
+    assert rules.dominant_region({}) is None
+
+
+@pytest.mark.parametrize("typed", ["07400 300995", "7400300995", "+447400300995", "447400300995"])
+def test_search_keys_find_the_same_member_however_typed(typed: str) -> None:
+    assert "+447400300995" in search_keys(typed, fix_region="GB")
