@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -230,7 +230,7 @@ def number_zones(
         {
             "key": reps["key"],
             "zones": pl.Series(zones, dtype=pl.List(pl.String)),
-            "zone": [", ".join(z) for z in zones],
+            "zone": pl.Series([", ".join(z) for z in zones], dtype=pl.String),
         }
     )
     return frame.join(looked_up, on="key", how="left", maintain_order="left").select(
@@ -288,7 +288,7 @@ def _starts(info: ZoneInfo, window: Window, at: datetime) -> Iterable[datetime]:
         yield local.astimezone(UTC)
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: the app asks again every minute with a new `at`
 def zone_call(zones: tuple[str, ...], window: Window, at: datetime) -> ZoneCall:
     """Whether every zone of the set is inside `window` at `at` (UTC), and if not, when."""
     infos = [_zone_info(z) for z in zones]

@@ -259,6 +259,12 @@ def test_hours_report_counts_and_leaves_suppressed_members_apart() -> None:
     assert sum(z.members for z in report.zones) == 6
 
 
+def test_an_audience_without_members_has_empty_hours() -> None:
+    report = hours_report([], [], at=at("2026-12-02T14:00:00Z"))
+    assert (report.members, report.callable, report.zones) == (0, 0, [])
+    assert member_hours([], [], at=at("2026-12-02T14:00:00Z")).height == 0
+
+
 @pytest.mark.parametrize(
     ("text", "window"),
     [
