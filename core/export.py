@@ -1,16 +1,27 @@
-"""Audience to CSV: original column order, values byte-exact, optional spreadsheet guard."""
+"""Audience to CSV: original column order, values byte-exact, optional spreadsheet guard.
+
+Also the exports each voice platform accepts (`core.platforms`): the phone column under
+the platform's header with E.164 values, the other columns kept, and files cut into
+parts when the platform limits rows or bytes. Every file is written atomically and 0600.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.audience import Audience, Member
-from core.errors import AudiencesError
+from core.errors import AudiencesError, RuleViolation
 from core.store import atomic_write
+
+if TYPE_CHECKING:
+    from core.platforms import Platform
 
 # Cells a spreadsheet would run as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,22 +32,50 @@ def excel_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def to_csv(audience: Audience, members: Sequence[Member], *, excel_safe_cells: bool = False) -> str:
-    """The audience as CSV text (comma, minimal quoting, LF line ends)."""
+def _csv_line(row: Sequence[str]) -> str:
+    """One CSV record (comma, minimal quoting, LF). A CR inside a cell is quoted too
+    (QUOTE_MINIMAL only knows the "\\n" terminator), so the file reads back the same
+    instead of as a lone CR."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    # A CR inside a cell is quoted too (QUOTE_MINIMAL only knows the "\n" terminator),
-    # so the file reads back the same instead of as a lone CR.
-    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(audience.columns)
+    if any("\r" in v for v in row):
+        csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(row)
+    else:
+        csv.writer(out, lineterminator="\n").writerow(row)
+    return out.getvalue()
+
+
+def _member_rows(
+    audience: Audience,
+    members: Iterable[Member],
+    *,
+    excel_safe_cells: bool,
+    e164_phone: bool = False,
+) -> Iterable[list[str]]:
     phone = audience.phone_column
     for m in members:
-        row = [
-            excel_safe(m.values[c]) if excel_safe_cells and c != phone else m.values[c]
+        yield [
+            (m.e164 if e164_phone else m.values[c])
+            if c == phone
+            else (excel_safe(m.values[c]) if excel_safe_cells else m.values[c])
             for c in audience.columns
         ]
-        (quoted if any("\r" in v for v in row) else writer).writerow(row)
-    return out.getvalue()
+
+
+def to_csv(audience: Audience, members: Sequence[Member], *, excel_safe_cells: bool = False) -> str:
+    """The audience as CSV text (comma, minimal quoting, LF line ends)."""
+    lines = [_csv_line(audience.columns)]
+    lines += map(_csv_line, _member_rows(audience, members, excel_safe_cells=excel_safe_cells))
+    return "".join(lines)
+
+
+def _check_target(target: Path, overwrite: bool) -> None:
+    if target.is_dir():
+        raise AudiencesError(f"{target} is a folder; give a file name")
+    if not target.parent.exists():
+        raise AudiencesError(f"the folder {target.parent} does not exist")
+    if not overwrite and os.path.lexists(target):
+        # Exit 1, as a taken audience name is: the command is right, the place is taken.
+        raise RuleViolation(f"{target} already exists; nothing was written (--force replaces it)")
 
 
 def export_to_file(
@@ -45,12 +84,124 @@ def export_to_file(
     path: str | os.PathLike[str],
     *,
     excel_safe_cells: bool = False,
+    overwrite: bool = True,
 ) -> Path:
-    """Write the CSV atomically and privately (0600); returns the path written."""
+    """Write the CSV atomically and privately (0600); returns the path written.
+
+    `overwrite=False` refuses an existing file (RuleViolation) before writing anything.
+    """
     target = Path(path).expanduser()
-    if target.is_dir():
-        raise AudiencesError(f"{target} is a folder; give a file name")
-    if not target.parent.exists():
-        raise AudiencesError(f"the folder {target.parent} does not exist")
+    _check_target(target, overwrite)
     atomic_write(target, to_csv(audience, members, excel_safe_cells=excel_safe_cells).encode())
     return target
+
+
+def leave_out(members: Sequence[Member], suppressed: frozenset[str]) -> tuple[list[Member], int]:
+    """The members whose number is not in `suppressed`, and how many were left out."""
+    kept = [m for m in members if m.e164 not in suppressed]
+    return kept, len(members) - len(kept)
+
+
+# --- exports for a voice platform ---------------------------------------------------------
+@dataclass(frozen=True)
+class PlatformExport:
+    """A platform export ready to write: its parts' bytes and row counts."""
+
+    platform: Platform
+    header: list[str]
+    parts: list[bytes]
+    rows: list[int]
+
+
+def platform_export(
+    audience: Audience,
+    members: Sequence[Member],
+    platform: Platform,
+    *,
+    excel_safe_cells: bool = False,
+) -> PlatformExport:
+    """The members as `platform` takes them, cut into parts within its limits.
+
+    RuleViolation (nothing made) when a column name would be refused, or a single row is
+    larger than the platform's file size limit.
+    """
+    from core.platforms import column_refusals, phone_header
+
+    refusals = column_refusals(platform, audience.columns, audience.phone_column)
+    if refusals:
+        raise RuleViolation(
+            f"nothing was written: {platform.name} would refuse "
+            + ("this column name: " if len(refusals) == 1 else "these column names: ")
+            + "; ".join(refusals)
+            + " (rename it in the audience first)"
+        )
+    phone = phone_header(platform, audience.phone_column)
+    header = [phone if c == audience.phone_column else c for c in audience.columns]
+    head = _csv_line(header).encode()
+    max_rows = platform.max_rows or len(members) or 1
+    max_bytes = platform.max_bytes
+    parts: list[bytes] = []
+    counts: list[int] = []
+    chunk: list[bytes] = []
+    size = len(head)
+    rows = _member_rows(audience, members, excel_safe_cells=excel_safe_cells, e164_phone=True)
+    for number, row in enumerate(rows, start=1):
+        line = _csv_line(row).encode()
+        if max_bytes is not None and len(head) + len(line) > max_bytes:
+            raise RuleViolation(
+                f"nothing was written: member {number:,} alone makes a file larger than "
+                f"{platform.name}'s limit of {max_bytes:,} bytes"
+            )
+        full = len(chunk) >= max_rows or (max_bytes is not None and size + len(line) > max_bytes)
+        if full:
+            parts.append(head + b"".join(chunk))
+            counts.append(len(chunk))
+            chunk, size = [], len(head)
+        chunk.append(line)
+        size += len(line)
+    parts.append(head + b"".join(chunk))
+    counts.append(len(chunk))
+    return PlatformExport(platform, header, parts, counts)
+
+
+def part_paths(path: str | os.PathLike[str], parts: int) -> list[Path]:
+    """`FILE.csv` for one part; `FILE-1.csv`, `FILE-2.csv`, ... for several."""
+    target = Path(path).expanduser()
+    if parts == 1:
+        return [target]
+    return [target.with_name(f"{target.stem}-{n}{target.suffix}") for n in range(1, parts + 1)]
+
+
+def write_parts(
+    export: PlatformExport, path: str | os.PathLike[str], *, overwrite: bool = False
+) -> list[Path]:
+    """Write every part (atomically, 0600). Every target is checked before any is
+    written; if one write fails, the parts this call created are removed again (a part
+    that replaced an existing file with `overwrite` cannot be brought back)."""
+    paths = part_paths(path, len(export.parts))
+    for target in paths:
+        _check_target(target, overwrite)
+    created: list[Path] = []
+    try:
+        for target, data in zip(paths, export.parts, strict=True):
+            existed = os.path.lexists(target)
+            atomic_write(target, data)
+            if not existed:
+                created.append(target)
+    except BaseException:
+        for target in created:
+            with contextlib.suppress(OSError):
+                target.unlink()
+        raise
+    return paths
+
+
+def stale_parts(path: str | os.PathLike[str], parts: int) -> list[Path]:
+    """Part files beyond `parts` left by an earlier, longer export (FILE-4.csv, ...)."""
+    target = Path(path).expanduser()
+    found = []
+    n = max(parts, 1) + 1
+    while (candidate := target.with_name(f"{target.stem}-{n}{target.suffix}")).exists():
+        found.append(candidate)
+        n += 1
+    return found

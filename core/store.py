@@ -22,6 +22,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ FORMAT = "audiences-store"
 VERSION = 1
 ENV_VAR = "AUDIENCES_DB"
 TMP_SUFFIX = ".tmp"
+SUPPRESSION_FILE = "suppression.json"
 
 
 def default_path() -> Path:
@@ -687,11 +689,113 @@ class Store:
                 raise
             return target if moved else None
 
+    def create_many(self, audiences: Sequence[NewAudience]) -> list[Audience]:
+        """Create several audiences, all or nothing: every name is checked first, the
+        members files are written, then ONE catalog write commits them all. If anything
+        fails before that commit, the members files written so far are removed and the
+        store is as it was."""
+        checked: list[tuple[str, list[str], NewAudience]] = []
+        names: set[str] = set()
+        for new in audiences:
+            name = check_name(new.name)
+            columns = list(new.columns)
+            check_columns(columns, new.phone_column)
+            _check_unique(new.members)
+            if len(new.members) > MEMBER_LIMIT:
+                raise LimitExceeded(limit_message(0, len(new.members)))
+            if name in names:
+                raise RuleViolation(f"two of the new audiences would be named {name!r}")
+            names.add(name)
+            checked.append((name, columns, new))
+        with self._writing() as db:
+            table = db.table("audiences")
+            existing = {doc["name"] for doc in table.all()}
+            taken = [name for name, _, _ in checked if name in existing]
+            if taken:
+                raise RuleViolation(
+                    f"an audience named {taken[0]!r} already exists; nothing was created"
+                )
+            written: list[dict[str, Any]] = []
+            try:
+                for name, columns, new in checked:
+                    required = set(new.required or ()) | {new.phone_column}
+                    doc: dict[str, Any] = {
+                        "id": secrets.token_hex(6),
+                        "name": name,
+                        "columns": columns,
+                        "phone_column": new.phone_column,
+                        "required": [c for c in columns if c in required],
+                        "created_at": _now(),
+                        "generation": 0,
+                    }
+                    written.append(self._write_members(doc, new.members))
+                # TinyDB writes the whole table once for insert_multiple: the commit.
+                table.insert_multiple(written)
+            except BaseException as exc:
+                # Not committed (unless the catalog write could not be undone): the new
+                # members files are pointed to by nothing; remove them now.
+                if not (isinstance(exc, StoreWriteFailed) and exc.changed):
+                    for made in written:
+                        with contextlib.suppress(OSError):
+                            (self.members_dir / made["members_file"]).unlink()
+                raise
+            return [_audience(made) for made in written]
+
+    # --- the do-not-call list (core/suppress.py gives it its meaning) ---------------------
+    @property
+    def suppression_path(self) -> Path:
+        return self.path / SUPPRESSION_FILE
+
+    def _suppression_storage(self, check: Callable[[dict[str, Any]], bool]) -> Storage:
+        return AtomicJSONStorage(
+            str(self.suppression_path),
+            create=True,
+            what="do-not-call list",
+            check=check,
+            advice="restore it from a backup, or move it away and import the list again",
+        )
+
+    def read_suppression(
+        self, check: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, dict[str, Any]] | None:
+        """The do-not-call list's data (None when the store has none yet), read under the
+        shared lock. A damaged or empty file is refused (StoreDamaged), never read as an
+        empty list."""
+        if not self.suppression_path.exists():
+            return None
+        with self._locked(exclusive=False):
+            return self._suppression_storage(check).read()
+
+    def change_suppression(
+        self,
+        check: Callable[[dict[str, Any]], bool],
+        change: Callable[[dict[str, dict[str, Any]] | None], dict[str, dict[str, Any]]],
+    ) -> dict[str, dict[str, Any]]:
+        """Read the do-not-call list, apply `change`, write the result atomically (0600),
+        all under the store's exclusive lock. `change` may raise to refuse: nothing is
+        written then."""
+        with self._locked(exclusive=True):
+            storage = self._suppression_storage(check)
+            new = change(storage.read())
+            storage.write(new)
+            return new
+
     def _check_columns(self, doc: dict[str, Any], members: Sequence[Member]) -> None:
         columns = set(doc["columns"])
         for m in members:
             if set(m.values) != columns:
                 raise RuleViolation("a member's fields do not match the audience's columns")
+
+
+@dataclass(frozen=True)
+class NewAudience:
+    """One audience for `Store.create_many`."""
+
+    name: str
+    columns: Sequence[str]
+    phone_column: str
+    members: Sequence[Member]
+    required: Sequence[str] | None = None
 
 
 def _catalog_shaped(data: dict[str, Any]) -> bool:
@@ -755,4 +859,4 @@ class _EmptyCatalog:
 
 _EMPTY: Any = _EmptyCatalog()
 
-__all__ = ["Store", "atomic_write", "default_path"]
+__all__ = ["NewAudience", "Store", "atomic_write", "default_path"]

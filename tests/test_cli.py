@@ -214,3 +214,29 @@ def test_check_prints_the_first_problems_and_all_with_all(write_csv: WriteCsv) -
     assert "... and 25 more problem rows (--all lists every one)" in short.stdout
     full = run("check", path, "--all")
     assert full.stdout.count("too_long -") == 45 and "more problem rows" not in full.stdout
+
+
+def test_export_refuses_an_existing_file_unless_force(
+    write_csv: WriteCsv, db: Path, tmp_path: Path
+) -> None:
+    """Issue 10, defect 13: `export -o` overwrote silently. Exit 1 (refused, nothing
+    written), as a taken audience name is."""
+    run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
+    out = tmp_path / "out.csv"
+    out.write_text("my own work\n")
+    refused = run("export", "Seed", "-o", out, db=db)
+    assert refused.returncode == 1
+    assert (
+        refused.stderr
+        == f"audiences: {out} already exists; nothing was written (--force replaces it)\n"
+    )
+    assert out.read_text() == "my own work\n"
+    forced = run("export", "Seed", "-o", out, "--force", db=db)
+    assert forced.returncode == 0 and out.read_text() == SEED
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_ready_commands_are_listed_in_help() -> None:
+    result = run("--help")
+    for command in ("hours", "suppress", "split"):
+        assert command in result.stdout

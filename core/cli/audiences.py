@@ -43,6 +43,10 @@ def _write_members(
         raise RuleViolation(blocked_text(blocked.blockers, plan, adding=adding)) from None
     return plan, members
 
+if TYPE_CHECKING:
+    from core.audience import Audience, Member
+    from core.export import PlatformExport
+
 
 @main.command()
 @click.argument("name")
@@ -224,7 +228,12 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @reports_errors
 def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show an audience and its members."""
-    audience, members = open_store(ctx).load(name)
+    from core.suppress import SuppressionList
+
+    store = open_store(ctx)
+    audience, members = store.load(name)
+    suppressed = SuppressionList.load(store).keys()
+    flagged = sum(1 for m in members if m.e164 in suppressed)
     if as_json:
         click.echo(
             as_json_text(
@@ -235,6 +244,18 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
                     "required": audience.required,
                     "style": audience.style,
                     "members": [m.values for m in members],
+                    # Beside "members", in the same order: what the number says about each
+                    # member (kept apart so that no column name can clash with these keys).
+                    "numbers": [
+                        {
+                            "e164": m.e164,
+                            "region": m.region,
+                            "type": m.number_type,
+                            "suppressed": m.e164 in suppressed,
+                        }
+                        for m in members
+                    ],
+                    "suppressed": flagged,
                 },
             )
         )
@@ -247,6 +268,12 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
         f"{one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), required: "
         f"{', '.join(one_line(c) for c in audience.required)}"
     )
+    if flagged:
+        click.echo(
+            f"{flagged:,} member{'s are' if flagged != 1 else ' is'} on the do-not-call list "
+            "(left out of exports)",
+            err=True,
+        )
     click.echo("\t".join(one_line(c) for c in audience.columns))
     for m in members:
         click.echo("\t".join(one_line(m.values[c]) for c in audience.columns))
@@ -258,20 +285,108 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
 )
 @click.option(
+    "--for",
+    "platform_key",
+    type=click.Choice(["atoms", "vapi", "retell", "bland", "elevenlabs"]),
+    help="Write the CSV that platform's batch upload takes (its phone header, E.164, limits).",
+)
+@click.option(
     "--excel-safe", is_flag=True, help="Prefix ' to cells a spreadsheet would run as formulas."
 )
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@click.option("--include-suppressed", is_flag=True, help="Keep members on the do-not-call list.")
 @click.pass_context
 @reports_errors
-def export(ctx: click.Context, name: str, output: Path | None, excel_safe: bool) -> None:
-    """Export an audience to CSV (original column order, values as stored)."""
-    from core.export import export_to_file, to_csv
+def export(
+    ctx: click.Context,
+    name: str,
+    output: Path | None,
+    platform_key: str | None,
+    excel_safe: bool,
+    force: bool,
+    include_suppressed: bool,
+) -> None:
+    """Export an audience to CSV (original column order, values as stored).
 
-    audience, members = open_store(ctx).load(name)
-    if output is None:
+    Members on the do-not-call list are left out unless --include-suppressed. An
+    existing file is refused (exit 1, nothing written) unless --force.
+    """
+    from core.export import export_to_file, leave_out, to_csv
+    from core.suppress import SuppressionList
+
+    store = open_store(ctx)
+    audience, members = store.load(name)
+    left_out = 0
+    if not include_suppressed:
+        members, left_out = leave_out(members, SuppressionList.load(store).keys())
+    if platform_key is not None:
+        _export_for(audience, members, platform_key, output, excel_safe, force)
+    elif output is None:
         click.echo(to_csv(audience, members, excel_safe_cells=excel_safe), nl=False)
+    else:
+        path = export_to_file(
+            audience, members, output, excel_safe_cells=excel_safe, overwrite=force
+        )
+        click.echo(f"exported {len(members):,} members to {path}", err=True)
+    if left_out:
+        click.echo(
+            f"left out {left_out:,} member{'s' if left_out != 1 else ''} on the do-not-call "
+            "list (--include-suppressed keeps them)",
+            err=True,
+        )
+
+
+def _export_for(
+    audience: Audience,
+    members: list[Member],
+    key: str,
+    output: Path | None,
+    excel_safe: bool,
+    force: bool,
+) -> None:
+    from core.errors import RuleViolation
+    from core.export import platform_export, stale_parts, write_parts
+    from core.platforms import platform
+
+    made = platform_export(audience, members, platform(key), excel_safe_cells=excel_safe)
+    target = made.platform
+    if output is None:
+        if len(made.parts) > 1:
+            raise RuleViolation(
+                f"nothing was written: {target.name} takes at most {_limits(made)} a file, so "
+                f"this export needs {len(made.parts)} files; give -o FILE.csv"
+            )
+        click.echo(made.parts[0].decode(), nl=False)
         return
-    path = export_to_file(audience, members, output, excel_safe_cells=excel_safe)
-    click.echo(f"exported {len(members):,} members to {path}", err=True)
+    paths = write_parts(made, output, overwrite=force)
+    if len(paths) == 1:
+        click.echo(f"exported {len(members):,} members for {target.name} to {paths[0]}", err=True)
+    else:
+        click.echo(
+            f"exported {len(members):,} members for {target.name} in {len(paths)} files "
+            f"({target.name} takes at most {_limits(made)} a file):",
+            err=True,
+        )
+        for path, rows in zip(paths, made.rows, strict=True):
+            click.echo(f"  {path} ({rows:,} members)", err=True)
+    old = stale_parts(output, len(paths) if len(paths) > 1 else 0)
+    if old:
+        click.echo(
+            f"note: {', '.join(str(p) for p in old)} from an earlier export "
+            f"{'is' if len(old) == 1 else 'are'} still there; do not upload "
+            f"{'it' if len(old) == 1 else 'them'}",
+            err=True,
+        )
+
+
+def _limits(made: PlatformExport) -> str:
+    target = made.platform
+    limits = []
+    if target.max_rows is not None:
+        limits.append(f"{target.max_rows:,} rows")
+    if target.max_bytes is not None:
+        limits.append(f"{target.max_bytes / 1_000_000:g} MB")
+    return " and ".join(limits)
 
 
 @main.command()

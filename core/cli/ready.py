@@ -1,0 +1,312 @@
+"""Ready to dial: `hours` (calling hours), `suppress` (the do-not-call list), `split`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from core.cli import options
+from core.cli.base import as_json_text, main, open_store, reports_errors
+from core.cli.check import pick_phone_column, print_plan, read_table
+
+if TYPE_CHECKING:
+    from core.hours import HoursReport, Window, ZoneHours
+
+
+def _at(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
+    """`--at`: an ISO time with its offset (Z for UTC); now when not given."""
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO time; write it as 2026-12-02T14:00:00Z", ctx, param
+        ) from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(
+            f"{value!r} has no offset; add Z for UTC or +HH:MM, e.g. 2026-12-02T14:00:00Z",
+            ctx,
+            param,
+        )
+    return moment.astimezone(UTC)
+
+
+def _window(ctx: click.Context, param: click.Parameter, value: str) -> Window:
+    from core.hours import parse_window
+
+    try:
+        return parse_window(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hours_json(report: HoursReport) -> dict[str, Any]:
+    """The `hours --json` document (the shape issue 11 gives, plus `suppressed`)."""
+    return {
+        "at": _iso(report.at),
+        "window": str(report.window),
+        "callable": report.callable,
+        "not_callable": report.not_callable,
+        "unknown": report.unknown,
+        "suppressed": report.suppressed,
+        "zones": [
+            {
+                "zone": z.label,
+                "members": z.members,
+                "local_time": ", ".join(z.local_times) or None,
+                "callable": z.callable,
+                "next_start": _iso(z.next_start),
+            }
+            for z in report.zones
+        ],
+    }
+
+
+def _when(zone: ZoneHours) -> str:
+    if zone.unknown:
+        return "zone unknown"
+    if zone.callable:
+        return "callable now"
+    if zone.next_start is None:
+        return "never: the zones are too far apart for the window"
+    return f"from {zone.next_start:%Y-%m-%d %H:%M} UTC"
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--at",
+    "at",
+    callback=_at,
+    help="The time to judge (ISO, e.g. 2026-12-02T14:00:00Z; default now).",
+)
+@click.option(
+    "--window",
+    default="08:00-21:00",
+    show_default=True,
+    callback=_window,
+    help="Calling hours in each member's local time (start included, end excluded).",
+)
+@click.option(
+    "--us-state-rules",
+    is_flag=True,
+    help="End at 20:00 for Florida, Oklahoma and Washington numbers.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@reports_errors
+def hours(
+    ctx: click.Context, name: str, at: datetime, window: Window, us_state_rules: bool, as_json: bool
+) -> None:
+    """Who in audience NAME may be called now, by each member's local time."""
+    from core.hours import hours_report
+    from core.suppress import SuppressionList
+
+    store = open_store(ctx)
+    audience, members = store.load(name)
+    report = hours_report(
+        [m.e164 for m in members],
+        [m.number_type for m in members],
+        at=at,
+        window=window,
+        us_state_rules=us_state_rules,
+        suppressed=SuppressionList.load(store).keys(),
+    )
+    if as_json:
+        click.echo(as_json_text(hours_json(report)))
+        return
+    from core.text import one_line
+
+    click.echo(
+        f"{one_line(audience.name)} at {report.at:%Y-%m-%d %H:%M} UTC, calling hours "
+        f"{report.window} local" + (" (20:00 in FL, OK, WA)" if us_state_rules else "")
+    )
+    click.echo(
+        f"callable now: {report.callable:,} / {report.members:,}   not now: "
+        f"{report.not_callable:,}   zone unknown: {report.unknown:,}"
+        + (f"   on the do-not-call list: {report.suppressed:,}" if report.suppressed else "")
+    )
+    for z in report.zones:
+        click.echo(
+            f"  {z.members:>6,}  {', '.join(z.local_times) or '--:--':<12}  {_when(z):<32}  "
+            f"{z.describe(max_zones=3)}"
+        )
+
+
+# --- the do-not-call list --------------------------------------------------------------
+@main.group()
+def suppress() -> None:
+    """The do-not-call list: numbers never exported or called."""
+
+
+def _said(change: Any, verb: str) -> str:
+    parts = [f"{change.added:,} added"]
+    if change.refreshed:
+        parts.append(f"{change.refreshed:,} already on the list (source and time renewed)")
+    return f"{verb}: " + ", ".join(parts) + f"; the list holds {change.total:,} numbers"
+
+
+@suppress.command("add")
+@click.argument("numbers", nargs=-1, required=True)
+@click.pass_context
+@reports_errors
+def suppress_add(ctx: click.Context, numbers: tuple[str, ...]) -> None:
+    """Add NUMBERS (with their country code) to the do-not-call list."""
+    from core.suppress import add_numbers
+
+    click.echo(_said(add_numbers(open_store(ctx), list(numbers)), "do-not-call list"))
+
+
+@suppress.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--phone-column", help="The column with the numbers (default: suggested).")
+@options.reading
+@click.pass_context
+@reports_errors
+def suppress_import(
+    ctx: click.Context, file: Path, phone_column: str | None, encoding: str | None
+) -> None:
+    """Add every number of a CSV FILE to the do-not-call list (its name is kept)."""
+    from core.suppress import import_file
+
+    if phone_column is None:
+        phone_column, _ = pick_phone_column(read_table(file, encoding), None, False)
+    change = import_file(open_store(ctx), file, phone_column, encoding=encoding)
+    click.echo(_said(change, f"imported {file.name}"))
+
+
+@suppress.command("remove")
+@click.argument("numbers", nargs=-1, required=True)
+@click.pass_context
+@reports_errors
+def suppress_remove(ctx: click.Context, numbers: tuple[str, ...]) -> None:
+    """Take NUMBERS off the do-not-call list (each must be on it)."""
+    from core.suppress import remove_numbers
+
+    change = remove_numbers(open_store(ctx), list(numbers))
+    click.echo(f"removed {change.removed:,}; the list holds {change.total:,} numbers")
+
+
+@suppress.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@reports_errors
+def suppress_list(ctx: click.Context, as_json: bool) -> None:
+    """Show the do-not-call list, and whether its newest import is fresh (31 days)."""
+    from core.suppress import FRESH_DAYS, SuppressionList
+
+    listed = SuppressionList.load(open_store(ctx))
+    now = datetime.now(UTC)
+    newest = listed.newest_import()
+    age = listed.import_age(now)
+    stale = listed.is_stale(now)
+    if as_json:
+        click.echo(
+            as_json_text(
+                {
+                    "count": len(listed),
+                    "newest_import": None
+                    if newest is None
+                    else {"source": newest.source, "at": newest.at, "count": newest.count},
+                    "stale": stale,
+                    "entries": [
+                        {"e164": e.e164, "source": e.source, "added_at": e.added_at}
+                        for e in listed.entries()
+                    ],
+                }
+            )
+        )
+        return
+    from core.text import one_line
+
+    said = f"do-not-call list: {len(listed):,} numbers"
+    if newest is not None and age is not None:
+        said += f"; newest import {one_line(newest.source)} at {newest.at} ({age.days:,} days ago)"
+    elif len(listed):
+        said += "; no file imported yet (numbers added by hand only)"
+    click.echo(said)
+    if stale and age is not None:
+        click.echo(
+            f"warning: the newest import is {age.days:,} days old; a do-not-call scrub must be "
+            f"fresh within {FRESH_DAYS} days: import the current list",
+            err=True,
+        )
+    for e in listed.entries():
+        click.echo(f"{e.e164}\t{one_line(e.source)}\t{e.added_at}")
+
+
+# --- split -----------------------------------------------------------------------------
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--name", "prefix", required=True, help="Audiences are named PREFIX 1, PREFIX 2, ...")
+@click.option("--phone-column", required=True, help="The one column used for calling.")
+@click.option(
+    "--size",
+    type=click.IntRange(1, 10_000),
+    default=10_000,
+    show_default=True,
+    help="Members per audience (at most 10,000).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["zone", "region"]),
+    help="Group by time zone or region first; an audience never mixes two groups.",
+)
+@click.option("--fix-headers", is_flag=True, help="Accept the proposed column names.")
+@options.judging
+@options.reading
+@options.all_problems
+@click.pass_context
+@reports_errors
+def split(
+    ctx: click.Context,
+    file: Path,
+    prefix: str,
+    phone_column: str,
+    size: int,
+    by: str | None,
+    fix_headers: bool,
+    default_region: str | None,
+    lenient: bool,
+    encoding: str | None,
+    all_problems: bool,
+) -> None:
+    """Split a big FILE into audiences of at most --size valid, new members (all or none)."""
+    from core.split import apply_split, plan_split
+    from core.suppress import SuppressionList
+    from core.text import one_line
+
+    store = open_store(ctx)
+    table = read_table(file, encoding)
+    planned = plan_split(
+        table,
+        phone_column,
+        prefix,
+        size=size,
+        by=by,  # type: ignore[arg-type]
+        fix_headers=fix_headers,
+        lenient=lenient,
+        default_region=default_region,
+        suppressed=SuppressionList.load(store).keys(),
+    )
+    print_plan(planned.plan, all_problems=all_problems)
+    if planned.suppressed:
+        click.echo(f"left out {planned.suppressed:,} numbers on the do-not-call list")
+    created = apply_split(store, planned)
+    for audience, part in zip(created, planned.parts, strict=True):
+        click.echo(
+            f"created {one_line(audience.name)!r} with {audience.member_count:,} members"
+            + (f" ({one_line(part.group)})" if part.group else "")
+        )
+    click.echo(
+        f"{planned.members:,} members in {len(created):,} audiences; "
+        f"{planned.plan.total - planned.members:,} rows left out"
+    )

@@ -1,0 +1,284 @@
+"""The do-not-call (suppression) list: one per store, numbers judged on their E.164 form.
+
+Kept beside the audiences with the same safety (`Store.change_suppression`: the store's
+lock, an atomic write, 0600, a checksum; a damaged file is refused, never read as an
+empty list). Each entry remembers where it came from (a file's name, or "by hand") and
+when; a number added again takes the newer source and time.
+
+Other paths ask `SuppressionList.load(store)` and then `.contains(e164)` or `.keys()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from core.errors import NotFound, RuleViolation, StoreDamaged
+
+if TYPE_CHECKING:
+    from core.store import Store
+
+BY_HAND = "by hand"
+FRESH_DAYS = 31  # a do-not-call scrub must be fresh within 31 days (TSR, 16 CFR 310.4)
+FORMAT = "audiences-suppression"
+VERSION = 1
+
+Kind = Literal["file", "hand"]
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+# A first row that is a phone number: the file has no header row.
+_PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().-]{5,}")
+
+
+def _stamp(at: datetime | None) -> str:
+    moment = datetime.now(UTC) if at is None else at.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One addition to the list: a file imported, or numbers typed by hand."""
+
+    id: int
+    source: str
+    kind: Kind
+    at: str  # UTC, ISO 8601
+    count: int  # numbers in it when it was added
+
+    @property
+    def moment(self) -> datetime:
+        return _parse_stamp(self.at)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """One number on the list, with where it came from and when."""
+
+    e164: str
+    source: str
+    kind: Kind
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionChange:
+    """What a change did: numbers new to the list, already on it (now refreshed),
+    removed, and the list's size after."""
+
+    added: int = 0
+    refreshed: int = 0
+    removed: int = 0
+    total: int = 0
+
+
+def _shaped(data: dict[str, Any]) -> bool:
+    """The file holds what the list relies on (a damaged one is refused)."""
+    marker = data.get("list", {}).get("1", {})
+    batches = data.get("batches", {})
+    if marker.get("format") != FORMAT or not isinstance(marker.get("version"), int):
+        return False
+    for key, b in batches.items():
+        if not (
+            key.isdigit()
+            and isinstance(b.get("source"), str)
+            and b.get("kind") in ("file", "hand")
+            and isinstance(b.get("at"), str)
+            and _TIME.fullmatch(b["at"])
+            and isinstance(b.get("count"), int)
+        ):
+            return False
+    return all(
+        _E164.fullmatch(e164) and str(entry.get("b")) in batches
+        for e164, entry in data.get("entries", {}).items()
+    )
+
+
+class SuppressionList:
+    """The store's do-not-call list as read at one moment (read-only)."""
+
+    def __init__(self, entries: dict[str, int], batches: dict[int, Batch]) -> None:
+        self._entries = entries
+        self.batches = batches
+        self._keys: frozenset[str] | None = None
+
+    @classmethod
+    def load(cls, store: Store) -> SuppressionList:
+        """The store's list (empty when it has none yet; StoreDamaged when damaged)."""
+        data = store.read_suppression(_shaped)
+        return cls.from_data(data)
+
+    @classmethod
+    def from_data(cls, data: dict[str, dict[str, Any]] | None) -> SuppressionList:
+        if data is None:
+            return cls({}, {})
+        if data.get("list", {}).get("1", {}).get("version", 0) > VERSION:
+            raise StoreDamaged("the do-not-call list was written by a newer audiences; upgrade")
+        batches = {
+            int(k): Batch(int(k), b["source"], b["kind"], b["at"], b["count"])
+            for k, b in data.get("batches", {}).items()
+        }
+        entries = {e164: int(e["b"]) for e164, e in data.get("entries", {}).items()}
+        return cls(entries, batches)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def contains(self, e164: str) -> bool:
+        """Is this E.164 number on the list?"""
+        return e164 in self._entries
+
+    def keys(self) -> frozenset[str]:
+        """Every E.164 number on the list."""
+        if self._keys is None:
+            self._keys = frozenset(self._entries)
+        return self._keys
+
+    def entries(self) -> list[Suppressed]:
+        """Every entry, by number."""
+        out = []
+        for e164 in sorted(self._entries):
+            batch = self.batches[self._entries[e164]]
+            out.append(Suppressed(e164, batch.source, batch.kind, batch.at))
+        return out
+
+    def newest_import(self) -> Batch | None:
+        """The latest file imported (None when only numbers typed by hand, or none)."""
+        files = [b for b in self.batches.values() if b.kind == "file"]
+        return max(files, key=lambda b: (b.at, b.id)) if files else None
+
+    def import_age(self, now: datetime) -> timedelta | None:
+        newest = self.newest_import()
+        return None if newest is None else now.astimezone(UTC) - newest.moment
+
+    def is_stale(self, now: datetime) -> bool:
+        """True when the newest import is older than 31 days."""
+        age = self.import_age(now)
+        return age is not None and age > timedelta(days=FRESH_DAYS)
+
+
+# --- judging what is added -------------------------------------------------------------
+def judge_numbers(values: Sequence[str], where: Sequence[str]) -> list[str]:
+    """The E.164 form of each value, or RuleViolation naming where the bad ones are
+    (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values themselves."""
+    from core.phones import judge
+
+    keys: list[str] = []
+    bad: list[tuple[str, str]] = []
+    for value, place in zip(values, where, strict=True):
+        verdict = judge(value)
+        if verdict.valid and verdict.e164 is not None:
+            keys.append(verdict.e164)
+        else:
+            bad.append((place, str(verdict.reason)))
+    if bad:
+        shown = "; ".join(f"{place}: {reason}" for place, reason in bad[:5])
+        more = f" and {len(bad) - 5:,} more" if len(bad) > 5 else ""
+        raise RuleViolation(
+            f"nothing was changed: {len(bad):,} "
+            + ("value is not a valid number" if len(bad) == 1 else "values are not valid numbers")
+            + f" ({shown}{more}); numbers need their country code, e.g. +1 for the US"
+        )
+    return keys
+
+
+def _add(store: Store, keys: Sequence[str], source: str, kind: Kind, at: str) -> SuppressionChange:
+    unique = list(dict.fromkeys(keys))
+    counts = {"added": 0, "refreshed": 0}
+
+    def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+        data = _fresh() if data is None else data
+        batches = data.setdefault("batches", {})
+        entries = data.setdefault("entries", {})
+        batch_id = str(max((int(k) for k in batches), default=0) + 1)
+        batches[batch_id] = {"source": source, "kind": kind, "at": at, "count": len(unique)}
+        refreshed = sum(1 for k in unique if k in entries)
+        for key in unique:
+            entries[key] = {"b": int(batch_id)}
+        counts.update(added=len(unique) - refreshed, refreshed=refreshed)
+        return data
+
+    data = store.change_suppression(_shaped, change)
+    return SuppressionChange(counts["added"], counts["refreshed"], 0, len(data["entries"]))
+
+
+def _fresh() -> dict[str, dict[str, Any]]:
+    return {"list": {"1": {"format": FORMAT, "version": VERSION}}, "batches": {}, "entries": {}}
+
+
+def add_numbers(
+    store: Store, values: Sequence[str], *, at: datetime | None = None
+) -> SuppressionChange:
+    """Add numbers typed by hand (all or none: an invalid one refuses the lot)."""
+    keys = judge_numbers(values, [f"number {i}" for i in range(1, len(values) + 1)])
+    return _add(store, keys, BY_HAND, "hand", _stamp(at))
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    phone_column: str,
+    *,
+    encoding: str | None = None,
+    at: datetime | None = None,
+) -> SuppressionChange:
+    """Add every number of a CSV's phone column (all or none), remembering the file's
+    name and the time. Empty cells and invalid numbers refuse the file, naming rows."""
+    from core.reading import read_file
+
+    table = read_file(path, encoding=encoding)
+    if any(_PHONE_LIKE.fullmatch(h.strip()) for h in table.headers):
+        raise RuleViolation(
+            "the first row holds a phone number, so the file has no header row; add a "
+            "first line with the column name (for example: phone)"
+        )
+    if phone_column not in table.frame.columns and phone_column in table.headers:
+        # A header the frame renamed (empty or repeated names): the same column.
+        phone_column = table.frame.columns[table.headers.index(phone_column)]
+    if phone_column not in table.frame.columns:
+        raise RuleViolation(
+            f"there is no column named {phone_column!r}; the columns are: "
+            + ", ".join(table.headers)
+        )
+    values = table.frame[phone_column].fill_null("").to_list()
+    lines = table.lines
+    where = [f"row {i} (line {lines[i - 1]})" for i in range(1, len(values) + 1)]
+    keys = judge_numbers(values, where)
+    if not keys:
+        raise RuleViolation("nothing was imported: the file has no rows")
+    return _add(store, keys, Path(path).name, "file", _stamp(at))
+
+
+def remove_numbers(store: Store, values: Sequence[str]) -> SuppressionChange:
+    """Take numbers off the list (all or none: each must be on it)."""
+    keys = judge_numbers(values, [f"number {i}" for i in range(1, len(values) + 1)])
+    removed = {"n": 0}
+
+    def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+        entries = (data or {}).get("entries", {})
+        missing = [i for i, k in enumerate(keys, start=1) if k not in entries]
+        if missing:
+            raise NotFound(
+                f"{len(missing):,} of the numbers "
+                + ("is" if len(missing) == 1 else "are")
+                + " not on the do-not-call list (number "
+                + ", ".join(str(i) for i in missing[:5])
+                + ("..." if len(missing) > 5 else "")
+                + "); nothing was removed"
+            )
+        assert data is not None
+        unique = set(keys)
+        for key in unique:
+            del entries[key]
+        removed["n"] = len(unique)
+        return data
+
+    data = store.change_suppression(_shaped, change)
+    return SuppressionChange(removed=removed["n"], total=len(data["entries"]))
