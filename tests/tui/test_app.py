@@ -31,9 +31,9 @@ def test_make_app_starts_in_the_demo_folder(tmp_path: Path):
     store = Store(tmp_path / "store")
     app = make_app(store, demo_folder=tmp_path / "samples")
     assert isinstance(app, AudiencesApp)
-    assert app.start_dir == tmp_path / "samples"
-    assert make_app(store, start_dir=tmp_path).start_dir == tmp_path
-    assert make_app(store).start_dir == Path.cwd()
+    assert app.places.start_dir == tmp_path / "samples"
+    assert make_app(store, start_dir=tmp_path).places.start_dir == tmp_path
+    assert make_app(store).places.start_dir == Path.cwd()
 
 
 async def test_demo_says_where_the_samples_are(demo, kit):
@@ -42,7 +42,7 @@ async def test_demo_says_where_the_samples_are(demo, kit):
     async with app.run_test() as pilot:
         await kit.settle(pilot)
         assert isinstance(app.screen, AudienceListScreen)
-        assert app.screen.start_dir == demo.folder
+        assert app.screen.places.start_dir == demo.folder
         assert any(str(demo.folder) in m for m in notes.messages)
         assert "demo (a throwaway store)" in await kit.text(pilot)
 
@@ -71,10 +71,14 @@ async def test_help_lists_every_key_of_the_grid_and_of_a_dialog(demo, kit):
         await pilot.press("question_mark")
         text = await kit.text(pilot)
         assert "Keys: Member grid" in text
+        lines = kit.squeeze(str(app.screen.query_one("#help-lines").render()))
         for description in descriptions(MemberGridScreen):
-            assert description in text
-        assert "e, ⏎ Edit the member" in text
-        assert "A Add members from a CSV file" in text
+            assert description in lines  # (long ones wrap under themselves)
+        for move in ("pgdn One page down", "home, ^home First row", "end, ^end Last row"):
+            assert move in lines  # under "Moving around"
+        assert lines.index("Moving around") < lines.index("One page down")
+        assert "e, ⏎ Edit the member" in lines
+        assert "A Add members from a CSV file" in lines
         await pilot.press("escape", "a")
         assert isinstance(app.screen, MemberFormModal)
         await pilot.press("f1")

@@ -154,7 +154,7 @@ async def test_delete_asks_then_deletes_and_u_brings_it_back(demo, kit):
         assert len(demo.store.list_audiences()) == 1
 
 
-async def test_export_writes_the_csv_to_the_start_folder(demo, kit):
+async def test_export_writes_the_csv_to_the_export_folder(demo, kit):
     app = demo.app()
     notes = kit.Notes(app)
     async with app.run_test() as pilot:
@@ -168,7 +168,7 @@ async def test_export_writes_the_csv_to_the_start_folder(demo, kit):
         exported = list(csv.reader(fh))
     assert exported[0] == ["phone", "first_name", "last_name", "city", "appointment_day"]
     assert len(exported) == 49
-    assert f"Exported 48 members to {target}" in notes
+    assert f"Exported all 48 members of 'UK clinic reminders' to {target}" in notes
 
 
 async def test_export_excel_safe_and_refuses_a_missing_folder(demo, kit, tmp_path: Path):

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from core.audience import Member
 from core.demo import seed_demo
-from core.history import History
+from core.history import Session
 from core.plan import ImportPlan, plan_add, plan_create
 from core.reading import read_file
 from core.store import Store
@@ -74,7 +74,7 @@ def uk_numbers(start: int, count: int) -> list[str]:
 async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
     demo: Path, store: Store
 ) -> None:
-    history = History(store)
+    history = Session(store).members(store.get(INDIA).id)
     plan = add_plan(store, demo / "india_sales_leads_batch2.csv")
     app = DiffApp(CsvDiffScreen(store, plan, audience=INDIA, history=history))
     async with app.run_test(size=(100, 32)) as pilot:
@@ -92,7 +92,7 @@ async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
         assert "Press enter to add 24 members" in text_of(app, "#diff-verdict")
         await pilot.press("enter")
         await settle(pilot)
-    assert app.result == "Added 24 members; 1 skipped as duplicates"
+    assert app.result == "Added 24 members; 1 skipped as a duplicate"
     assert store.get(INDIA).member_count == 170
     assert history.undo() is not None
     assert store.get(INDIA).member_count == 146
@@ -170,7 +170,7 @@ async def test_invalid_rows_are_refused_without_skip_and_problems_can_be_walked(
         await pilot.press("d", "enter")
         await settle(pilot)
     assert app.result == (
-        "Created 'Leads' with 146 members; 3 skipped as invalid; 1 skipped as duplicates"
+        "Created 'Leads' with 146 members; 3 skipped as invalid; 1 skipped as a duplicate"
     )
     audience, members = store.load("Leads")
     assert len(members) == 146 and audience.phone_column == "phone_number"

@@ -7,7 +7,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from core.audience import MEMBER_LIMIT, Member
+from core.audience import MEMBER_LIMIT, Member, member_label
 from core.store import Store
 from tui.app import make_app
 from tui.dialogs.check_file import CheckFileModal
@@ -78,7 +78,7 @@ async def test_search_across_columns_and_escape_clears(demo, kit):
         await pilot.press("slash", *"leeds")
         cities = view_column(grid, "city")
         assert cities and set(cities) == {"Leeds"}
-        assert f"{len(cities)} match" in await kit.text(pilot)
+        assert f"{len(cities)} shown" in await kit.text(pilot)
         await pilot.press("escape")
         assert grid.query_one(FrameTable).row_count == 48
         assert isinstance(app.screen, MemberGridScreen)  # escape cleared, did not leave
@@ -108,7 +108,14 @@ async def test_mark_delete_undo_redo(demo, kit):
         assert "2 marked" in await kit.text(pilot)
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmModal)
-        assert "Delete the 2 marked members from UK clinic reminders?" in await kit.text(pilot)
+        audience, members = demo.store.load(UK)
+        labels = [member_label(audience, m) for m in members[:2]]
+        assert labels[0].endswith(")") and "(+44 7" in labels[0]  # "Name Surname (+44 7…)"
+        question = kit.squeeze(str(app.screen.query_one("#confirm-question").render()))
+        assert question == (
+            f"Delete the 2 marked members ({labels[0]}, {labels[1]}) from UK clinic reminders?"
+            " (u undoes it)"
+        )
         await pilot.press("y")
         await kit.settle(pilot)
         kept = {m.values["phone"] for m in demo.store.members(UK)}
@@ -132,7 +139,10 @@ async def test_delete_the_current_member_when_none_is_marked(demo, kit):
         await pilot.press("down")
         phone = view_column(grid, "phone")[1]
         await pilot.press("d")
-        assert "Delete this member from" in await kit.text(pilot)
+        audience, members = demo.store.load(UK)
+        label = member_label(audience, members[1])
+        question = kit.squeeze(str(app.screen.query_one("#confirm-question").render()))
+        assert question == f"Delete {label} from UK clinic reminders? (u undoes it)"
         await pilot.press("escape")  # no
         await kit.settle(pilot)
         assert demo.store.get(UK).member_count == 48
@@ -264,10 +274,14 @@ async def test_export_from_the_grid(demo, kit):
     async with app.run_test() as pilot:
         await kit.settle(pilot)
         await open_audience(pilot, kit, UK)
-        await pilot.press("slash", *"leeds", "enter", "x", "enter")  # exports all, not the view
+        await pilot.press("x")
+        assert "Writes all 48 members." in await kit.text(pilot)
+        await pilot.press("escape", "slash", *"leeds", "enter", "x")
+        assert "Writes the 6 members shown." in await kit.text(pilot)  # the search's rows
+        await pilot.press("enter")
         await kit.settle(pilot)
     lines = (demo.folder / "UK_clinic_reminders.csv").read_text().splitlines()
-    assert len(lines) == 49
+    assert len(lines) == 7 and all("Leeds" in line for line in lines[1:])
 
 
 async def test_add_by_csv_explains_a_file_it_cannot_read_and_stays_open(demo, kit):
@@ -329,7 +343,7 @@ async def test_add_by_csv_shows_the_diff_and_adds(demo, kit):
         await kit.settle(pilot)
         assert isinstance(app.screen, MemberGridScreen)
         assert demo.store.get("India sales leads").member_count == 170
-        assert "Added 24 members; 1 skipped as duplicates" in notes
+        assert "Added 24 members; 1 skipped as a duplicate" in notes
         assert "170 / 10,000" in await kit.text(pilot)
         await pilot.press("u")
         await kit.settle(pilot)

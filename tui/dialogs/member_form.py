@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from core.audience import STYLE_NAMES, Audience, Member
 from core.phones import judge
 from core.plan import FieldProblem, MemberCheck, check_member
-from tui.dialogs.common import clean, plain
+from tui.display import clean, plain
 from tui.widgets.typed_input import TypedInput
 
 
