@@ -47,6 +47,10 @@ def default_export_path(folder: Path, audience: str) -> Path:
     return folder / f"{stem}.csv"
 
 
+EXCEL_SAFE = {False: "Excel-safe cells: no", True: "Excel-safe cells: yes"}
+"""The box's label says its state in words (not by colour alone)."""
+
+
 class SpaceCheckbox(Checkbox, inherit_bindings=False):
     """A checkbox that space toggles; enter goes on to the dialog (it exports)."""
 
@@ -84,9 +88,9 @@ class ExportModal(ModalScreen[ExportRequest | None]):
                 compact=True,
             )
             yield Static("", id="export-warning", classes="problem")
-            yield SpaceCheckbox("Excel-safe cells", id="export-excel-safe", compact=True)
+            yield SpaceCheckbox(EXCEL_SAFE[False], id="export-excel-safe", compact=True)
             yield Static(
-                Content("  puts ' before cells starting with = + - @, so a spreadsheet shows them"),
+                Content("  puts ' before cells starting with = + - @ (shown as text)"),
                 id="export-excel-note",
             )
             yield Static("", id="export-problem", classes="problem")
@@ -101,6 +105,10 @@ class ExportModal(ModalScreen[ExportRequest | None]):
     @on(Input.Changed, "#export-path")
     def path_changed(self, event: Input.Changed) -> None:
         self.warn(event.value)
+
+    @on(Checkbox.Changed, "#export-excel-safe")
+    def excel_safe_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = EXCEL_SAFE[event.value]
 
     def warn(self, value: str) -> None:
         """Say so when the file would be written where the demo throws files away."""
