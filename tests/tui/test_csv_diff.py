@@ -298,3 +298,38 @@ def test_reason_lines_fit_the_panel_with_a_million_rows_of_counts() -> None:
     assert reason_lines({"too_short": 3, "empty": 2}, COUNTS_WIDTH, REASON_LINES) == [
         "  too_short 3 · empty 2"
     ]
+
+
+async def test_the_empty_states_say_what_is_true(demo: Path, store: Store, tmp_path: Path) -> None:
+    # column names that match, but a file with no row
+    empty = tmp_path / "empty.csv"
+    empty.write_text("phone_number,customer_name,city,plan\n", encoding="utf-8")
+    app = DiffApp(CsvDiffScreen(store, add_plan(store, empty), audience=INDIA))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        text = text_of(app, "#diff-filter")
+        assert text == "The file has no rows"
+        assert app.screen.query_one("#diff-rows", FrameTable).placeholder == (
+            "The file has a header but no rows"
+        )
+    # names that do not match: 5 rows in the file, none checked (not "all rows: 0")
+    wrong = add_plan(store, demo / "india_leads_wrong_headers.csv")
+    app = DiffApp(CsvDiffScreen(store, wrong, audience=INDIA))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#diff-filter") == (
+            "5 rows in the file, checked once the column names match"
+        )
+    # names that match, every row valid: the problem filter shows none, and says so
+    fresh = tmp_path / "fresh.csv"
+    rows = "".join(f"{n},Ann,Lee,Leeds,Mon\n" for n in uk_numbers(90_000, 3))
+    fresh.write_text("phone,first_name,last_name,city,appointment_day\n" + rows)
+    good = add_plan(store, fresh, audience="UK clinic reminders")
+    app = DiffApp(CsvDiffScreen(store, good, audience="UK clinic reminders"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        table = app.screen.query_one("#diff-rows", FrameTable)
+        assert table.row_count == 0
+        assert table.placeholder == "No problem rows (f shows the next filter)"
+        assert text_of(app, "#diff-filter").startswith("Showing problem rows: 0 of 3 rows")

@@ -338,3 +338,51 @@ def test_snapshot_preview(snap_compare, samples: Path, store: Store) -> None:  #
 
     app = NewAudienceApp(store, samples)
     assert snap_compare(app, terminal_size=(100, 32), run_before=run_before)
+
+
+async def test_enter_with_names_left_bad_says_so_in_a_notification(
+    samples: Path, store: Store
+) -> None:
+    app = NewAudienceApp(store, samples)
+    seen: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kw: (seen.append(message), original(message, **kw))[1]  # type: ignore[method-assign,func-returns-value]
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "samples/webinar_signups.csv")
+        await pilot.press("f", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewAudienceScreen)
+        assert any("press f to use the proposed names" in m for m in seen)
+
+
+async def test_back_from_the_preview_the_path_cursor_is_at_the_end_and_the_browser_fresh(
+    samples: Path, store: Store
+) -> None:
+    app = NewAudienceApp(store, samples)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "samples/uk_clinic_reminders.csv")
+        (samples / "written_meanwhile.csv").write_text("phone\n+447400123456\n")
+        await pilot.press("escape")
+        await settle(pilot)
+        box = app.screen.query_one("#file-path", Input)
+        assert box.has_focus and box.cursor_position == len(box.value)
+        tree = app.screen.query_one("#file-tree")
+        listed = [node.data.path.name for node in tree.root.children]
+        assert "written_meanwhile.csv" in listed
+
+
+async def test_the_browser_follows_a_typed_folder(samples: Path, store: Store) -> None:
+    (samples / "more").mkdir()
+    (samples / "more" / "inside.csv").write_text("phone\n+447400123456\n")
+    app = NewAudienceApp(store, Path("."))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#file-path", Input)
+        box.value = ""
+        await pilot.press(*"samples/more/")
+        await settle(pilot)
+        tree = app.screen.query_one("#file-tree")
+        assert Path(tree.path).resolve() == (samples / "more").resolve()
+        assert [node.data.path.name for node in tree.root.children] == ["inside.csv"]
