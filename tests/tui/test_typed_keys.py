@@ -95,3 +95,20 @@ async def test_a_burst_typed_into_a_form_lands_in_its_fields(demo, kit) -> None:
             "city": "Leeds",
             "appointment_day": "Mon",
         }
+
+
+async def test_skip_then_enter_in_the_diff_view_applies_with_the_skip(demo, kit) -> None:
+    shutil.copyfile(SAMPLES / "webinar_signups.csv", demo.folder / "webinar_signups.csv")
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("n")
+        await kit.settle(pilot)
+        await pilot.press("end", *"webinar_signups.csv", "enter")
+        await kit.settle(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+        await burst(pilot, "i", "enter")  # skip the 5 invalid rows, then create
+        await kit.settle(pilot)
+        assert demo.store.get("Webinar signups").member_count == 55

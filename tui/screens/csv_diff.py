@@ -393,14 +393,26 @@ class CsvDiffScreen(Screen[str | None]):
     def action_toggle_skip_invalid(self) -> None:
         """Leave invalid rows out (or not)."""
         if self.counts.invalid:
-            box = self.query_one("#skip-invalid", Checkbox)
-            box.value = not box.value
+            self.skip_invalid = not self.skip_invalid
+            self.show_skip_choices()
 
     def action_toggle_skip_duplicates(self) -> None:
         """Leave duplicate rows out (or not)."""
         if self.duplicates:
-            box = self.query_one("#skip-duplicates", Checkbox)
-            box.value = not box.value
+            self.skip_duplicates = not self.skip_duplicates
+            self.show_skip_choices()
+
+    def show_skip_choices(self) -> None:
+        """The boxes and the verdict follow the choices at once: a key typed right after
+        (enter) must see them, not wait for the boxes' messages."""
+        for box_id, value in (
+            ("#skip-invalid", self.skip_invalid),
+            ("#skip-duplicates", self.skip_duplicates),
+        ):
+            box = self.query_one(box_id, Checkbox)
+            with box.prevent(Checkbox.Changed):
+                box.value = value
+        self.show_verdict()
 
     @on(Checkbox.Changed)
     def skip_changed(self, event: Checkbox.Changed) -> None:
