@@ -177,7 +177,7 @@ async def test_row_style_hook_is_used() -> None:
         table = app.query_one(FrameTable)
         plain = table.render_line(3)
         table.row_style = lambda i: "error" if i == 2 else None
-        table.refresh_rows()
+        table.set_frame(table.frame, keep_cursor=True)  # redraws with the hook
         await pilot.pause()
         styled = table.render_line(3)
         assert styled.text == plain.text

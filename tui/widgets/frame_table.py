@@ -258,11 +258,6 @@ class FrameTable(ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
-    def refresh_rows(self) -> None:
-        """Redraw after the row_style hook's answers changed."""
-        self._line_cache.clear()
-        self.refresh()
-
     def move_cursor(self, row: int | None = None, column: int | None = None) -> None:
         """Put the cursor on a row and/or column (clamped), scrolling it into view."""
         if column is not None:
