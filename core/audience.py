@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -79,16 +78,6 @@ class Audience:
         if default_region:
             return default_region.upper()
         return dominant_region(self.regions)
-
-
-def member_label(values: Mapping[str, str], phone_column: str, width: int = 40) -> str:
-    """A member named by its first two other non-empty values ("Ann Lee"), for
-    confirmations and clashes on the user's own screen (never for logs)."""
-    from core.text import one_line
-
-    words = [one_line(v).strip() for c, v in values.items() if c != phone_column]
-    label = " ".join([w for w in words if w][:2])
-    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def phone_style(values: list[str]) -> PhoneStyle:
@@ -179,3 +168,67 @@ def members_frame(audience: Audience, members: list[Member]) -> Any:
     data[REGION_COLUMN] = [m.region for m in members]
     data[TYPE_COLUMN] = [m.number_type for m in members]
     return pl.DataFrame(data, schema={k: pl.String for k in data})
+
+
+# --- words about a member, for confirmations and examples --------------------------------
+_NAME_COLUMNS = ("name", "full_name", "fullname", "contact_name", "display_name")
+_FIRST_LAST = (("first_name", "firstname", "given_name"), ("last_name", "lastname", "surname"))
+
+
+def member_name(audience: Audience, member: Member) -> str:
+    """The member's name as the audience holds it (`Ann Lee`), or "" when it has none.
+
+    A column called name (or full_name, ...) wins; then first and last name columns;
+    then the first other column whose name says "name".
+    """
+    by_lower = {c.lower(): c for c in audience.columns if c != audience.phone_column}
+
+    def value(column: str) -> str:
+        return " ".join(member.values.get(column, "").split())
+
+    for wanted in _NAME_COLUMNS:
+        if wanted in by_lower and value(by_lower[wanted]):
+            return value(by_lower[wanted])
+    parts = []
+    for spellings in _FIRST_LAST:
+        column = next((by_lower[s] for s in spellings if s in by_lower), None)
+        if column is not None and value(column):
+            parts.append(value(column))
+    if parts:
+        return " ".join(parts)
+    other = next((c for low, c in by_lower.items() if "name" in low and value(c)), None)
+    return value(other) if other else ""
+
+
+def readable_number(e164: str) -> str:
+    """An E.164 number grouped as people write it: `+44 7400 123456`."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def member_label(audience: Audience, member: Member) -> str:
+    """Who a member is, in a sentence: `Ann Lee (+44 7400 123456)`, or the number alone."""
+    name = member_name(audience, member)
+    number = readable_number(member.e164)
+    return f"{name} ({number})" if name else number
+
+
+def example_phone(region: str | None = None) -> str:
+    """A valid mobile number of `region` (GB when none or unknown), in E.164, to show as an
+    example: taken from libphonenumber's own examples, so it is always valid there."""
+    import phonenumbers
+
+    for candidate in (region, "GB"):
+        if not candidate:
+            continue
+        number = phonenumbers.example_number_for_type(
+            candidate.upper(), phonenumbers.PhoneNumberType.MOBILE
+        )
+        if number is not None:
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return "+447400123456"

@@ -1,16 +1,27 @@
-"""Undo and redo of member edits, as inverse operations on the store.
+"""Undo and redo for one session, as inverse operations on the store.
 
 Each change records how to reverse it, so undo never overwrites what another process
 wrote meanwhile: it only takes back this change (and says so when it no longer can).
+
+A `Session` holds one stack for changes to audiences (create, rename, delete) and one
+stack per audience for changes to its members. Stacks and changes know an audience by
+its id, which a rename keeps, and look its name up when they run; undoing a delete
+re-creates the audience under a new id, which the session remembers, so the member
+changes made before the delete can still be undone after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from core.audience import Member
+from core.audience import Audience, Member
+from core.errors import NotFound, RuleViolation
 from core.store import Store
+from core.words import plural
+
+DEPTH = 50
+"""Changes kept on each stack."""
 
 
 @dataclass
@@ -18,94 +29,196 @@ class Change:
     """A change already written, with how to undo and redo it."""
 
     description: str
-    undo: Callable[[Store], object]
-    redo: Callable[[Store], object]
+    undo: Callable[[], object]
+    redo: Callable[[], object]
+
+
+class Session:
+    """The undo stacks of one run of the app (or any other long-lived front end)."""
+
+    def __init__(self, store: Store, depth: int = DEPTH) -> None:
+        self.store = store
+        self.depth = depth
+        self.audiences = History(self)
+        """Creates, renames and deletes of audiences."""
+        self._members: dict[str, History] = {}
+        self._renewed: dict[str, str] = {}  # id of a deleted audience -> id it came back as
+
+    def members(self, audience_id: str) -> History:
+        """The stack of member changes of one audience (made on first use)."""
+        key = self.current_id(audience_id)
+        history = self._members.get(key)
+        if history is None:
+            history = self._members[key] = History(self)
+        return history
+
+    def current_id(self, audience_id: str) -> str:
+        """The id an audience has now (undoing its delete gave it a new one)."""
+        seen = {audience_id}
+        while (newer := self._renewed.get(audience_id)) is not None and newer not in seen:
+            seen.add(newer)
+            audience_id = newer
+        return audience_id
+
+    def audience(self, audience_id: str) -> Audience:
+        """The audience with that id, as the store holds it now."""
+        wanted = self.current_id(audience_id)
+        for audience in self.store.list_audiences():
+            if audience.id == wanted:
+                return audience
+        raise NotFound("that audience is no longer in the store")
+
+    def name_of(self, audience_id: str) -> str:
+        return self.audience(audience_id).name
+
+    def renewed(self, old_id: str, new_id: str) -> None:
+        """An audience came back under a new id: its member stack follows it."""
+        if old_id == new_id:
+            return
+        self._renewed[old_id] = new_id
+        if (history := self._members.pop(old_id, None)) is not None:
+            self._members[new_id] = history
 
 
 @dataclass
 class History:
-    """A bounded stack of changes made in this session."""
+    """A bounded stack of changes made in a session."""
 
-    store: Store
-    depth: int = 50
+    session: Session
     done: list[Change] = field(default_factory=list)
     undone: list[Change] = field(default_factory=list)
 
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
     def record(self, change: Change) -> None:
         self.done.append(change)
-        del self.done[: -self.depth]
+        del self.done[: -self.session.depth]
         self.undone.clear()
 
     def undo(self) -> str | None:
-        """Undo the last change; returns its description (None when nothing to undo)."""
-        if not self.done:
-            return None
-        change = self.done[-1]
-        change.undo(self.store)
-        self.undone.append(self.done.pop())
-        return change.description
+        """Undo the last change; returns its description (None when nothing to undo).
+
+        A change the store can no longer take back (its audience is gone, or its
+        numbers are members again) is dropped from the stack and the error raised.
+        """
+        return self._step(self.done, self.undone, lambda change: change.undo())
 
     def redo(self) -> str | None:
-        if not self.undone:
+        """Redo the last change undone; returns its description (None when none)."""
+        return self._step(self.undone, self.done, lambda change: change.redo())
+
+    @staticmethod
+    def _step(
+        source: list[Change], target: list[Change], run: Callable[[Change], object]
+    ) -> str | None:
+        if not source:
             return None
-        change = self.undone[-1]
-        change.redo(self.store)
-        self.done.append(self.undone.pop())
+        change = source[-1]
+        try:
+            run(change)
+        except (NotFound, RuleViolation):
+            source.pop()  # it can never work again: trying it on every u would block the rest
+            raise
+        target.append(source.pop())
         return change.description
 
-    # --- changes that record themselves ---------------------------------------------------
-    def add_members(self, audience: str, members: list[Member], description: str) -> None:
-        self.store.add_members(audience, members)
-        keys = [m.e164 for m in members]
+    # --- audiences ------------------------------------------------------------------------
+    def create_audience(
+        self,
+        name: str,
+        columns: Sequence[str],
+        phone_column: str,
+        members: Sequence[Member],
+        required: Sequence[str] | None = None,
+    ) -> Audience:
+        """Create an audience; undo deletes it (with what it holds by then)."""
+        session = self.session
+        created = self.store.create(name, columns, phone_column, members, required)
+        kept: dict[str, tuple[Audience, list[Member]]] = {}
+
+        def undo() -> None:
+            kept["last"] = self.store.delete(session.name_of(created.id))
+
+        def redo() -> None:
+            audience, held = kept.pop("last")
+            again = self.store.create(
+                audience.name, audience.columns, audience.phone_column, held, audience.required
+            )
+            session.renewed(audience.id, again.id)
+
+        self.record(Change(f"create audience {created.name!r}", undo, redo))
+        return created
+
+    def rename_audience(self, old: str, new: str) -> Audience:
+        session = self.session
+        renamed = self.store.rename(old, new)
+        audience_id = renamed.id
         self.record(
             Change(
-                description,
-                undo=lambda s: s.remove_members(audience, keys),
-                redo=lambda s: s.add_members(audience, members),
+                f"rename {old!r} to {renamed.name!r}",
+                undo=lambda: self.store.rename(session.name_of(audience_id), old),
+                redo=lambda: self.store.rename(session.name_of(audience_id), renamed.name),
             )
         )
+        return renamed
 
-    def update_member(self, audience: str, old: Member, new: Member) -> None:
-        self.store.update_member(audience, old.e164, new)
-        self.record(
-            Change(
-                "edit member",
-                undo=lambda s: s.update_member(audience, new.e164, old),
-                redo=lambda s: s.update_member(audience, old.e164, new),
+    def delete_audience(self, name: str) -> int:
+        """Delete an audience; undo re-creates it with the same members."""
+        session = self.session
+        deleted, members = self.store.delete(name)
+
+        def undo() -> None:
+            again = self.store.create(
+                deleted.name, deleted.columns, deleted.phone_column, members, deleted.required
             )
-        )
+            session.renewed(deleted.id, again.id)
 
-    def remove_members(self, audience: str, keys: list[str]) -> int:
-        removed = self.store.remove_members(audience, keys)
-        self.record(
-            Change(
-                f"remove {len(removed):,} member{'s' if len(removed) != 1 else ''}",
-                undo=lambda s: s.insert_members(audience, removed),
-                redo=lambda s: s.remove_members(audience, keys),
-            )
-        )
-        return len(removed)
-
-    def delete_audience(self, audience: str) -> int:
-        """Delete an audience; undo recreates it with the same members."""
-        deleted, members = self.store.delete(audience)
         self.record(
             Change(
                 f"delete audience {deleted.name!r}",
-                undo=lambda s: s.create(
-                    deleted.name, deleted.columns, deleted.phone_column, members, deleted.required
-                ),
-                redo=lambda s: s.delete(deleted.name),
+                undo=undo,
+                redo=lambda: self.store.delete(session.name_of(deleted.id)),
             )
         )
         return len(members)
 
-    def rename_audience(self, old: str, new: str) -> None:
-        renamed = self.store.rename(old, new)
+    # --- members (of the audience named, known by its id from then on) ----------------------
+    def add_members(self, audience: str, members: Sequence[Member], description: str) -> None:
+        session = self.session
+        added = list(members)
+        audience_id = self.store.add_members(audience, added).id
+        keys = [m.e164 for m in added]
         self.record(
             Change(
-                f"rename {old!r} to {renamed.name!r}",
-                undo=lambda s: s.rename(renamed.name, old),
-                redo=lambda s: s.rename(old, renamed.name),
+                description,
+                undo=lambda: self.store.remove_members(session.name_of(audience_id), keys),
+                redo=lambda: self.store.add_members(session.name_of(audience_id), added),
             )
         )
+
+    def update_member(self, audience: str, old: Member, new: Member) -> None:
+        session = self.session
+        audience_id = self.store.update_member(audience, old.e164, new).id
+        self.record(
+            Change(
+                "edit member",
+                undo=lambda: self.store.update_member(session.name_of(audience_id), new.e164, old),
+                redo=lambda: self.store.update_member(session.name_of(audience_id), old.e164, new),
+            )
+        )
+
+    def remove_members(self, audience: str, keys: Sequence[str]) -> int:
+        session = self.session
+        audience_id = self.store.get(audience).id
+        removed = self.store.remove_members(audience, keys)
+        wanted = list(keys)
+        self.record(
+            Change(
+                f"remove {plural(len(removed), 'member')}",
+                undo=lambda: self.store.insert_members(session.name_of(audience_id), removed),
+                redo=lambda: self.store.remove_members(session.name_of(audience_id), wanted),
+            )
+        )
+        return len(removed)

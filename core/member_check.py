@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from core.audience import Audience, Member, member_label
+from core.audience import Audience, Member, member_name
 from core.phones import AMBIGUOUS_COUNTRY, Reason, judge
 from core.text import strip_controls
 
@@ -97,8 +97,8 @@ def check_member(
     if verdict.e164 in existing and verdict.e164 != replacing:
         who = ""
         if isinstance(existing, Mapping):
-            label = member_label(existing[verdict.e164], audience.phone_column)
-            who = f" ({label})" if label else ""
+            holder = Member(dict(existing[verdict.e164]), verdict.e164)
+            who = f" ({member_name(audience, holder)})" if member_name(audience, holder) else ""
         problems.append(
             FieldProblem(
                 audience.phone_column,

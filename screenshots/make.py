@@ -63,8 +63,7 @@ async def member_form(pilot: Pilot[None]) -> None:
 
 async def new_audience(pilot: Pilot[None]) -> None:
     await press(pilot, "n")
-    await press(pilot, "end", *"webinar_signups.csv", "enter")
-    await press(pilot, "f")
+    await press(pilot, "end", *"webinar_signups.csv", "enter")  # proposed names ticked
 
 
 async def csv_diff(pilot: Pilot[None]) -> None:

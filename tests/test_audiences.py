@@ -9,10 +9,9 @@ import polars as pl
 import pytest
 
 from core.audience import MEMBER_LIMIT, Member
-from core.errors import LimitExceeded, NotFound, RuleViolation
+from core.errors import LimitExceeded, RuleViolation
 from core.export import excel_safe, to_csv
 from core.headers import diff_headers
-from core.history import History
 from core.member_check import check_member
 from core.phones import PHONE_REASONS, Reason
 from core.plan import plan_add, plan_create
@@ -205,29 +204,6 @@ def test_manual_entry_rules(store: Store, write_csv: WriteCsv) -> None:
     assert ok.ok and ok.member is not None
     store.add_members("Seed", [ok.member])
     assert store.get("Seed").member_count == 3
-
-
-def test_edit_remove_rename_delete_and_undo(store: Store, write_csv: WriteCsv) -> None:
-    create(store, write_csv(SEED))
-    history = History(store)
-    audience, members = store.load("Seed")
-    edited = Member({**members[0].values, "name": "Jane Doe"}, members[0].e164, "US", "x")
-    history.update_member("Seed", members[0], edited)
-    assert store.members("Seed")[0].values["name"] == "Jane Doe"
-    history.remove_members("Seed", [members[1].e164])
-    assert store.get("Seed").member_count == 1
-    assert history.undo() == "remove 1 member"
-    assert [m.values for m in store.members("Seed")] == [edited.values, members[1].values]
-    assert history.undo() == "edit member"
-    assert store.members("Seed")[0].values["name"] == "John Doe"
-    assert history.redo() == "edit member"
-    history.rename_audience("Seed", "Renamed")
-    with pytest.raises(NotFound):
-        store.get("Seed")
-    history.delete_audience("Renamed")
-    assert store.list_audiences() == []
-    history.undo()
-    assert store.get("Renamed").member_count == 2
 
 
 def test_names_are_unique(store: Store, write_csv: WriteCsv) -> None:

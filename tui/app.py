@@ -12,13 +12,18 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from core.history import Session
 from core.store import Store
-from tui.dialogs.help import HelpModal, key_help
+from tui.dialogs.help import HelpModal
+from tui.keys import TypedKeys, key_help
 from tui.screens.audience_list import AudienceListScreen
+from tui.screens.base import Places
+from tui.workers import HANGUP, KEYS, running_work
 
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 HELP = "Every key of this screen"
@@ -40,28 +45,36 @@ class AudiencesApp(App[None]):
         Binding("f1", "show_help", "Help", show=False, priority=True, tooltip=HELP),
     ]
 
-    def __init__(
-        self, store: Store, *, demo_folder: Path | None = None, start_dir: Path | None = None
-    ) -> None:
+    def __init__(self, store: Store, session: Session, places: Places) -> None:
         super().__init__()
         self.store = store
-        self.demo_folder = demo_folder
-        self.start_dir = start_dir or demo_folder or Path.cwd()
+        self.session = session
+        self.places = places
+        self.demo_folder = places.throwaway
         self.hangup: int | None = None
         """The signal that ended the session (SIGHUP or SIGTERM), once one arrived."""
-        if demo_folder is not None:
+        self.typed_keys = TypedKeys(self, super().on_event)
+        if self.demo_folder is not None:
             self.sub_title = "demo (a throwaway store)"
 
     def get_default_screen(self) -> Screen[None]:
-        return AudienceListScreen(self.store, start_dir=self.start_dir)
+        return AudienceListScreen(self.store, self.session, self.places)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal are handled in order (see `TypedKeys`)."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.typed_keys.arrived(event)
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if not self.is_headless:
             self.handle_hangups()
         if self.demo_folder is not None:
             self.notify(
-                f"Sample CSVs to try are in {self.demo_folder} (the file picker starts "
-                "there). Changes vanish when you quit.",
+                f"Sample CSVs to try are in {self.places.start_dir} (the file picker starts "
+                "there). Changes vanish when you quit; exports are proposed in "
+                f"{self.places.export_dir}.",
                 title="Demo",
                 timeout=15,
                 markup=False,
@@ -90,15 +103,10 @@ class AudiencesApp(App[None]):
             with contextlib.suppress(ValueError, OSError):
                 signal.signal(number, on_signal)
 
-    def _running_writes(self) -> list[object]:
-        return [
-            w for w in list(self.workers) if w.is_running and w.group not in ("_loader", "hangup")
-        ]
-
     def _exit_when_written(self, number: int) -> None:
         """Watchdog thread: wait for writes in flight, give the clean exit a moment, end."""
         deadline = time.monotonic() + WRITE_GRACE_SECONDS
-        while self._running_writes() and time.monotonic() < deadline:
+        while running_work(self, ignore=(HANGUP, KEYS)) and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(CLEAN_EXIT_SECONDS)
         os._exit(128 + number)
@@ -106,11 +114,11 @@ class AudiencesApp(App[None]):
     def hung_up(self, number: int) -> None:
         if self.hangup is None:
             self.hangup = number
-            self.run_worker(self.finish_writes_then_exit(number), group="hangup")
+            self.run_worker(self.finish_writes_then_exit(number), group=HANGUP)
 
     async def finish_writes_then_exit(self, number: int) -> None:
         """Wait (bounded) for running workers, whose writes the user confirmed; exit."""
-        running = [w for w in self.workers if w.is_running and w.group not in ("_loader", "hangup")]
+        running = running_work(self, ignore=(HANGUP, KEYS))
         if running:
             with contextlib.suppress(Exception):  # a failed write is already reported
                 await asyncio.wait_for(
@@ -128,7 +136,7 @@ class AudiencesApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette offers every key of the screen, then Textual's own."""
         for row in key_help(screen):
-            if row.action == "show_help" or row.action.startswith("command_palette"):
+            if row.moves or row.action == "show_help" or row.action.startswith("command_palette"):
                 continue
             yield SystemCommand(
                 row.description,
@@ -140,7 +148,19 @@ class AudiencesApp(App[None]):
 
 
 def make_app(
-    store: Store, *, demo_folder: Path | None = None, start_dir: Path | None = None
+    store: Store,
+    *,
+    demo_folder: Path | None = None,
+    start_dir: Path | None = None,
+    export_dir: Path | None = None,
 ) -> AudiencesApp:
-    """The app on `store`; the file picker starts in `start_dir` (or the demo folder)."""
-    return AudiencesApp(store, demo_folder=demo_folder, start_dir=start_dir)
+    """The app on `store`, with one undo session for its whole run.
+
+    The file picker starts in `start_dir` (or the demo folder); exports are proposed in
+    `export_dir` (or the current folder), never in the demo's throwaway folder, which is
+    deleted when the demo ends.
+    """
+    places = Places.of(
+        demo_folder=demo_folder, start_dir=start_dir, export_dir=export_dir, store_path=store.path
+    )
+    return AudiencesApp(store, Session(store), places)

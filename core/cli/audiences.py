@@ -43,6 +43,7 @@ def _write_members(
         raise RuleViolation(blocked_text(blocked.blockers, plan, adding=adding)) from None
     return plan, members
 
+
 if TYPE_CHECKING:
     from core.audience import Audience, Member
     from core.export import PlatformExport

@@ -293,7 +293,7 @@ def hung_up(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         term.send("Up")  # from Ada (the cursor follows the new member) to N2
         term.wait_for(f"{phone(2)} · GB · mobile")
         term.send("d")
-        term.wait_for("Delete this member")
+        term.wait_for("Delete N2 (+44 7400 100102) from Hangup?")
         flag.write_text("1")
         term.send("y")  # confirmed: the write starts and waits 1 s before its rename
         until(lambda: leftovers(store_path), "the write never started")

@@ -66,6 +66,9 @@ class Demo:
     folder: Path
 
     def app(self, **kwargs: object) -> AudiencesApp:
+        """The app on this store; the picker starts, and exports are proposed, in the
+        samples folder (a test's temporary folder)."""
+        kwargs.setdefault("export_dir", self.folder)
         return make_app(self.store, start_dir=self.folder, **kwargs)  # type: ignore[arg-type]
 
 
@@ -194,6 +197,7 @@ class Kit:
     add_audience = staticmethod(add_audience)
     pin_times = staticmethod(pin_times)
     Notes = Notes
+    squeeze = staticmethod(squeeze)
     HOSTILE_NAMES = HOSTILE_NAMES
     PINNED = PINNED
 

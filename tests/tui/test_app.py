@@ -31,9 +31,9 @@ def test_make_app_starts_in_the_demo_folder(tmp_path: Path):
     store = Store(tmp_path / "store")
     app = make_app(store, demo_folder=tmp_path / "samples")
     assert isinstance(app, AudiencesApp)
-    assert app.start_dir == tmp_path / "samples"
-    assert make_app(store, start_dir=tmp_path).start_dir == tmp_path
-    assert make_app(store).start_dir == Path.cwd()
+    assert app.places.start_dir == tmp_path / "samples"
+    assert make_app(store, start_dir=tmp_path).places.start_dir == tmp_path
+    assert make_app(store).places.start_dir == Path.cwd()
 
 
 async def test_demo_says_where_the_samples_are(demo, kit):
@@ -42,7 +42,7 @@ async def test_demo_says_where_the_samples_are(demo, kit):
     async with app.run_test() as pilot:
         await kit.settle(pilot)
         assert isinstance(app.screen, AudienceListScreen)
-        assert app.screen.start_dir == demo.folder
+        assert app.screen.places.start_dir == demo.folder
         assert any(str(demo.folder) in m for m in notes.messages)
         assert "demo (a throwaway store)" in await kit.text(pilot)
 
@@ -71,10 +71,14 @@ async def test_help_lists_every_key_of_the_grid_and_of_a_dialog(demo, kit):
         await pilot.press("question_mark")
         text = await kit.text(pilot)
         assert "Keys: Member grid" in text
+        lines = kit.squeeze(str(app.screen.query_one("#help-lines").render()))
         for description in descriptions(MemberGridScreen):
-            assert description in text
-        assert "e, ⏎ Edit the member" in text
-        assert "A Add members from a CSV file" in text
+            assert description in lines  # (long ones wrap under themselves)
+        for move in ("pgdn One page down", "home, ^home First row", "end, ^end Last row"):
+            assert move in lines  # under "Moving around"
+        assert lines.index("Moving around") < lines.index("One page down")
+        assert "e, ⏎ Edit the member" in lines
+        assert "A Add members from a CSV file" in lines
         await pilot.press("escape", "a")
         assert isinstance(app.screen, MemberFormModal)
         await pilot.press("f1")
@@ -238,3 +242,94 @@ async def test_end_to_end_create_add_csv_add_edit_delete_undo(demo, kit, tmp_pat
         assert store.get(name).member_count == 146
         assert "Undid: add 24 members from india_sales_leads_batch2.csv" in notes
         assert notes.errors == []
+
+
+async def test_the_demo_proposes_exports_outside_its_throwaway_folder(
+    tmp_path: Path, kit, monkeypatch
+) -> None:
+    from core.demo import seed_demo
+    from tui.dialogs.export import ExportModal
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    throwaway = tmp_path / "audiences-demo-x"  # as `audiences demo` lays it out
+    store = Store(throwaway / "store")
+    seed_demo(store, throwaway / "samples")
+    app = make_app(store, demo_folder=throwaway / "samples")
+    assert app.places.export_dir == home and app.places.thrown_away(throwaway / "store")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportModal)
+        box = app.screen.query_one("#export-path")
+        assert box.value == str(home / "India_sales_leads.csv")
+        assert "deleted when the demo ends" not in await kit.text(pilot)
+        box.value = str(throwaway / "samples" / "out.csv")
+        await pilot.pause()
+        assert "this folder is deleted when the demo ends" in await kit.text(pilot)
+
+
+def footer_labels(screen) -> list[str]:
+    """What the footer must show whole on `screen`: `key description`, or for a group of
+    keys each key and then the group's word (`u^r Undo`)."""
+    app = screen.app
+    labels: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not (binding.show and active.enabled):
+            continue
+        key = app.get_key_display(binding)
+        if binding.group is not None:
+            groups.setdefault(binding.group.description, []).append(key)
+        else:
+            labels.append(f"{key} {binding.description}")
+    labels += [f"{''.join(keys)} {word}" for word, keys in groups.items()]
+    return labels
+
+
+async def test_every_footer_label_shows_whole_at_80x24(demo, kit) -> None:
+    import shutil
+
+    from core.demo import SAMPLES
+
+    shutil.copyfile(SAMPLES / "webinar_signups.csv", demo.folder / "webinar_signups.csv")
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await kit.settle(pilot)
+        screens = []
+
+        async def check() -> None:
+            footer = (await kit.text(pilot))[-200:]
+            labels = footer_labels(app.screen)
+            screens.append(type(app.screen).__name__)
+            # the footer's own spelling glues key and word; compare without spaces
+            shown = footer.replace(" ", "")
+            for label in labels:
+                assert label.replace(" ", "") in shown, (type(app.screen).__name__, label)
+
+        await check()  # the list
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        await check()  # the grid
+        await pilot.press("A", "end")
+        await kit.paste(pilot, "india_sales_leads_batch2.csv")
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        await check()  # the diff view, with a duplicate to skip
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        await pilot.press("n")
+        await kit.settle(pilot)
+        await pilot.press("end", *"webinar_signups.csv", "enter")
+        await kit.settle(pilot)
+        await check()  # new audience, preview
+        assert screens == [
+            "AudienceListScreen",
+            "MemberGridScreen",
+            "CsvDiffScreen",
+            "NewAudienceScreen",
+        ]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Checkbox, Input
 
+from core.demo import SAMPLES
 from core.store import Store
 from tui.app import make_app
 from tui.dialogs.confirm import ConfirmModal
@@ -154,7 +157,7 @@ async def test_delete_asks_then_deletes_and_u_brings_it_back(demo, kit):
         assert len(demo.store.list_audiences()) == 1
 
 
-async def test_export_writes_the_csv_to_the_start_folder(demo, kit):
+async def test_export_writes_the_csv_to_the_export_folder(demo, kit):
     app = demo.app()
     notes = kit.Notes(app)
     async with app.run_test() as pilot:
@@ -168,7 +171,7 @@ async def test_export_writes_the_csv_to_the_start_folder(demo, kit):
         exported = list(csv.reader(fh))
     assert exported[0] == ["phone", "first_name", "last_name", "city", "appointment_day"]
     assert len(exported) == 49
-    assert f"Exported 48 members to {target}" in notes
+    assert f"Exported all 48 members of 'UK clinic reminders' to {target}" in notes
 
 
 async def test_export_excel_safe_and_refuses_a_missing_folder(demo, kit, tmp_path: Path):
@@ -267,3 +270,81 @@ def test_snapshot_delete_confirm(demo, kit, snap_compare):
         await pilot.press("d")
 
     assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=before)
+
+
+async def test_enter_with_focus_on_the_excel_safe_box_exports(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down", "x", "tab")
+        box = app.screen.query_one("#export-excel-safe", Checkbox)
+        assert box.has_focus
+        await pilot.press("space")  # space ticks
+        assert box.value
+        await pilot.press("enter")  # enter exports (it used to tick the box again)
+        await kit.settle(pilot)
+        assert not isinstance(app.screen, ExportModal)
+    assert (demo.folder / "UK_clinic_reminders.csv").exists()
+
+
+async def test_slash_after_coming_back_from_a_grid_opens_an_empty_filter(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("slash", "u", "k", "enter")  # open from the filter box
+        await kit.settle(pilot)
+        assert isinstance(app.screen, MemberGridScreen)
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        await pilot.press("escape", "slash")  # clear the filter, then / again
+        box = app.screen.query_one("#audience-filter", Input)
+        assert box.has_focus and box.value == ""
+
+
+async def test_one_member_is_said_in_the_singular(store: Store, tmp_path: Path, kit):
+    kit.add_audience(store, tmp_path, "Solo", "phone,name\n+447400123456,Ann\n", "phone")
+    app = make_app(store, export_dir=tmp_path)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        text = await kit.text(pilot)
+        assert "1 member, room for 9,999" in text and "1 members" not in text
+        await pilot.press("x")
+        assert "Writes its 1 member." in await kit.text(pilot)
+        await pilot.press("escape", "d")
+        assert "and its 1 member?" in kit.squeeze(
+            str(app.screen.query_one("#confirm-question").render())
+        )
+
+
+async def test_creating_an_audience_is_undone_from_the_list(demo, kit):
+    shutil.copyfile(SAMPLES / "uk_clinic_reminders.csv", demo.folder / "again.csv")
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("n", "end", *"again.csv", "enter")
+        await kit.settle(pilot)
+        await pilot.press("enter")  # check
+        await kit.settle(pilot)
+        await pilot.press("enter")  # create
+        await kit.settle(pilot)
+        assert "Again" in [a.name for a in demo.store.list_audiences()]
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert "Again" not in [a.name for a in demo.store.list_audiences()]
+        assert "Undid: create audience 'Again'" in notes
+        await pilot.press("ctrl+r")
+        await kit.settle(pilot)
+        assert demo.store.get("Again").member_count == 48
+
+
+def test_snapshot_export_dialog_80x24(demo, kit, snap_compare):
+    async def run_before(pilot) -> None:
+        await kit.settle(pilot)
+        await pilot.press("down", "x")
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+            box.value = "exports/UK_clinic_reminders.csv"  # (the test's folder varies)
+        await pilot.pause()
+
+    assert snap_compare(demo.app(), terminal_size=(80, 24), run_before=run_before)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from core.audience import Member
 from core.demo import seed_demo
-from core.history import History
+from core.history import Session
 from core.plan import ImportPlan, plan_add, plan_create
 from core.reading import read_file
 from core.store import Store
@@ -74,7 +74,7 @@ def uk_numbers(start: int, count: int) -> list[str]:
 async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
     demo: Path, store: Store
 ) -> None:
-    history = History(store)
+    history = Session(store).members(store.get(INDIA).id)
     plan = add_plan(store, demo / "india_sales_leads_batch2.csv")
     app = DiffApp(CsvDiffScreen(store, plan, audience=INDIA, history=history))
     async with app.run_test(size=(100, 32)) as pilot:
@@ -92,7 +92,7 @@ async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
         assert "Press enter to add 24 members" in text_of(app, "#diff-verdict")
         await pilot.press("enter")
         await settle(pilot)
-    assert app.result == "Added 24 members; 1 skipped as duplicates"
+    assert app.result == "Added 24 members; 1 skipped as a duplicate"
     assert store.get(INDIA).member_count == 170
     assert history.undo() is not None
     assert store.get(INDIA).member_count == 146
@@ -170,7 +170,7 @@ async def test_invalid_rows_are_refused_without_skip_and_problems_can_be_walked(
         await pilot.press("d", "enter")
         await settle(pilot)
     assert app.result == (
-        "Created 'Leads' with 146 members; 3 skipped as invalid; 1 skipped as duplicates"
+        "Created 'Leads' with 146 members; 3 skipped as invalid; 1 skipped as a duplicate"
     )
     audience, members = store.load("Leads")
     assert len(members) == 146 and audience.phone_column == "phone_number"
@@ -298,3 +298,38 @@ def test_reason_lines_fit_the_panel_with_a_million_rows_of_counts() -> None:
     assert reason_lines({"too_short": 3, "empty": 2}, COUNTS_WIDTH, REASON_LINES) == [
         "  too_short 3 · empty 2"
     ]
+
+
+async def test_the_empty_states_say_what_is_true(demo: Path, store: Store, tmp_path: Path) -> None:
+    # column names that match, but a file with no row
+    empty = tmp_path / "empty.csv"
+    empty.write_text("phone_number,customer_name,city,plan\n", encoding="utf-8")
+    app = DiffApp(CsvDiffScreen(store, add_plan(store, empty), audience=INDIA))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        text = text_of(app, "#diff-filter")
+        assert text == "The file has no rows"
+        assert app.screen.query_one("#diff-rows", FrameTable).placeholder == (
+            "The file has a header but no rows"
+        )
+    # names that do not match: 5 rows in the file, none checked (not "all rows: 0")
+    wrong = add_plan(store, demo / "india_leads_wrong_headers.csv")
+    app = DiffApp(CsvDiffScreen(store, wrong, audience=INDIA))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#diff-filter") == (
+            "5 rows in the file, checked once the column names match"
+        )
+    # names that match, every row valid: the problem filter shows none, and says so
+    fresh = tmp_path / "fresh.csv"
+    rows = "".join(f"{n},Ann,Lee,Leeds,Mon\n" for n in uk_numbers(90_000, 3))
+    fresh.write_text("phone,first_name,last_name,city,appointment_day\n" + rows)
+    good = add_plan(store, fresh, audience="UK clinic reminders")
+    app = DiffApp(CsvDiffScreen(store, good, audience="UK clinic reminders"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        table = app.screen.query_one("#diff-rows", FrameTable)
+        assert table.row_count == 0
+        assert table.placeholder == "No problem rows (f shows the next filter)"
+        assert text_of(app, "#diff-filter").startswith("Showing problem rows: 0 of 3 rows")

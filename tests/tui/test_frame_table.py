@@ -6,7 +6,8 @@ import polars as pl
 from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
-from tui.widgets.frame_table import FrameTable, clean_cell, fit_cell
+from tui.display import clean
+from tui.widgets.frame_table import FrameTable, fit_cell
 
 
 def people(n: int) -> pl.DataFrame:
@@ -176,7 +177,7 @@ async def test_row_style_hook_is_used() -> None:
         table = app.query_one(FrameTable)
         plain = table.render_line(3)
         table.row_style = lambda i: "error" if i == 2 else None
-        table.refresh_rows()
+        table.set_frame(table.frame, keep_cursor=True)  # redraws with the hook
         await pilot.pause()
         styled = table.render_line(3)
         assert styled.text == plain.text
@@ -184,9 +185,10 @@ async def test_row_style_hook_is_used() -> None:
 
 
 def test_cell_helpers() -> None:
-    assert clean_cell(None) == ""
-    assert clean_cell(12) == "12"
-    assert clean_cell("a\tb\x1b") == "a b"
+    assert clean(None) == ""
+    assert clean(12) == "12"
+    assert clean("a\tb\x1b") == "a b"
+    assert clean("one\r\ntwo\nthree") == "one two three"
     assert fit_cell("abcdef", 4) == "abc…"
     assert fit_cell("ab", 4) == "ab  "
     assert fit_cell("7", 3, right=True) == "  7"
@@ -203,6 +205,58 @@ async def test_columns_grow_when_longer_values_scroll_into_view() -> None:
         table.move_cursor(row=1500)
         await pilot.pause()
         assert "a much longer value" in screen_text(app)
+
+
+def cursor_in_view(table: FrameTable) -> bool:
+    top = int(table.scroll_y)
+    return top <= table.cursor_row < top + visible_rows(table)
+
+
+async def test_after_a_resize_the_cursor_row_is_brought_back_into_view() -> None:
+    app = TableApp(people(30))
+    async with app.run_test(size=(80, 40)) as pilot:
+        table = app.query_one(FrameTable)
+        await pilot.press("end")  # the last row, at the bottom of a tall window
+        assert table.cursor_row == 29 and cursor_in_view(table)
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        assert table.cursor_row == 29
+        assert cursor_in_view(table)  # (it was left below the window)
+        # Scrolled away (a mouse wheel), down on the last row still shows the cursor.
+        table.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.press("down")
+        assert table.cursor_row == 29 and cursor_in_view(table)
+        table.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.press("end")
+        assert cursor_in_view(table)
+
+
+async def test_fixed_columns_stay_while_the_others_scroll_sideways() -> None:
+    frame = pl.DataFrame(
+        {
+            "phone": [f"+44770090{i:04d}" for i in range(5)],
+            **{f"column_{n}": [f"value {n}-{i}" for i in range(5)] for n in range(12)},
+        }
+    )
+    app = TableApp(frame, fixed_columns=1)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(FrameTable)
+        for _ in range(11):
+            await pilot.press("right")
+        await pilot.pause()
+        assert table.scroll_x > 0
+        header, first = table.render_line(0).text, table.render_line(1).text
+        assert header.lstrip().startswith("phone")  # pinned
+        assert "+447700900000" in first
+        assert "value 10-0" in first and "value 0-0" not in first  # the rest scrolled
+        assert len(first) == table.scrollable_content_region.width
+        await pilot.press("left")  # still one row of cells per line, cursor cell in view
+        assert "value 9-0" in table.render_line(1).text
+        for _ in range(11):
+            await pilot.press("left")
+        await pilot.pause()
+        assert table.cursor_column == 0
+        assert "+447700900000" in table.render_line(1).text
 
 
 def test_snapshot_hostile_text_marks_and_problem_rows(snap_compare) -> None:  # type: ignore[no-untyped-def]

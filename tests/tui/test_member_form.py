@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from textual.app import App, ComposeResult
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from core.audience import Audience, Member
+from core.phones import judge
 from core.store import Store
+from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.member_form import MemberFormModal
 
 
@@ -229,3 +234,54 @@ async def test_a_burst_of_keys_with_backspace_and_tab_lands_in_order(demo, kit):
         form = host.screen
         values = [form.query_one(f"#field-{i}").value for i in range(4)]
         assert values == ["919812345670", "Grace", "Pune", "ro"]
+
+
+EXAMPLE = re.compile(r"e\.g\. (\+?[0-9]+)")
+
+
+async def test_every_example_number_shown_is_valid(demo, store: Store, tmp_path, kit):
+    """Examples in the form (placeholder and the empty-phone line), for audiences of
+    several regions and one with no member yet, are judged valid by core."""
+    kit.add_audience(store, tmp_path, "Empty", "phone,name\n", "phone")
+    audiences = [uk(demo), india(demo), store.load("Empty")]
+    seen: list[str] = []
+    for audience, members in audiences:
+        form = form_for(audience, members)
+        async with FormHost(form).run_test() as pilot:
+            await pilot.pause()
+            texts = [await kit.text(pilot)]
+            texts += [box.placeholder for box in form.query(Input)]
+            for text in texts:
+                seen += EXAMPLE.findall(text)
+    assert len(seen) >= 6  # each form shows its example twice
+    for example in seen:
+        verdict = judge(example)
+        assert verdict.valid, f"{example}: {verdict.reason}"
+    assert {judge(e).region for e in seen} == {"GB", "IN"}  # the audience's own region
+
+
+def test_no_example_number_is_written_in_the_app_s_source() -> None:
+    """Examples come from core.audience.example_phone, never typed into the app."""
+    import tui
+
+    root = Path(tui.__file__).parent
+    for path in root.rglob("*.py"):
+        assert not re.search(r"e\.g\. \+?[0-9]{6,}", path.read_text()), path
+
+
+async def test_escape_with_changes_asks_before_closing(demo, kit):
+    audience, members = uk(demo)
+    host = FormHost(form_for(audience, members, members[0]))
+    async with host.run_test() as pilot:
+        await pilot.press("tab", *"x", "escape")
+        await pilot.pause()
+        assert isinstance(host.screen, ConfirmModal)
+        assert "lose what you typed" in await kit.text(pilot)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert isinstance(host.screen, MemberFormModal)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        await pilot.pause()
+    assert host.results == [None]
+    assert demo.store.members("UK clinic reminders")[0] == members[0]

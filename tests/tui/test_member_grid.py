@@ -7,7 +7,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from core.audience import MEMBER_LIMIT, Member
+from core.audience import MEMBER_LIMIT, Member, member_label
 from core.store import Store
 from tui.app import make_app
 from tui.dialogs.check_file import CheckFileModal
@@ -78,7 +78,7 @@ async def test_search_across_columns_and_escape_clears(demo, kit):
         await pilot.press("slash", *"leeds")
         cities = view_column(grid, "city")
         assert cities and set(cities) == {"Leeds"}
-        assert f"{len(cities)} match" in await kit.text(pilot)
+        assert f"{len(cities)} shown" in await kit.text(pilot)
         await pilot.press("escape")
         assert grid.query_one(FrameTable).row_count == 48
         assert isinstance(app.screen, MemberGridScreen)  # escape cleared, did not leave
@@ -108,7 +108,14 @@ async def test_mark_delete_undo_redo(demo, kit):
         assert "2 marked" in await kit.text(pilot)
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmModal)
-        assert "Delete the 2 marked members from UK clinic reminders?" in await kit.text(pilot)
+        audience, members = demo.store.load(UK)
+        labels = [member_label(audience, m) for m in members[:2]]
+        assert labels[0].endswith(")") and "(+44 7" in labels[0]  # "Name Surname (+44 7…)"
+        question = kit.squeeze(str(app.screen.query_one("#confirm-question").render()))
+        assert question == (
+            f"Delete the 2 marked members ({labels[0]}, {labels[1]}) from UK clinic reminders?"
+            " (u undoes it)"
+        )
         await pilot.press("y")
         await kit.settle(pilot)
         kept = {m.values["phone"] for m in demo.store.members(UK)}
@@ -132,7 +139,10 @@ async def test_delete_the_current_member_when_none_is_marked(demo, kit):
         await pilot.press("down")
         phone = view_column(grid, "phone")[1]
         await pilot.press("d")
-        assert "Delete this member from" in await kit.text(pilot)
+        audience, members = demo.store.load(UK)
+        label = member_label(audience, members[1])
+        question = kit.squeeze(str(app.screen.query_one("#confirm-question").render()))
+        assert question == f"Delete {label} from UK clinic reminders? (u undoes it)"
         await pilot.press("escape")  # no
         await kit.settle(pilot)
         assert demo.store.get(UK).member_count == 48
@@ -264,10 +274,14 @@ async def test_export_from_the_grid(demo, kit):
     async with app.run_test() as pilot:
         await kit.settle(pilot)
         await open_audience(pilot, kit, UK)
-        await pilot.press("slash", *"leeds", "enter", "x", "enter")  # exports all, not the view
+        await pilot.press("x")
+        assert "Writes all 48 members." in await kit.text(pilot)
+        await pilot.press("escape", "slash", *"leeds", "enter", "x")
+        assert "Writes the 6 members shown." in await kit.text(pilot)  # the search's rows
+        await pilot.press("enter")
         await kit.settle(pilot)
     lines = (demo.folder / "UK_clinic_reminders.csv").read_text().splitlines()
-    assert len(lines) == 49
+    assert len(lines) == 7 and all("Leeds" in line for line in lines[1:])
 
 
 async def test_add_by_csv_explains_a_file_it_cannot_read_and_stays_open(demo, kit):
@@ -329,7 +343,7 @@ async def test_add_by_csv_shows_the_diff_and_adds(demo, kit):
         await kit.settle(pilot)
         assert isinstance(app.screen, MemberGridScreen)
         assert demo.store.get("India sales leads").member_count == 170
-        assert "Added 24 members; 1 skipped as duplicates" in notes
+        assert "Added 24 members; 1 skipped as a duplicate" in notes
         assert "170 / 10,000" in await kit.text(pilot)
         await pilot.press("u")
         await kit.settle(pilot)
@@ -467,3 +481,140 @@ async def test_columns_named_like_the_apps_own_work_in_grid_and_diff(tmp_path: P
         await pilot.press("enter")
         await kit.settle(pilot)
         assert [m.values["__row"] for m in store.members("Odd")] == ["c", "j"]
+
+
+# --- what a 10,000-row list needs ------------------------------------------------------
+
+
+async def test_bulk_marks_follow_the_search_and_the_status_filter(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("slash", *"leeds", "enter", "asterisk")  # mark the 6 found
+        leeds = set(view_column(grid, "(e164)"))
+        assert grid.marked == leeds and len(leeds) == 6
+        await pilot.press("escape")  # the search goes, the marks stay
+        assert "6 marked" in await kit.text(pilot)
+        await pilot.press("exclamation_mark")  # invert over all 48
+        assert len(grid.marked) == 42 and not grid.marked & leeds
+        await pilot.press("minus")
+        assert grid.marked == set()
+        # the status filter: every member of this demo audience is GB mobile
+        await pilot.press("f")
+        assert grid.status_filter == "GB mobile" and "status GB mobile" in await kit.text(pilot)
+        await pilot.press("asterisk")
+        assert len(grid.marked) == 48
+        await pilot.press("f")
+        assert grid.status_filter is None
+
+
+async def test_marks_hidden_by_the_search_are_counted_and_deleted_by_name(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("space", "space", "space", "space")  # four marked
+        await pilot.press("slash", *"leeds", "enter")
+        text = await kit.text(pilot)
+        hidden = len(grid.marked - set(view_column(grid, "(e164)")))
+        assert f"4 ({hidden} hidden) marked" in text
+        await pilot.press("d")
+        question = kit.squeeze(str(app.screen.query_one("#confirm-question").render()))
+        assert question.startswith("Delete the 4 marked members (")
+        assert "and 1 other)" in question and f"{hidden} of them not shown now" in question
+        await pilot.press("y")
+        await kit.settle(pilot)
+        assert demo.store.get(UK).member_count == 44
+        assert "Deleted 4 members; u undoes it" in notes
+
+
+async def test_export_writes_the_marked_members_and_says_so(demo, kit):
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("space", "space", "space", "x")
+        assert "Writes the 3 marked members." in await kit.text(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        lines = (demo.folder / "UK_clinic_reminders.csv").read_text().splitlines()
+        assert len(lines) == 4
+        assert sorted(grid.marked) == sorted(
+            "+" + line.split(",")[0].lstrip("+") for line in lines[1:]
+        )
+        assert any(m.startswith("Exported the 3 marked members of") for m in notes.messages)
+
+
+async def test_sort_goes_up_down_then_back_to_the_original_order(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        original = view_column(grid, "phone")
+        await pilot.press("right", "s")
+        assert view_column(grid, "first_name") == sorted(view_column(grid, "first_name"))
+        await pilot.press("s")
+        assert "first_name ↓" in await kit.text(pilot)
+        await pilot.press("s")
+        assert view_column(grid, "phone") == original
+        assert "↑" not in await kit.text(pilot) and "↓" not in await kit.text(pilot)
+
+
+async def test_where_am_i_row_of_all_and_of_the_search(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("down", "down")
+        assert "Row 3 of 48 ·" in await kit.text(pilot)
+        await pilot.press("end")
+        assert "Row 48 of 48 ·" in await kit.text(pilot)
+        await pilot.press("slash", *"leeds", "enter", "home", "down")
+        assert "Row 2 of 6 shown ·" in await kit.text(pilot)
+
+
+async def test_the_phone_column_comes_first_and_stays_while_scrolling(store: Store, tmp_path, kit):
+    wide = ",".join(f"column_{n}" for n in range(10))
+    rows = "\n".join(
+        f"{'x' * 12}{i},+4474001230{i:02d}," + ",".join(f"value {n}" for n in range(10))
+        for i in range(5)
+    )
+    kit.add_audience(store, tmp_path, "Wide", f"name,phone,{wide}\n{rows}\n", "phone")
+    app = make_app(store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, "Wide")
+        table = grid.query_one(FrameTable)
+        assert table.columns[:2] == ["phone", "name"]
+        for _ in range(11):
+            await pilot.press("right")
+        assert table.scroll_x > 0
+        assert "+447400123000" in table.render_line(1).text  # pinned
+        assert "name" not in table.render_line(0).text  # scrolled away
+
+
+async def test_a_search_with_no_match_says_so(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("slash", *"zzzz")
+        text = await kit.text(pilot)
+        assert "No member matches the search (esc clears it)" in text
+        assert "No members yet" not in text
+
+
+async def test_q_goes_back_then_quits(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("q")
+        await kit.settle(pilot)
+        assert not isinstance(app.screen, MemberGridScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import threading
 from pathlib import Path
@@ -17,6 +16,7 @@ from core.reading import CsvTable
 from core.store import Store
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.screens.new_audience import NewAudienceScreen
+from tui.testing import settle as settle_app
 from tui.widgets.frame_table import FrameTable
 
 UNSET = object()
@@ -39,14 +39,7 @@ class NewAudienceApp(App[None]):
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait for our workers (not the folder browser's endless loader) and repaint."""
-    for _ in range(3):
-        await pilot.pause()
-        running = [w for w in pilot.app.workers if w.group != "_loader"]
-        if running:
-            await pilot.app.workers.wait_for_complete(running)
-    await asyncio.sleep(0)
-    await pilot.pause()
+    await settle_app(pilot)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -114,9 +107,12 @@ async def test_header_fixes_must_be_accepted_and_invalid_rows_skipped(
         columns = screen.query_one("#column-profiles", FrameTable)
         assert "saved_as" in columns.columns
         assert columns.row(0)["saved_as"] == "First_Name"
-        await pilot.press("enter")
+        box = screen.query_one("#fix-headers", Checkbox)
+        assert box.value and "Using the proposed column names" in str(box.label)  # ticked
+        await pilot.press("f", "enter")  # untick: refused, and said so
         await settle(pilot)
-        assert app.screen is screen  # refused: the names need fixing first
+        assert app.screen is screen
+        assert not box.value and "Not using the proposed column names" in str(box.label)
         assert "press f" in problem(app)
         await pilot.press("f", "enter")
         await settle(pilot)
@@ -152,13 +148,16 @@ async def test_typing_a_name_uses_letters_and_space_as_text(samples: Path, store
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose(pilot, "samples/webinar_signups.csv")
-        await pilot.press("ctrl+n", "ctrl+u", "f", "space", "n", "enter")
-        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, NewAudienceScreen)
+        await pilot.press("ctrl+n", "ctrl+u", "f", "space", "n")
+        await settle(pilot)
         assert screen.query_one("#audience-name", Input).value == "f n"
-        assert screen.accept_fixes is False  # "f" went into the name, not to the toggle
+        assert screen.accept_fixes is True  # as it started: "f" went into the name
         assert screen.phone_column == "Phone Number"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen) and app.screen.new_name == "f n"
 
 
 async def test_escape_cancels_a_slow_read(
@@ -283,25 +282,24 @@ async def test_tilde_means_home_in_the_path_box(
         assert app.screen.phase == "preview"  # type: ignore[attr-defined]
 
 
-async def test_choose_file_modal_returns_the_path_or_none(samples: Path) -> None:
-    from tui.dialogs.choose_file import ChooseFileModal
+async def test_the_browser_chooses_a_file_with_the_keyboard(samples: Path) -> None:
+    from tui.widgets.file_picker import FilePicker
 
-    chosen: list[Path | None] = []
+    chosen: list[Path] = []
 
-    class ChooseApp(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(ChooseFileModal(samples), chosen.append)
+    class PickerApp(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield FilePicker(samples)
 
-    app = ChooseApp()
+        def on_file_picker_file_chosen(self, event: FilePicker.FileChosen) -> None:
+            chosen.append(event.path)
+
+    app = PickerApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "down", "down", "enter")  # the browser: 2nd file
         await settle(pilot)
-        app.push_screen(ChooseFileModal(samples), chosen.append)
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-    assert chosen == [(samples / "india_sales_leads.csv").resolve(), None]
+    assert chosen == [(samples / "india_sales_leads.csv").resolve()]
 
 
 # --- snapshots ------------------------------------------------------------------------------
@@ -326,8 +324,7 @@ def test_snapshot_preview_with_header_fixes(snap_compare, samples: Path, store: 
         await settle(pilot)
         await choose(pilot, "samples/webinar_signups.csv")
         no_blink(pilot)
-        await pilot.press("f")
-        await pilot.pause()
+        await pilot.pause()  # the proposed names start ticked, said in words
 
     app = NewAudienceApp(store, samples)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -341,3 +338,51 @@ def test_snapshot_preview(snap_compare, samples: Path, store: Store) -> None:  #
 
     app = NewAudienceApp(store, samples)
     assert snap_compare(app, terminal_size=(100, 32), run_before=run_before)
+
+
+async def test_enter_with_names_left_bad_says_so_in_a_notification(
+    samples: Path, store: Store
+) -> None:
+    app = NewAudienceApp(store, samples)
+    seen: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kw: (seen.append(message), original(message, **kw))[1]  # type: ignore[method-assign,func-returns-value]
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "samples/webinar_signups.csv")
+        await pilot.press("f", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewAudienceScreen)
+        assert any("press f to use the proposed names" in m for m in seen)
+
+
+async def test_back_from_the_preview_the_path_cursor_is_at_the_end_and_the_browser_fresh(
+    samples: Path, store: Store
+) -> None:
+    app = NewAudienceApp(store, samples)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "samples/uk_clinic_reminders.csv")
+        (samples / "written_meanwhile.csv").write_text("phone\n+447400123456\n")
+        await pilot.press("escape")
+        await settle(pilot)
+        box = app.screen.query_one("#file-path", Input)
+        assert box.has_focus and box.cursor_position == len(box.value)
+        tree = app.screen.query_one("#file-tree")
+        listed = [node.data.path.name for node in tree.root.children]
+        assert "written_meanwhile.csv" in listed
+
+
+async def test_the_browser_follows_a_typed_folder(samples: Path, store: Store) -> None:
+    (samples / "more").mkdir()
+    (samples / "more" / "inside.csv").write_text("phone\n+447400123456\n")
+    app = NewAudienceApp(store, Path("."))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#file-path", Input)
+        box.value = ""
+        await pilot.press(*"samples/more/")
+        await settle(pilot)
+        tree = app.screen.query_one("#file-tree")
+        assert Path(tree.path).resolve() == (samples / "more").resolve()
+        assert [node.data.path.name for node in tree.root.children] == ["inside.csv"]

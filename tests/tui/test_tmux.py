@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.demo import SAMPLES
+from core.demo import SAMPLES, seed_demo
 from core.store import Store
 
 TMUX = shutil.which("tmux")
@@ -73,7 +73,18 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    for sample in ("uk_clinic_reminders.csv",):
+    yield from start_terminal(tmp_path)
+
+
+@pytest.fixture
+def seeded_terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """The app on a store seeded as the demo is (India sales leads, UK clinic reminders)."""
+    seed_demo(Store(tmp_path / "store"), tmp_path / "samples")
+    yield from start_terminal(tmp_path)
+
+
+def start_terminal(tmp_path: Path) -> Iterator[Terminal]:
+    for sample in ("uk_clinic_reminders.csv", "webinar_signups.csv"):
         shutil.copyfile(SAMPLES / sample, tmp_path / sample)
     socket = str(tmp_path / "tmux.sock")  # a private server, removed with tmp_path
     term = Terminal(socket, "audiences", tmp_path / "exit-status")
@@ -150,3 +161,28 @@ def test_create_from_csv_add_a_member_quit_and_the_store_holds_it(terminal: Term
         "city": "Leeds",
         "appointment_day": "Mon",
     }
+
+
+def test_keys_sent_in_one_burst_act_in_order(seeded_terminal: Terminal) -> None:
+    term = seeded_terminal
+    term.wait_for("Last change", "India sales leads", "UK clinic reminders")
+    term.send("Down", "Enter")  # one send-keys call: the terminal gets both at once
+    term.wait_for("48 / 10,000 members")  # the second audience, not the first (146)
+    # (Escape and a key in one packet read as alt+key in any terminal: sent apart.)
+    term.send("Escape")
+    term.wait_for("Last change")
+    term.send("n")
+    term.wait_for("New audience from a CSV file")
+    term.send("End")
+    term.type("webinar_signups.csv")
+    term.send("Enter")
+    term.wait_for("Using the proposed column names")
+    term.send("f", "Enter")  # untick, then enter: refused, and said so
+    term.wait_for("Not using the proposed column names", "press f to use")
+    term.send("f", "Enter")  # tick, then enter: checked with the proposed names
+    term.wait_for("New audience Webinar signups from webinar_signups.csv")
+    for screen in ("Columns (", "New audience from a CSV file", "Last change"):
+        term.send("Escape")
+        term.wait_for(screen)
+    term.send("q")
+    assert term.exit_status() == 0

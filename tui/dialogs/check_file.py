@@ -16,9 +16,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.plan import ImportPlan, plan_add
 from core.store import Store
-from tui.dialogs.common import error_text, plain, read_in_worker
 from tui.dialogs.confirm import ConfirmModal
+from tui.display import error_text, plain
 from tui.widgets.file_picker import FilePicker
+from tui.workers import read_in_worker
 
 
 class CheckFileModal(ModalScreen[ImportPlan | None]):

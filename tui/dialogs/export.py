@@ -1,11 +1,14 @@
-"""Where to write an audience as CSV, and whether to guard cells for spreadsheets."""
+"""Where to write an audience (or the members chosen in it) as CSV, and whether to guard
+cells for spreadsheets."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,8 +16,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
-from tui.dialogs.common import plain
+from tui.display import plain
 from tui.widgets.typed_input import TypedInput
+
+if TYPE_CHECKING:
+    from tui.screens.base import Places
 
 
 @dataclass(frozen=True)
@@ -25,10 +31,30 @@ class ExportRequest:
     excel_safe: bool
 
 
+@dataclass(frozen=True)
+class ExportScope:
+    """Which members an export writes, and how to say so."""
+
+    keys: tuple[str, ...] | None
+    """E.164 keys of the members to write; None writes every member."""
+    label: str
+    """What is written, as a phrase: `all 146 members`, `the 3 marked members`."""
+
+
 def default_export_path(folder: Path, audience: str) -> Path:
     """`<folder>/<audience name>.csv`, the name made safe for a file name."""
     stem = re.sub(r"[^\w.-]+", "_", audience, flags=re.UNICODE).strip("._") or "audience"
     return folder / f"{stem}.csv"
+
+
+EXCEL_SAFE = {False: "Excel-safe cells: no", True: "Excel-safe cells: yes"}
+"""The box's label says its state in words (not by colour alone)."""
+
+
+class SpaceCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that space toggles; enter goes on to the dialog (it exports)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
 
 class ExportModal(ModalScreen[ExportRequest | None]):
@@ -36,38 +62,70 @@ class ExportModal(ModalScreen[ExportRequest | None]):
 
     CSS_PATH = "../styles/dialogs.tcss"
     HELP_TITLE = "Export"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("enter", "export", "Export", tooltip="Write the file"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
-    def __init__(self, audience: str, folder: Path) -> None:
+    def __init__(self, audience: str, scope: ExportScope, places: Places) -> None:
         super().__init__(classes="dialog")
         self.audience = audience
-        self.folder = folder
+        self.scope = scope
+        self.places = places
         self.replace_confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
+        with Vertical(classes="dialog-box", id="export-box"):
             yield Static(
                 Content.assemble("Export ", plain(self.audience, "bold"), " as CSV"),
                 classes="dialog-title",
             )
+            yield Static(Content(f"Writes {self.scope.label}."), id="export-scope")
             yield TypedInput(
-                str(default_export_path(self.folder, self.audience)),
+                str(default_export_path(self.places.export_dir, self.audience)),
                 id="export-path",
                 placeholder="file to write (~ works)",
                 compact=True,
             )
-            yield Checkbox(
-                "Excel-safe: prefix ' to cells a spreadsheet would run as formulas",
-                id="export-excel-safe",
+            yield Static("", id="export-warning", classes="problem")
+            yield SpaceCheckbox(EXCEL_SAFE[False], id="export-excel-safe", compact=True)
+            yield Static(
+                Content("  puts ' before cells starting with = + - @ (shown as text)"),
+                id="export-excel-note",
             )
             yield Static("", id="export-problem", classes="problem")
-            yield Static(Content("enter export · tab options · esc cancel"), classes="dialog-keys")
+            yield Static(
+                Content("enter export · tab options · space tick · esc cancel"),
+                classes="dialog-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.warn(self.query_one("#export-path", Input).value)
+
+    @on(Input.Changed, "#export-path")
+    def path_changed(self, event: Input.Changed) -> None:
+        self.warn(event.value)
+
+    @on(Checkbox.Changed, "#export-excel-safe")
+    def excel_safe_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = EXCEL_SAFE[event.value]
+
+    def warn(self, value: str) -> None:
+        """Say so when the file would be written where the demo throws files away."""
+        warning = self.query_one("#export-warning", Static)
+        thrown = bool(value.strip()) and self.places.thrown_away(Path(value.strip()))
+        warning.update(
+            Content("this folder is deleted when the demo ends; write elsewhere to keep the file")
+            if thrown
+            else ""
+        )
+        warning.display = thrown
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.submit()
+        self.action_export()
 
-    def submit(self) -> None:
+    def action_export(self) -> None:
         """Close with the request when the path names a file in an existing folder."""
         raw = self.query_one("#export-path", Input).value.strip()
         problem = self.query_one("#export-problem", Static)

@@ -2,67 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.keys import KeyHelp
 
-@dataclass(frozen=True)
-class KeyHelp:
-    """One line of help: the keys, what they do, and the action they run (and where)."""
-
-    keys: str
-    description: str
-    action: str
-    node: DOMNode
-
-
-def key_help(screen: Screen[object]) -> list[KeyHelp]:
-    """The keys active on `screen`, its own first, then the app's and the focused widget's.
-
-    A screen binding shadowed by the focused widget (such as `enter` on a table) is still
-    listed under the screen's description, because that is what the key does there.
-    """
-    app = screen.app
-    by_action: dict[tuple[str, str], tuple[list[str], DOMNode]] = {}
-
-    def add(binding: Binding, node: DOMNode) -> None:
-        if not binding.description:
-            return
-        description = binding.tooltip or binding.description
-        keys, _ = by_action.setdefault((binding.action, description), ([], node))
-        display = app.get_key_display(binding)
-        if display not in keys:
-            keys.append(display)
-
-    seen_keys: set[str] = set()
-    for binding in Binding.make_bindings(type(screen).BINDINGS):
-        add(binding, screen)
-        seen_keys.add(binding.key)
-    for key, active in screen.active_bindings.items():
-        if key in seen_keys:
-            continue
-        own = active.node is screen or active.node is app
-        if own or active.binding.show:
-            add(active.binding, active.node)
-    if screen.is_modal:  # the app's priority keys still work in a dialog
-        for binding in Binding.make_bindings(type(app).BINDINGS):
-            if binding.priority and binding.key not in seen_keys:
-                add(binding, app)
-    return [
-        KeyHelp(", ".join(keys), description, action, node)
-        for (action, description), (keys, node) in by_action.items()
-    ]
+TEXT_WIDTH = 60
+"""Cells of text in a line of the help box (70 wide, less its border, padding, scrollbar)."""
 
 
 class HelpModal(ModalScreen[None]):
-    """List the keys of the screen it was opened from."""
+    """List the keys of the screen it was opened from, then the keys that move around."""
 
     CSS_PATH = "../styles/dialogs.tcss"
     HELP_TITLE = "Help"
@@ -75,10 +31,18 @@ class HelpModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max((len(r.keys) for r in self.rows), default=4) + 2
-        lines = [
-            Content.assemble((row.keys.ljust(width), "bold $accent"), row.description)
-            for row in self.rows
-        ]
+        room = max(TEXT_WIDTH - width, 20)
+
+        def line(row: KeyHelp) -> Content:
+            # Long descriptions wrap under themselves, not under the keys.
+            wrapped = textwrap.wrap(row.description, room) or [""]
+            text = ("\n" + "\u00a0" * width).join(wrapped)  # kept by any wrap
+            return Content.assemble((row.keys.ljust(width), "bold $accent"), text)
+
+        lines = [line(row) for row in self.rows if not row.moves]
+        moves = [line(row) for row in self.rows if row.moves]
+        if moves:
+            lines += [Content(""), Content("Moving around").stylize("bold"), *moves]
         with Vertical(classes="dialog-box", id="help-box"):
             yield Static(Content(f"Keys: {self.screen_title}"), classes="dialog-title")
             with VerticalScroll(id="help-keys"):

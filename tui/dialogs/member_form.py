@@ -10,10 +10,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from core.audience import STYLE_NAMES, Audience, Member
+from core.audience import STYLE_NAMES, Audience, Member, example_phone
 from core.member_check import FieldProblem, MemberCheck, check_member
 from core.phones import judge
-from tui.dialogs.common import clean, plain
+from core.words import plural
+from tui.display import clean, plain
 from tui.widgets.typed_input import TypedInput
 
 
@@ -27,7 +28,7 @@ class MemberFormModal(ModalScreen[Member | None]):
     CSS_PATH = "../styles/dialogs.tcss"
     HELP_TITLE = "Member form"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving (asks if changed)"),
         Binding("enter,ctrl+s", "save", "Save", tooltip="Save (only when core accepts it)"),
         # Priority: the focus moves as the key arrives, so keys typed ahead (a burst over
         # SSH: "Ada<tab>Lovelace") land in the next field rather than the one being left.
@@ -46,6 +47,8 @@ class MemberFormModal(ModalScreen[Member | None]):
         self.existing_keys = frozenset(existing_keys)
         self.member = member
         self.columns = list(audience.columns)
+        self.loaded: dict[str, str] = {}
+        """The values the form opened with (to tell whether esc loses anything)."""
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -75,7 +78,7 @@ class MemberFormModal(ModalScreen[Member | None]):
                         yield TypedInput(
                             id=f"field-{index}",
                             compact=True,
-                            placeholder="phone with country code" if self._is_phone(index) else "",
+                            placeholder=self._placeholder(index),
                         )
                     yield Static("", id=f"problem-{index}", classes="problem field-problem")
             yield Static("", id="phone-verdict")
@@ -91,8 +94,18 @@ class MemberFormModal(ModalScreen[Member | None]):
         self.query_one("#member-form-summary", Static).display = False
         if self.member is not None:
             self.load(self.member.values)
+        self.loaded = self.to_model()
         self.show_phone_verdict()
         self.query_one("#field-0", Input).focus()
+
+    @property
+    def example(self) -> str:
+        """A valid number to show as an example: of the audience's main region."""
+        regions = self.audience.top_regions(1)
+        return example_phone(regions[0] if regions else None)
+
+    def _placeholder(self, index: int) -> str:
+        return f"e.g. {self.example}" if self._is_phone(index) else ""
 
     def _is_phone(self, index: int) -> bool:
         return self.columns[index] == self.audience.phone_column
@@ -138,7 +151,9 @@ class MemberFormModal(ModalScreen[Member | None]):
         value = self._input(self.audience.phone_column).value
         target = self.query_one("#phone-verdict", Static)
         if value == "":
-            target.update(Content("phone: type a number with its country code, e.g. +447700900123"))
+            target.update(
+                Content(f"phone: type a number with its country code, e.g. {self.example}")
+            )
             target.set_classes("")
             return
         verdict = judge(clean(value), hint_regions=self.audience.hint_regions())
@@ -195,9 +210,7 @@ class MemberFormModal(ModalScreen[Member | None]):
             self._set_problem(index, Content("; ".join(messages)) if messages else None)
         count = len(problems)
         summary = self.query_one("#member-form-summary", Static)
-        summary.update(
-            Content(f"Not saved: fix the {count} problem{'s' if count != 1 else ''} shown above")
-        )
+        summary.update(Content(f"Not saved: fix the {plural(count, 'problem')} shown above"))
         summary.display = True
         first = next((c for c in self.columns if c in by_column), None)
         if first is not None:
@@ -209,5 +222,18 @@ class MemberFormModal(ModalScreen[Member | None]):
         problem.display = message is not None
 
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; when something was typed, ask first."""
+        if self.to_model() == self.loaded:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        from tui.dialogs.confirm import ConfirmModal
+
+        question = Content("Close the form and lose what you typed?")
+        self.app.push_screen(
+            ConfirmModal("Discard changes", question, confirm_label="Discard"), answered
+        )

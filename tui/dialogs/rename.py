@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from core.audience import check_name
 from core.errors import RuleViolation
-from tui.dialogs.common import clean, plain
+from tui.display import clean, plain
 from tui.widgets.typed_input import TypedInput
 
 

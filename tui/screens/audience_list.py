@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,23 +9,23 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from core.audience import MEMBER_LIMIT, STYLE_NAMES, Audience
 from core.errors import MembersFileDamaged
-from core.export import export_to_file
-from core.history import History
+from core.history import History, Session
 from core.store import Store
-from tui.dialogs.common import clean, joined, plain, short_time, show_error
+from core.words import plural
 from tui.dialogs.confirm import ConfirmModal
-from tui.dialogs.export import ExportModal, ExportRequest
+from tui.dialogs.export import ExportScope
 from tui.dialogs.rename import RenameModal
+from tui.display import clean, joined, plain, short_time
+from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
+from tui.workers import LOAD
 
-UNDO = Binding.Group("Undo", compact=True)
 COLUMNS = ["name", "members", "phone", "regions", "changed"]
 LABELS = {
     "name": "Audience",
@@ -53,7 +50,7 @@ def audiences_frame(audiences: list[Audience]) -> pl.DataFrame:
     )
 
 
-class AudienceListScreen(Screen[None]):
+class AudienceListScreen(StoreScreen):
     """Every audience in the store; the screen the app opens on."""
 
     CSS_PATH = "../styles/audience_list.tcss"
@@ -68,8 +65,7 @@ class AudienceListScreen(Screen[None]):
         Binding("d", "delete_audience", "Delete", tooltip="Delete the audience (asks first)"),
         Binding("x", "export_audience", "Export", tooltip="Export the audience to a CSV file"),
         Binding("slash", "filter_audiences", "Filter", key_display="/", tooltip="Filter by name"),
-        Binding("u", "undo_change", "Undo", group=UNDO, tooltip="Undo the last delete or rename"),
-        Binding("ctrl+r", "redo_change", "Redo", group=UNDO, tooltip="Redo what was undone"),
+        *UNDO_BINDINGS,
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("q", "app.quit", "Quit", tooltip="Quit audiences"),
     ]
@@ -92,24 +88,15 @@ class AudienceListScreen(Screen[None]):
             super().__init__()
             self.name = name
 
-    class StoreChanged(Message):
-        """A change was written (or undone); `summary` says what happened."""
-
-        def __init__(self, summary: str, select: str | None = None) -> None:
-            super().__init__()
-            self.summary = summary
-            self.select = select
-
-    def __init__(self, store: Store, *, start_dir: Path) -> None:
-        super().__init__()
-        self.store = store
-        self.start_dir = start_dir
+    def __init__(self, store: Store, session: Session, places: Places) -> None:
+        super().__init__(store, session, places)
         self.audiences: list[Audience] = []
         self.shown: list[Audience] = []
-        self.history = History(store)
-        """Undo for deletes and renames made here."""
-        self.member_histories: dict[str, History] = {}
-        """Undo for member edits, one per audience, kept while the app runs."""
+
+    @property
+    def history(self) -> History:
+        """Creates, renames and deletes of audiences made in this session."""
+        return self.session.audiences
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,8 +115,12 @@ class AudienceListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_audiences()
 
+    def on_screen_resume(self) -> None:
+        # Back from another screen: keys go to the list, not to a filter box left focused.
+        self.query_one(FrameTable).focus()
+
     # --- loading ------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
     def load_audiences(self, select: str | None = None) -> None:
         """Read the catalog (a shared lock; never blocks the UI)."""
         self.post_message(self.AudiencesLoaded(self.store.list_audiences(), select))
@@ -138,6 +129,9 @@ class AudienceListScreen(Screen[None]):
     def audiences_loaded(self, event: AudiencesLoaded) -> None:
         self.audiences = event.audiences
         self.show_audiences(select=event.select)
+
+    def store_changed(self, select: str | None) -> None:
+        self.load_audiences(select=select)
 
     def show_audiences(self, select: str | None = None) -> None:
         """Fill the table with the audiences that pass the filter."""
@@ -172,13 +166,13 @@ class AudienceListScreen(Screen[None]):
         details = self.query_one("#audience-details", Static)
         audience = self.current()
         if audience is None:
-            count = len(self.audiences)
-            details.update(Content(f"{count:,} audience{'s' if count != 1 else ''}"))
+            details.update(Content(plural(len(self.audiences), "audience")))
             return
         details.update(
             Content.assemble(
                 plain(audience.name, "bold"),
-                f" · {audience.member_count:,} members, room for {audience.room:,} · phone ",
+                f" · {plural(audience.member_count, 'member')}, room for {audience.room:,}"
+                " · phone ",
                 plain(audience.phone_column, "bold"),
                 f", written {STYLE_NAMES.get(audience.style, audience.style)} · required: ",
                 joined(audience.required),
@@ -209,7 +203,8 @@ class AudienceListScreen(Screen[None]):
         """Create an audience from a CSV file."""
         from tui.screens.new_audience import NewAudienceScreen
 
-        self.app.push_screen(NewAudienceScreen(self.store, self.start_dir), self.created)
+        screen = NewAudienceScreen(self.store, self.places.start_dir, history=self.history)
+        self.app.push_screen(screen, self.created)
 
     def created(self, name: str | None) -> None:
         self.load_audiences(select=name)
@@ -222,13 +217,11 @@ class AudienceListScreen(Screen[None]):
             return
         from tui.screens.member_grid import MemberGridScreen
 
-        history = self.member_histories.setdefault(audience.name, History(self.store))
-        screen = MemberGridScreen(
-            self.store, audience.name, history=history, start_dir=self.start_dir
-        )
+        self.query_one(FrameTable).focus()  # where keys go when the grid closes
+        screen = MemberGridScreen(self.store, self.session, self.places, audience)
         self.app.push_screen(screen, lambda _: self.load_audiences(select=audience.name))
 
-    # --- rename, delete, export, undo -----------------------------------------------------
+    # --- rename, delete, export -----------------------------------------------------------
     def action_rename_audience(self) -> None:
         """Give the audience another name."""
         audience = self.current()
@@ -244,7 +237,6 @@ class AudienceListScreen(Screen[None]):
 
     def _rename(self, old: str, new: str) -> str:
         self.history.rename_audience(old, new)
-        self.member_histories.pop(old, None)
         return f"Renamed to {clean(new)!r}; u undoes it"
 
     def action_delete_audience(self) -> None:
@@ -255,7 +247,7 @@ class AudienceListScreen(Screen[None]):
         question = Content.assemble(
             "Delete ",
             plain(audience.name, "bold"),
-            f" and its {audience.member_count:,} members? (u undoes it while the app runs)",
+            f" and its {plural(audience.member_count, 'member')}? (u undoes it while the app runs)",
         )
 
         def answered(yes: bool | None) -> None:
@@ -272,8 +264,7 @@ class AudienceListScreen(Screen[None]):
         except MembersFileDamaged:
             self.post_message(self.SetAsideOffered(name))
             return ""
-        self.member_histories.pop(name, None)
-        return f"Deleted {clean(name)!r} ({count:,} members); u undoes it"
+        return f"Deleted {clean(name)!r} ({plural(count, 'member')}); u undoes it"
 
     @on(SetAsideOffered)
     def set_aside_offered(self, event: SetAsideOffered) -> None:
@@ -297,58 +288,20 @@ class AudienceListScreen(Screen[None]):
 
     def _set_aside(self, name: str) -> str:
         kept = self.store.set_aside(name)
-        self.member_histories.pop(name, None)
         where = f"its members file is kept at {kept}" if kept else "its members file was missing"
         return f"Set {clean(name)!r} aside; {where}"
 
     def action_export_audience(self) -> None:
-        """Write the audience to a CSV file."""
+        """Write the audience (every member) to a CSV file."""
         audience = self.current()
         if audience is None:
             return
+        count = audience.member_count
+        label = f"all {plural(count, 'member')}" if count != 1 else "its 1 member"
+        self.export(audience, ExportScope(None, label))
 
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.change_store(lambda: self._export(audience.name, request))
-
-        self.app.push_screen(ExportModal(audience.name, self.start_dir), chosen)
-
-    def _export(self, name: str, request: ExportRequest) -> str:
-        audience, members = self.store.load(name)
-        path = export_to_file(audience, members, request.path, excel_safe_cells=request.excel_safe)
-        return f"Exported {len(members):,} members to {path}"
-
-    def action_undo_change(self) -> None:
-        """Undo the last delete or rename made here."""
-        self.change_store(lambda: self._step(self.history.undo, "Undid", "Nothing to undo"))
-
-    def action_redo_change(self) -> None:
-        """Redo what was undone."""
-        self.change_store(lambda: self._step(self.history.redo, "Redid", "Nothing to redo"))
-
-    def _step(self, step: Callable[[], str | None], done: str, nothing: str) -> str:
-        description = step()
-        self.member_histories.clear()  # their audience names may no longer hold
-        return f"{done}: {clean(description)}" if description else nothing
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
-    def change_store(self, change: Callable[[], str], select: str | None = None) -> None:
-        """Run one change against the store off the UI thread, then report it (a change
-        that returns "" has reported in its own way)."""
-        summary = change()
-        if summary:
-            self.post_message(self.StoreChanged(summary, select))
-
-    @on(StoreChanged)
-    def store_changed(self, event: StoreChanged) -> None:
-        self.notify(event.summary, markup=False)
-        self.load_audiences(select=event.select)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            show_error(self.app, event.worker.error)
-            if event.worker.group == "load":
-                self.query_one(
-                    FrameTable
-                ).placeholder = "The store could not be read (see the message)"
-                self.query_one(FrameTable).refresh()
+    def work_failed(self, worker: Worker[object]) -> None:
+        if worker.group == LOAD:
+            table = self.query_one(FrameTable)
+            table.placeholder = "The store could not be read (see the message)"
+            table.refresh()

@@ -27,8 +27,10 @@ from core.errors import AudiencesError, LimitExceeded
 from core.history import History
 from core.plan import STATUS_NEW, ImportPlan
 from core.store import Store
-from tui.dialogs.common import clean, error_text
+from core.words import plural
+from tui.display import clean, error_text
 from tui.widgets.frame_table import FrameTable
+from tui.workers import WRITE
 
 # Checked-row columns; a file's columns are letters, digits and _ here, so never these.
 ROW, STATUS, HINT, REGION = "(row)", "(status)", "(hint)", "(region)"
@@ -63,9 +65,10 @@ def header_rows(plan: ImportPlan, create: bool) -> pl.DataFrame:
         for name in diff.extra:
             if name not in near:
                 audience.append(""), incoming.append(name), verdict.append("extra")
+    # The verdict first: names may be cut to fit, the verdict never is.
     return pl.DataFrame(
-        {"audience": audience, "file": incoming, "verdict": verdict},
-        schema={"audience": pl.String, "file": pl.String, "verdict": pl.String},
+        {"verdict": verdict, "audience": audience, "file": incoming},
+        schema={"verdict": pl.String, "audience": pl.String, "file": pl.String},
     )
 
 
@@ -161,12 +164,18 @@ class CsvDiffScreen(Screen[str | None]):
     BINDINGS = [
         Binding("enter", "apply_plan", "Apply", priority=True),
         Binding("escape", "cancel", "Cancel"),
-        Binding("n", "next_problem", "Next problem"),
+        # Short footer words, so every label shows whole at 80 columns; help has the rest.
+        Binding("n", "next_problem", "Next", tooltip="Next problem row"),
         Binding("N", "previous_problem", "Previous problem", key_display="N", show=False),
-        Binding("f", "cycle_filter", "Filter"),
-        Binding("i", "toggle_skip_invalid", "Skip invalid"),
-        Binding("d", "toggle_skip_duplicates", "Skip dups"),
-        Binding("w", "write_problems", "Problems CSV"),
+        Binding("f", "cycle_filter", "Filter", tooltip="Filter rows by status, in turn"),
+        Binding("i", "toggle_skip_invalid", "Invalid", tooltip="Skip invalid rows (or not)"),
+        Binding("d", "toggle_skip_duplicates", "Dups", tooltip="Skip duplicates (or not)"),
+        Binding(
+            "w",
+            "write_problems",
+            "Save",
+            tooltip="Write the problem rows with reasons to a CSV beside the input",
+        ),
     ]
 
     status_filter: reactive[str] = reactive("all")
@@ -200,7 +209,6 @@ class CsvDiffScreen(Screen[str | None]):
         *,
         audience: str | None,
         new_name: str | None = None,
-        required: list[str] | None = None,
         history: History | None = None,
     ) -> None:
         super().__init__()
@@ -208,7 +216,6 @@ class CsvDiffScreen(Screen[str | None]):
         self.plan = plan
         self.audience = audience
         self.new_name = new_name
-        self.required = required
         self.history = history
         self.all_rows = rows_frame(plan)
         self.counts = PlanCounts.of(plan)
@@ -239,13 +246,13 @@ class CsvDiffScreen(Screen[str | None]):
             yield Static("", id="diff-filter")
             yield Checkbox(f"Skip {self.counts.invalid:,} invalid (i)", id="skip-invalid")
             yield Checkbox(
-                f"Skip {self.duplicates:,} duplicate{'s' if self.duplicates != 1 else ''} (d)",
+                f"Skip {plural(self.duplicates, 'duplicate')} (d)",
                 id="skip-duplicates",
             )
         yield FrameTable(
             self.all_rows,
             labels=ROW_LABELS,
-            placeholder="No rows are checked until the column names match",
+            placeholder="",
             id="diff-rows",
         )
         yield Static("", id="diff-verdict")
@@ -327,9 +334,22 @@ class CsvDiffScreen(Screen[str | None]):
             rows = rows.filter(pl.col(STATUS) == wanted)
         self.shown_statuses = rows[STATUS]
         self.problem_rows = (self.shown_statuses != STATUS_NEW).arg_true()
-        self.query_one("#diff-rows", FrameTable).set_frame(rows)
+        table = self.query_one("#diff-rows", FrameTable)
         label = {"all": "all rows", "problems": "problem rows", "new": "valid and new rows"}
-        text = f"Showing {label.get(wanted, wanted)}: {rows.height:,} · f filter"
+        headers_ok = self.plan.header_diff is None or self.plan.header_diff.ok
+        in_file = plural(self.plan.table.rows, "row")
+        if not headers_ok:
+            text = f"{in_file} in the file, checked once the column names match"
+            table.placeholder = "No row is checked until the column names match"
+        elif not self.plan.table.rows:
+            text = "The file has no rows"
+            table.placeholder = "The file has a header but no rows"
+        else:
+            text = f"Showing {label.get(wanted, wanted)}: {rows.height:,} of {in_file} · f filter"
+            table.placeholder = (
+                f"No {label.get(wanted, wanted + ' rows')} (f shows the next filter)"
+            )
+        table.set_frame(rows)
         self.query_one("#diff-filter", Static).update(Content(clean(text)))
 
     def row_style(self, index: int) -> str | None:
@@ -373,14 +393,26 @@ class CsvDiffScreen(Screen[str | None]):
     def action_toggle_skip_invalid(self) -> None:
         """Leave invalid rows out (or not)."""
         if self.counts.invalid:
-            box = self.query_one("#skip-invalid", Checkbox)
-            box.value = not box.value
+            self.skip_invalid = not self.skip_invalid
+            self.show_skip_choices()
 
     def action_toggle_skip_duplicates(self) -> None:
         """Leave duplicate rows out (or not)."""
         if self.duplicates:
-            box = self.query_one("#skip-duplicates", Checkbox)
-            box.value = not box.value
+            self.skip_duplicates = not self.skip_duplicates
+            self.show_skip_choices()
+
+    def show_skip_choices(self) -> None:
+        """The boxes and the verdict follow the choices at once: a key typed right after
+        (enter) must see them, not wait for the boxes' messages."""
+        for box_id, value in (
+            ("#skip-invalid", self.skip_invalid),
+            ("#skip-duplicates", self.skip_duplicates),
+        ):
+            box = self.query_one(box_id, Checkbox)
+            with box.prevent(Checkbox.Changed):
+                box.value = value
+        self.show_verdict()
 
     @on(Checkbox.Changed)
     def skip_changed(self, event: Checkbox.Changed) -> None:
@@ -404,7 +436,7 @@ class CsvDiffScreen(Screen[str | None]):
                 return plan.header_diff.message()
             reasons = []
             if counts.invalid and not self.skip_invalid:
-                reasons.append(f"{counts.invalid:,} invalid rows (press i to skip them)")
+                reasons.append(f"{plural(counts.invalid, 'invalid row')} (press i to skip them)")
             if self.duplicates and not self.skip_duplicates:
                 kinds = []
                 if counts.already_in_audience:
@@ -429,10 +461,7 @@ class CsvDiffScreen(Screen[str | None]):
             count = self.counts.new
             what = "create the audience with" if self.creating else "add"
             verdict.update(
-                Content(
-                    f"Press enter to {what} {count:,} member"
-                    f"{'s' if count != 1 else ''} · escape cancels"
-                )
+                Content(f"Press enter to {what} {plural(count, 'member')} · escape cancels")
             )
         self.refresh_bindings()
 
@@ -464,7 +493,7 @@ class CsvDiffScreen(Screen[str | None]):
         self.query_one("#diff-verdict", Static).update("Writing…")
         self.write_plan(self.skip_invalid, self.skip_duplicates)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="apply")
+    @work(thread=True, exclusive=True, exit_on_error=False, group=WRITE)
     def write_plan(self, skip_invalid: bool, skip_duplicates: bool) -> None:
         plan, counts = self.plan, self.counts
         members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
@@ -472,13 +501,14 @@ class CsvDiffScreen(Screen[str | None]):
         if skip_invalid and counts.invalid:
             skipped.append(f"{counts.invalid:,} skipped as invalid")
         if skip_duplicates and self.duplicates:
-            skipped.append(f"{self.duplicates:,} skipped as duplicates")
-        count = f"{len(members):,} member{'s' if len(members) != 1 else ''}"
+            as_what = "duplicates" if self.duplicates != 1 else "a duplicate"
+            skipped.append(f"{self.duplicates:,} skipped as {as_what}")
+        count = plural(len(members), "member")
         if self.creating:
             assert self.new_name is not None
-            required = self.required if self.required is not None else plan.required_columns()
-            created = self.store.create(
-                self.new_name, plan.columns, plan.phone_column, members, required
+            create = self.history.create_audience if self.history else self.store.create
+            created = create(
+                self.new_name, plan.columns, plan.phone_column, members, plan.required_columns()
             )
             summary = f"Created {created.name!r} with {count}"
         else:
@@ -513,7 +543,8 @@ class CsvDiffScreen(Screen[str | None]):
     @on(ProblemsWritten)
     def problems_written(self, event: ProblemsWritten) -> None:
         self.notify(
-            f"Wrote {event.count:,} problem rows with reasons to {clean(Path(event.path).name)} "
+            f"Wrote {plural(event.count, 'problem row')} with reasons to "
+            f"{clean(Path(event.path).name)} "
             "beside the input file",
             title="Problems written",
             markup=False,

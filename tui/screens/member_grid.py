@@ -1,9 +1,7 @@
-"""The members of one audience: search, sort, mark, add, edit, delete, undo, add by CSV."""
+"""The members of one audience: search, filter, sort, mark in bulk, add, edit, delete,
+undo, export, add by CSV."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 from textual import on, work
@@ -11,9 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker, WorkerState
 
 from core.audience import (
     E164_COLUMN,
@@ -22,26 +18,31 @@ from core.audience import (
     TYPE_COLUMN,
     Audience,
     Member,
+    member_label,
     members_frame,
 )
-from core.export import export_to_file
-from core.history import History
+from core.history import History, Session
 from core.plan import ImportPlan
 from core.store import Store
+from core.words import noun, plural
 from tui.dialogs.check_file import CheckFileModal
-from tui.dialogs.common import clean, plain, show_error
 from tui.dialogs.confirm import ConfirmModal
-from tui.dialogs.export import ExportModal, ExportRequest
+from tui.dialogs.export import ExportScope
 from tui.dialogs.member_form import MemberFormModal
+from tui.display import clean, plain
+from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
+from tui.workers import LOAD
 
 ADD = Binding.Group("Add", compact=True)
-UNDO = Binding.Group("Undo", compact=True)
+MARKS = Binding.Group("Mark", compact=True)
 KEY = E164_COLUMN
 STATUS = "(status)"  # never an audience column name (see core.audience.E164_COLUMN)
 ROW = "(i)"
+NAMED_IN_QUESTION = 3
+"""Members named in a delete question; the rest are counted."""
 
 
 def grid_frame(audience: Audience, members: list[Member]) -> pl.DataFrame:
@@ -65,7 +66,7 @@ def search_frame(frame: pl.DataFrame, text: str, columns: list[str]) -> pl.DataF
     return frame.filter(pl.any_horizontal(hits))
 
 
-class MemberGridScreen(Screen[None]):
+class MemberGridScreen(StoreScreen):
     """Every member of one audience, every column, a status column and the count."""
 
     CSS_PATH = "../styles/member_grid.tcss"
@@ -82,24 +83,60 @@ class MemberGridScreen(Screen[None]):
             tooltip="Add members from a CSV file (review the diff first)",
         ),
         Binding("e,enter", "edit_member", "Edit", tooltip="Edit the member"),
-        Binding("space", "mark_member", "Mark", tooltip="Mark or unmark the member"),
+        Binding("space", "mark_member", "Mark", group=MARKS, tooltip="Mark or unmark the member"),
+        Binding(
+            "asterisk",
+            "mark_shown",
+            "All",
+            group=MARKS,
+            key_display="*",
+            tooltip="Mark every member shown (all, or those the search and filter show)",
+        ),
+        Binding(
+            "exclamation_mark",
+            "invert_marks",
+            "Invert",
+            group=MARKS,
+            key_display="!",
+            tooltip="Invert the marks of the members shown",
+        ),
+        Binding(
+            "minus",
+            "clear_marks",
+            "Clear",
+            group=MARKS,
+            key_display="-",
+            tooltip="Unmark every member",
+        ),
         Binding("d", "delete_members", "Del", tooltip="Delete the marked members, or this one"),
-        Binding("u", "undo_change", "Undo", group=UNDO, tooltip="Undo the last change"),
-        Binding("ctrl+r", "redo_change", "Redo", group=UNDO, tooltip="Redo the last change undone"),
+        *UNDO_BINDINGS,
         Binding("slash", "search_members", "Find", key_display="/", tooltip="Search every column"),
+        Binding(
+            "f",
+            "cycle_status_filter",
+            "Status",
+            show=False,  # the footer keeps to 80 columns; help and the palette list it
+            tooltip="Show only the members of one status (region and type), in turn",
+        ),
         Binding(
             "s",
             "sort_column",
             "Sort",
-            tooltip="Sort by the column under the cursor (again: reverse)",
+            show=False,
+            tooltip="Sort by the cursor's column: up, down, then the original order",
         ),
-        Binding("x", "export_audience", "Export", tooltip="Export the audience to a CSV file"),
         Binding(
-            "escape",
+            "x",
+            "export_members",
+            "Export",
+            tooltip="Export to CSV: the marked members, else those shown, else all",
+        ),
+        Binding(
+            "escape,q",
             "go_back",
             "Back",
             key_display="esc",
-            tooltip="Back to the audience list (clears the search first)",
+            tooltip="Back to the audience list (clears the search and filter first)",
         ),
     ]
 
@@ -115,34 +152,30 @@ class MemberGridScreen(Screen[None]):
             self.frame = frame
             self.focus = focus
 
-    class MembersChanged(Message):
-        """A change was written (or undone); `summary` says what happened."""
-
-        def __init__(self, summary: str, focus: str | None = None) -> None:
-            super().__init__()
-            self.summary = summary
-            self.focus = focus
-
-    def __init__(self, store: Store, name: str, *, history: History, start_dir: Path) -> None:
-        super().__init__()
-        self.store = store
-        self.audience_name = name
-        self.history = history
-        self.start_dir = start_dir
+    def __init__(self, store: Store, session: Session, places: Places, audience: Audience) -> None:
+        super().__init__(store, session, places)
+        self.audience_name = audience.name
+        self.audience_id = audience.id
         self.audience: Audience | None = None
         self.by_key: dict[str, Member] = {}
         self.base = pl.DataFrame()
         self.view = pl.DataFrame()
         self.search_text = ""
+        self.status_filter: str | None = None
         self.sort: tuple[str, bool] | None = None
         self.marked: set[str] = set()
-        self.sub_title = clean(name)
+        self.sub_title = clean(audience.name)
+
+    @property
+    def history(self) -> History:
+        """This audience's member changes in this session (kept when the grid closes)."""
+        return self.session.members(self.audience_id)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="grid-counter")
         yield TypedInput(placeholder="search every column", id="member-search", compact=True)
-        yield FrameTable(placeholder="Loading…", id="member-table")
+        yield FrameTable(placeholder="Loading…", fixed_columns=1, id="member-table")
         yield Static("", id="member-details")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -150,7 +183,7 @@ class MemberGridScreen(Screen[None]):
         self.load_members()
 
     # --- loading and the view ----------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
     def load_members(self, focus: str | None = None) -> None:
         """Read the audience and build its frame off the UI thread."""
         audience, members = self.store.load(self.audience_name)
@@ -161,27 +194,44 @@ class MemberGridScreen(Screen[None]):
     @on(MembersLoaded)
     def members_loaded(self, event: MembersLoaded) -> None:
         self.audience = event.audience
+        self.audience_id = event.audience.id
         self.by_key = {m.e164: m for m in event.members}
         self.marked &= self.by_key.keys()
         self.base = event.frame
-        table = self.query_one(FrameTable)
-        table.placeholder = "No members yet: press a to add one, or A to add a CSV file"
+        if self.status_filter is not None and self.status_filter not in self.statuses():
+            self.status_filter = None
         self.refresh_view(focus=event.focus or self.current_key())
 
+    def store_changed(self, select: str | None) -> None:
+        self.load_members(focus=select)
+
     def shown_columns(self) -> list[str]:
+        """The phone column first (it stays in place when scrolling sideways), then the
+        others in the audience's order, then the status."""
         assert self.audience is not None
-        return [*self.audience.columns, STATUS]
+        phone = self.audience.phone_column
+        return [phone, *(c for c in self.audience.columns if c != phone), STATUS]
+
+    def statuses(self) -> list[str]:
+        """The statuses members have, most common first."""
+        if self.base.is_empty():
+            return []
+        counts = self.base[STATUS].value_counts(sort=True)
+        return [str(s) for s in counts[STATUS].to_list()]
 
     def refresh_view(self, focus: str | None = None) -> None:
-        """Apply search and sort to the members and show them, the cursor on `focus`."""
+        """Apply search, status filter and sort; show the rows, the cursor on `focus`."""
         if self.audience is None:
             return
         view = search_frame(self.base, self.search_text, [*self.shown_columns(), KEY])
+        if self.status_filter is not None:
+            view = view.filter(pl.col(STATUS) == self.status_filter)
         if self.sort is not None:
             column, descending = self.sort
             view = view.sort(column, descending=descending, nulls_last=True, maintain_order=True)
         self.view = view
         table = self.query_one(FrameTable)
+        table.placeholder = self.empty_text()
         labels = {STATUS: "status"}
         if self.sort is not None:
             column, descending = self.sort
@@ -195,26 +245,54 @@ class MemberGridScreen(Screen[None]):
         self.show_counter()
         self.show_details()
 
+    def empty_text(self) -> str:
+        """What the table says when it shows no row."""
+        if not self.by_key:
+            return "No members yet: press a to add one, or A to add a CSV file"
+        if self.status_filter is not None and self.search_text:
+            return "No member of that status matches the search (esc clears the search)"
+        if self.search_text:
+            return "No member matches the search (esc clears it)"
+        return "No member has that status (f shows the next one)"
+
+    @property
+    def narrowed(self) -> bool:
+        """The search or the status filter hides some members."""
+        return bool(self.search_text) or self.status_filter is not None
+
     def index_of(self, key: str) -> int | None:
         """Row of a member (by E.164 key) in the view."""
         found = self.view.with_row_index(ROW).filter(pl.col(KEY) == key)[ROW]
         return int(found[0]) if found.len() else None
+
+    def shown_keys(self) -> list[str]:
+        """E.164 keys of the members shown, in the order shown."""
+        if self.view.is_empty():
+            return []
+        return [str(k) for k in self.view[KEY].to_list()]
 
     def show_marks(self) -> None:
         rows = self.view.with_row_index(ROW).filter(pl.col(KEY).is_in(list(self.marked)))
         self.query_one(FrameTable).set_marked(set(rows[ROW].to_list()))
 
     def show_counter(self) -> None:
-        """`N / 10,000`, with what the search and marks do to the view."""
+        """`N / 10,000`, with what the search, the filter and the marks do to the view."""
         if self.audience is None:
             return
         count = len(self.by_key)
         parts = [f"{count:,} / {MEMBER_LIMIT:,} members", f"room for {MEMBER_LIMIT - count:,}"]
-        if self.search_text:
-            parts.append(f"{self.view.height:,} match")
+        if self.narrowed:
+            parts.append(f"{self.view.height:,} shown")
+        if self.status_filter is not None:
+            parts.append(f"status {clean(self.status_filter)}")
         if self.marked:
-            parts.append(f"{len(self.marked):,} marked")
+            parts.append(f"{self.marked_count()} marked")
         self.query_one("#grid-counter", Static).update(Content(" · ".join(parts)))
+
+    def marked_count(self) -> str:
+        """`3`, or `3 (1 hidden)` when the search or filter hides some marked members."""
+        hidden = len(self.marked) - len(self.marked.intersection(self.shown_keys()))
+        return f"{len(self.marked):,}" + (f" ({hidden:,} hidden)" if hidden else "")
 
     def current_key(self) -> str | None:
         """E.164 key of the member under the cursor."""
@@ -230,21 +308,23 @@ class MemberGridScreen(Screen[None]):
 
     @on(FrameTable.CursorMoved, "#member-table")
     def show_details(self) -> None:
-        """The member under the cursor: number in E.164, region and type."""
+        """Where the cursor is (row N of M), then the member: E.164, region, type."""
         member = self.current_member()
         details = self.query_one("#member-details", Static)
         if member is None:
             details.update("")
             return
+        row = self.query_one(FrameTable).cursor_row + 1
+        where = f"Row {row:,} of {self.view.height:,}" + (" shown" if self.narrowed else "")
         details.update(
             Content(
-                f"{member.e164} · {member.region or 'no region'} · "
+                f"{where} · {member.e164} · {member.region or 'no region'} · "
                 f"{member.number_type or 'unknown type'}"
                 + (" · marked" if member.e164 in self.marked else "")
             )
         )
 
-    # --- search, sort, marks ------------------------------------------------------------
+    # --- search, filter, sort -----------------------------------------------------------
     def action_search_members(self) -> None:
         """Search every column as you type."""
         box = self.query_one("#member-search", Input)
@@ -260,15 +340,32 @@ class MemberGridScreen(Screen[None]):
     def search_submitted(self) -> None:
         self.query_one(FrameTable).focus()
 
+    def action_cycle_status_filter(self) -> None:
+        """Show only the members of one status, the next one each time, then all."""
+        choices: list[str | None] = [None, *self.statuses()]
+        at = choices.index(self.status_filter) if self.status_filter in choices else 0
+        self.status_filter = choices[(at + 1) % len(choices)]
+        self.refresh_view(focus=self.current_key())
+
     def action_sort_column(self) -> None:
-        """Sort by the column under the cursor; again to reverse."""
+        """Sort by the column under the cursor: up, then down, then the original order."""
         table = self.query_one(FrameTable)
         if not table.columns:
             return
         column = table.columns[table.cursor_column]
-        descending = self.sort is not None and self.sort[0] == column and not self.sort[1]
-        self.sort = (column, descending)
+        if self.sort is None or self.sort[0] != column:
+            self.sort = (column, False)
+        elif not self.sort[1]:
+            self.sort = (column, True)
+        else:
+            self.sort = None
         self.refresh_view(focus=self.current_key())
+
+    # --- marks --------------------------------------------------------------------------
+    def marks_changed(self) -> None:
+        self.show_marks()
+        self.show_counter()
+        self.show_details()
 
     def action_mark_member(self) -> None:
         """Mark or unmark the member under the cursor, then move down."""
@@ -276,9 +373,23 @@ class MemberGridScreen(Screen[None]):
         if key is None:
             return
         self.marked ^= {key}
-        self.show_marks()
-        self.show_counter()
+        self.marks_changed()
         self.query_one(FrameTable).action_cursor_down()
+
+    def action_mark_shown(self) -> None:
+        """Mark every member shown (all of them, or those the search and filter show)."""
+        self.marked |= set(self.shown_keys())
+        self.marks_changed()
+
+    def action_invert_marks(self) -> None:
+        """Marked members shown become unmarked and the others marked."""
+        self.marked ^= set(self.shown_keys())
+        self.marks_changed()
+
+    def action_clear_marks(self) -> None:
+        """Unmark every member (shown or not)."""
+        self.marked.clear()
+        self.marks_changed()
 
     # --- changes ------------------------------------------------------------------------
     def action_add_member(self) -> None:
@@ -295,7 +406,7 @@ class MemberGridScreen(Screen[None]):
 
         def saved(member: Member | None) -> None:
             if member is not None:
-                self.change_store(lambda: self._add(name, member), focus=member.e164)
+                self.change_store(lambda: self._add(name, member), select=member.e164)
 
         self.app.push_screen(MemberFormModal(self.audience, set(self.by_key)), saved)
 
@@ -313,7 +424,7 @@ class MemberGridScreen(Screen[None]):
 
         def saved(new: Member | None) -> None:
             if new is not None and new != old:
-                self.change_store(lambda: self._edit(name, old, new), focus=new.e164)
+                self.change_store(lambda: self._edit(name, old, new), select=new.e164)
 
         self.app.push_screen(MemberFormModal(self.audience, set(self.by_key), old), saved)
 
@@ -322,74 +433,66 @@ class MemberGridScreen(Screen[None]):
         return "Saved the member; u undoes it"
 
     def action_delete_members(self) -> None:
-        """Delete the marked members, or the one under the cursor (after asking)."""
-        if self.audience is None:
+        """Delete the marked members, or the one under the cursor, saying which (asks)."""
+        audience = self.audience
+        if audience is None:
             return
         keys = sorted(self.marked) or ([k] if (k := self.current_key()) else [])
         if not keys:
             return
-        name = self.audience.name
-        what = f"the {len(keys):,} marked members" if self.marked else "this member"
-        question = Content.assemble(f"Delete {what} from ", plain(name, "bold"), "? (u undoes it)")
+        shown = self.shown_keys()
+        order = {k: i for i, k in enumerate(shown)}
+        keys.sort(key=lambda k: order.get(k, len(order)))  # named in the order shown
+        labels = [member_label(audience, self.by_key[k]) for k in keys[:NAMED_IN_QUESTION]]
+        if len(keys) == 1 and not self.marked:
+            what = plain(labels[0], "bold")
+        else:
+            more = len(keys) - len(labels)
+            named = ", ".join(labels) + (f" and {plural(more, 'other')}" if more else "")
+            what = Content.assemble(
+                f"the {plural(len(keys), 'marked member')} (", plain(named), ")"
+            )
+            hidden = len(keys) - len(set(keys).intersection(shown))
+            if hidden:
+                what = Content.assemble(what, f", {hidden:,} of them not shown now,")
+        question = Content.assemble(
+            "Delete ", what, " from ", plain(audience.name, "bold"), "? (u undoes it)"
+        )
+        name = audience.name
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.change_store(lambda: self._delete(name, keys))
 
-        self.app.push_screen(
-            ConfirmModal("Delete members", question, confirm_label="Delete"), answered
-        )
+        title = f"Delete {noun(len(keys), 'member')}"
+        self.app.push_screen(ConfirmModal(title, question, confirm_label="Delete"), answered)
 
     def _delete(self, name: str, keys: list[str]) -> str:
         count = self.history.remove_members(name, keys)
-        return f"Deleted {count:,} member{'s' if count != 1 else ''}; u undoes it"
+        return f"Deleted {plural(count, 'member')}; u undoes it"
 
-    def action_undo_change(self) -> None:
-        """Undo the last change (several levels)."""
-        self.change_store(lambda: self._step(self.history.undo, "Undid", "Nothing to undo"))
-
-    def action_redo_change(self) -> None:
-        """Redo the last change undone."""
-        self.change_store(lambda: self._step(self.history.redo, "Redid", "Nothing to redo"))
-
-    @staticmethod
-    def _step(step: Callable[[], str | None], done: str, nothing: str) -> str:
-        description = step()
-        return f"{done}: {clean(description)}" if description else nothing
-
-    def action_export_audience(self) -> None:
-        """Write the audience (every member, whatever the view) to a CSV file."""
-        if self.audience is None:
+    def action_export_members(self) -> None:
+        """Export the marked members, else the members shown, else every member."""
+        audience = self.audience
+        if audience is None:
             return
-        name = self.audience.name
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.change_store(lambda: self._export(name, request))
-
-        self.app.push_screen(ExportModal(name, self.start_dir), chosen)
-
-    def _export(self, name: str, request: ExportRequest) -> str:
-        audience, members = self.store.load(name)
-        path = export_to_file(audience, members, request.path, excel_safe_cells=request.excel_safe)
-        return f"Exported {len(members):,} members to {path}"
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
-    def change_store(self, change: Callable[[], str], focus: str | None = None) -> None:
-        """Run one change against the store off the UI thread, then report it."""
-        self.post_message(self.MembersChanged(change(), focus))
-
-    @on(MembersChanged)
-    def members_changed(self, event: MembersChanged) -> None:
-        self.notify(event.summary, markup=False)
-        self.load_members(focus=event.focus)
+        if self.marked:
+            keys = tuple(sorted(self.marked))
+            scope = ExportScope(keys, f"the {plural(len(keys), 'marked member')}")
+        elif self.narrowed:
+            keys = tuple(self.shown_keys())
+            scope = ExportScope(keys, f"the {plural(len(keys), 'member')} shown")
+        else:
+            count = len(self.by_key)
+            scope = ExportScope(None, f"all {plural(count, 'member')}")
+        self.export(audience, scope)
 
     # --- add by CSV ---------------------------------------------------------------------
     def action_add_from_csv(self) -> None:
         """Add the rows of a CSV file: choose and check it, then review the diff."""
         if self.audience is None:
             return
-        modal = CheckFileModal(self.store, self.audience.name, self.start_dir)
+        modal = CheckFileModal(self.store, self.audience.name, self.places.start_dir)
         self.app.push_screen(modal, self.file_checked)
 
     def file_checked(self, plan: ImportPlan | None) -> None:
@@ -406,19 +509,16 @@ class MemberGridScreen(Screen[None]):
         )
         self.app.push_screen(screen, applied)
 
-    # --- leaving, errors ------------------------------------------------------------------
+    # --- leaving --------------------------------------------------------------------------
     def action_go_back(self) -> None:
-        """Clear the search, or go back to the audience list."""
+        """Clear the search and the status filter, or go back to the audience list."""
         box = self.query_one("#member-search", Input)
-        if self.search_text or box.display:
+        if self.search_text or box.display or self.status_filter is not None:
             box.value = ""
             box.display = False
             self.search_text = ""
+            self.status_filter = None
             self.refresh_view(focus=self.current_key())
             self.query_one(FrameTable).focus()
             return
         self.dismiss(None)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            show_error(self.app, event.worker.error)

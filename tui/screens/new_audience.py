@@ -30,16 +30,23 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.audience import check_name
 from core.errors import RuleViolation
+from core.history import History
 from core.plan import ImportPlan, plan_create
 from core.profile import TableProfile, profile_table
 from core.reading import ENCODING_NAMES, CsvTable
 from core.store import Store
 from core.text import fixed_column_names, header_problems, strip_controls
-from tui.dialogs.common import clean, error_text, read_in_worker
+from core.words import plural
+from tui.display import clean, error_text
 from tui.widgets.file_picker import FilePicker
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
+from tui.workers import read_in_worker
 
+FIXES_LABELS = {
+    True: "Using the proposed column names (f keeps the file's)",
+    False: "Not using the proposed column names (f uses them)",
+}
 PROFILE_LABELS = {
     "column": "Column",
     "saved_as": "Saved as",
@@ -92,8 +99,8 @@ class NewAudienceScreen(Screen[str | None]):
     """Where the user is: "pick" a file, "read" it, "preview" it, "plan" the import."""
     phone_column: reactive[str | None] = reactive(None)
     """The frame column chosen as the phone column."""
-    accept_fixes: reactive[bool] = reactive(False)
-    """Whether the user accepted the proposed column names."""
+    accept_fixes: reactive[bool] = reactive(False, init=False)
+    """Whether the proposed column names are used (ticked as soon as they are needed)."""
 
     class FileProfiled(Message):
         """A file was read and its columns profiled."""
@@ -120,10 +127,14 @@ class NewAudienceScreen(Screen[str | None]):
             self.plan = plan
             self.name = name
 
-    def __init__(self, store: Store, start_dir: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, start_dir: Path | None = None, *, history: History | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.start_dir = start_dir if start_dir is not None else Path(".")
+        self.history = history
+        """Where the creation is recorded, so that u on the audience list undoes it."""
         self.table: CsvTable | None = None
         self.profile: TableProfile | None = None
         self.fixed_names: list[str] = []
@@ -146,7 +157,7 @@ class NewAudienceScreen(Screen[str | None]):
                     columns=list(PROFILE_LABELS),
                     max_column_width=28,
                 )
-                yield Checkbox("Use the proposed column names (f)", id="fix-headers")
+                yield Checkbox(FIXES_LABELS[False], id="fix-headers")
                 with Horizontal(id="name-row"):
                     yield Label("Name", id="name-label")
                     yield TypedInput(id="audience-name", placeholder="audience name")
@@ -233,8 +244,9 @@ class NewAudienceScreen(Screen[str | None]):
         table, profile = event.table, event.profile
         self.table, self.profile = table, profile
         self.fixed_names = fixed_column_names(table.headers)
-        self.accept_fixes = False
-        self.query_one("#fix-headers", Checkbox).value = False
+        # The file's names cannot be used as they are: start with the proposed ones.
+        self.accept_fixes = self.needs_fixes
+        self.watch_accept_fixes(self.accept_fixes)
         self.query_one("#fix-headers", Checkbox).display = self.needs_fixes
         columns = self.query_one("#column-profiles", FrameTable)
         shown = (
@@ -250,24 +262,22 @@ class NewAudienceScreen(Screen[str | None]):
             columns.move_cursor(row=table.frame.columns.index(self.phone_column))
         self.phase = "preview"
         columns.focus()
-        if self.needs_fixes:
-            self.show_problem(self.fixes_needed_text())
-        elif self.phone_column is None:
+        if self.phone_column is None:
             self.show_problem("No column holds phone numbers: choose one with space")
 
     def fixes_needed_text(self) -> str:
         assert self.table is not None
         count = len(header_problems(self.table.headers))
         return (
-            f"Column names must be unique and hold only letters, digits and _ ({count} "
-            f"problem{'s' if count != 1 else ''}): press f to use the names under Saved as"
+            "Column names must be unique and hold only letters, digits and _ "
+            f"({plural(count, 'problem')}): press f to use the names under Saved as"
         )
 
     def summary(self, table: CsvTable) -> Content:
         """One line about the file: name, rows, columns, delimiter, encoding, notes."""
         parts = [
-            f"{table.rows:,} rows",
-            f"{len(table.headers)} columns",
+            plural(table.rows, "row"),
+            plural(len(table.headers), "column"),
             f"{table.delimiter_name}-separated",
         ]
         if table.converted_from:
@@ -296,13 +306,21 @@ class NewAudienceScreen(Screen[str | None]):
         self.show_problem("")
 
     def action_toggle_header_fixes(self) -> None:
-        """Accept (or not) the proposed column names."""
+        """Use (or not) the proposed column names."""
+        # The state changes here, not when the checkbox's message arrives: a key typed
+        # right after f (enter) must see it.
+        self.accept_fixes = not self.accept_fixes
+        self.show_problem("")
+
+    def watch_accept_fixes(self, accept: bool) -> None:
         box = self.query_one("#fix-headers", Checkbox)
-        box.value = not box.value
+        with box.prevent(Checkbox.Changed):
+            box.value = accept
+        box.label = FIXES_LABELS[accept]  # said in words, not by colour alone
 
     @on(Checkbox.Changed, "#fix-headers")
     def fixes_changed(self, event: Checkbox.Changed) -> None:
-        self.accept_fixes = event.value
+        self.accept_fixes = event.value  # a click
         self.show_problem("")
 
     def action_focus_name(self) -> None:
@@ -319,6 +337,13 @@ class NewAudienceScreen(Screen[str | None]):
             return
         if self.needs_fixes and not self.accept_fixes:
             self.show_problem(self.fixes_needed_text())
+            self.notify(
+                "The file's column names cannot be used as they are: press f to use the "
+                "proposed names, then enter",
+                title="Not checked",
+                severity="warning",
+                markup=False,
+            )
             return
         name = self.query_one("#audience-name", Input).value
         self.show_problem("")
@@ -357,9 +382,10 @@ class NewAudienceScreen(Screen[str | None]):
                 self.notify(clean(summary), title="Audience created", markup=False)
                 self.dismiss(name)
 
-        self.app.push_screen(
-            CsvDiffScreen(self.store, event.plan, audience=None, new_name=name), applied
+        screen = CsvDiffScreen(
+            self.store, event.plan, audience=None, new_name=name, history=self.history
         )
+        self.app.push_screen(screen, applied)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.error is None:
@@ -384,6 +410,10 @@ class NewAudienceScreen(Screen[str | None]):
         elif self.phase == "preview":
             self.phase = "pick"
             self.show_problem("")
-            self.query_one("#file-path", Input).focus()
+            picker = self.query_one(FilePicker)
+            picker.reload_listing()  # files written meanwhile (a problems CSV) show up
+            box = self.query_one("#file-path", Input)
+            box.focus()
+            box.cursor_position = len(box.value)  # typing goes on after the path
         else:
             self.dismiss(None)

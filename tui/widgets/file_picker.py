@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
 
-from core.text import strip_controls
+from tui.display import clean
 from tui.widgets.typed_input import TypedInput
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -33,7 +33,7 @@ def shown(path: Path) -> str:
     """How a path is written in the box (as given, control characters removed; folders
     end in a separator). A name holding controls is then not found as typed: the browser
     still opens it."""
-    text = strip_controls(str(path))
+    text = clean(str(path))
     if text not in ("", ".", os.sep) and path.is_dir() and not text.endswith(os.sep):
         text += os.sep
     return text
@@ -84,7 +84,7 @@ class CsvDirectoryTree(DirectoryTree):
 
     def process_label(self, label: TextType) -> Text:
         plain = label.plain if isinstance(label, Text) else label
-        return Text(strip_controls(plain).replace("\n", " "))
+        return Text(clean(plain))
 
 
 class FilePicker(Vertical):
@@ -152,7 +152,7 @@ class FilePicker(Vertical):
     def show_problem(self, text: str) -> None:
         """Say why the path cannot be used (cleared by an empty string)."""
         problem = self.query_one("#file-problem", Static)
-        problem.update(Text(strip_controls(text)))
+        problem.update(Text(clean(text)))
         problem.display = bool(text)
 
     @on(Input.Submitted, "#file-path")
@@ -177,11 +177,30 @@ class FilePicker(Vertical):
             self.show_problem("")
             self.post_message(self.FileChosen(self, path))
 
+    @on(Input.Changed, "#file-path")
+    def path_typed(self, event: Input.Changed) -> None:
+        """The browser follows the typed path: it lists the folder typed so far."""
+        typed = event.value.strip()
+        if not typed or not typed.endswith(os.sep):
+            return
+        folder = expand(typed, self.base)
+        if self._browsed is not None and folder == self._browsed:
+            return  # the browser put it there: it is expanding that folder already
+        tree = self.query_one(CsvDirectoryTree)
+        if folder.is_dir() and Path(tree.path).expanduser().resolve() != folder.resolve():
+            tree.path = folder
+
+    def reload_listing(self) -> None:
+        """List the folder again (files may have been written since it was listed)."""
+        self.query_one(CsvDirectoryTree).reload()
+
     @on(DirectoryTree.FileSelected)
     def file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
         self._browsed = event.path
-        self.query_one("#file-path", Input).value = shown(event.path)
+        box = self.query_one("#file-path", Input)
+        box.value = shown(event.path)
+        box.cursor_position = len(box.value)
         self.show_problem("")
         self.post_message(self.FileChosen(self, event.path))
 

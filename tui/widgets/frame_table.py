@@ -3,7 +3,8 @@
 `FrameTable` uses Textual's Line API: the virtual size is (rows + header) x width and
 `render_line` draws one line from a small window of rows sliced out of the frame, so a
 1,000,000-row frame opens and pages as fast as a 100-row one. Cells are user data: they
-are cleaned with `core.text.strip_controls` and drawn as plain segments, never markup.
+are cleaned with `tui.display.clean` and drawn as plain segments, never markup. The first
+`fixed_columns` columns stay in place while the others scroll sideways.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from core.text import strip_controls
+from tui.display import clean
 
 SAMPLE_ROWS = 500
 """Rows sampled (from the top) to size the columns."""
@@ -35,17 +36,6 @@ MARK_GLYPH = "●"
 ELLIPSIS = "…"
 ROW_CLASSES = ("error", "warning", "success", "muted")
 """What a `row_style` hook may return (each a themed component class)."""
-
-
-def clean_cell(value: Any) -> str:
-    """One line of display text for a cell: no control characters, no line breaks."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    text = strip_controls(text)
-    if "\n" in text or "\t" in text or "\r" in text:
-        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    return text
 
 
 def fit_cell(text: str, width: int, right: bool = False) -> str:
@@ -63,14 +53,15 @@ class FrameTable(ScrollView, can_focus=True):
     """A keyboard-driven, read-only view of a Polars DataFrame (O(visible rows))."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("left", "cursor_left", "Left", show=False),
-        Binding("right", "cursor_right", "Right", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "cursor_first_row", "First row", show=False),
-        Binding("end,ctrl+end", "cursor_last_row", "Last row", show=False),
+        # Hidden from the footer; the tooltips put them in the help screen.
+        Binding("up", "cursor_up", "Up", show=False, tooltip="Row up"),
+        Binding("down", "cursor_down", "Down", show=False, tooltip="Row down"),
+        Binding("left", "cursor_left", "Left", show=False, tooltip="Column left"),
+        Binding("right", "cursor_right", "Right", show=False, tooltip="Column right"),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="One page up"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="One page down"),
+        Binding("home,ctrl+home", "cursor_first_row", "First row", show=False, tooltip="First row"),
+        Binding("end,ctrl+end", "cursor_last_row", "Last row", show=False, tooltip="Last row"),
         Binding("enter", "activate_row", "Select row", show=False),
     ]
 
@@ -182,6 +173,7 @@ class FrameTable(ScrollView, can_focus=True):
         show_marks: bool = True,
         show_cursor: bool = True,
         max_column_width: int = MAX_COLUMN_WIDTH,
+        fixed_columns: int = 0,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -195,6 +187,8 @@ class FrameTable(ScrollView, can_focus=True):
         self.show_marks = show_marks
         self.show_cursor = show_cursor
         self.max_column_width = max_column_width
+        self.fixed_columns = fixed_columns
+        """How many of the first columns stay in place while scrolling sideways."""
         self.marked: set[int] = set()
         self.row_style: Callable[[int], str | None] | None = None
         """Optional hook: row index -> one of ROW_CLASSES (themed colour) or None."""
@@ -264,11 +258,6 @@ class FrameTable(ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
-    def refresh_rows(self) -> None:
-        """Redraw after the row_style hook's answers changed."""
-        self._line_cache.clear()
-        self.refresh()
-
     def move_cursor(self, row: int | None = None, column: int | None = None) -> None:
         """Put the cursor on a row and/or column (clamped), scrolling it into view."""
         if column is not None:
@@ -315,7 +304,7 @@ class FrameTable(ScrollView, can_focus=True):
             if not isinstance(longest, int) or 2 * longest <= width:
                 continue
             candidates = texts.filter(lengths * 2 > width)
-            needed = max(cell_len(clean_cell(v)) for v in candidates)
+            needed = max(cell_len(clean(v)) for v in candidates)
             needed = min(needed, self.max_column_width)
             if needed > width:
                 self._widths[i] = needed
@@ -333,7 +322,7 @@ class FrameTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._gutter + x, self._frame.height + 1)
 
     def _label(self, name: str) -> str:
-        return clean_cell(self._labels.get(name, name))
+        return clean(self._labels.get(name, name))
 
     # data window --------------------------------------------------------------------------
     def _row_cells(self, index: int) -> tuple[str, ...]:
@@ -350,7 +339,7 @@ class FrameTable(ScrollView, can_focus=True):
             widths, right = self._widths, self._right
             self._window_start = start
             self._window = [
-                tuple(f" {fit_cell(clean_cell(v), widths[i], right[i])} " for i, v in enumerate(r))
+                tuple(f" {fit_cell(clean(v), widths[i], right[i])} " for i, v in enumerate(r))
                 for r in chunk.iter_rows()
             ]
         return self._window[index - start]
@@ -364,6 +353,9 @@ class FrameTable(ScrollView, can_focus=True):
 
     def _on_resize(self, _: events.Resize) -> None:
         self._line_cache.clear()
+        # A smaller window can leave the cursor row out of view: bring it back once the
+        # new size is laid out (the scroll limits change with it).
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _style(self, name: str) -> Style:
         """A component's style (or the widget's for "base"), cached until the theme changes."""
@@ -391,16 +383,33 @@ class FrameTable(ScrollView, can_focus=True):
             return Strip.blank(width, self._style("base"))
         return self._render_row(index, scroll_x, width)
 
+    @property
+    def _fixed_width(self) -> int:
+        """Cells taken by the columns that do not scroll."""
+        count = min(self.fixed_columns, len(self._columns))
+        if not count:
+            return 0
+        return self._offsets[count] if count < len(self._offsets) else self._content_width
+
     def _cut(
         self, gutter: Segment | None, cells: list[Segment], scroll_x: int, width: int, style: Style
     ) -> Strip:
-        """Gutter (fixed) plus the cells cropped to the horizontal scroll window."""
+        """Gutter and fixed columns in place, the other cells cropped to the horizontal
+        scroll window."""
         body_width = width - (self._gutter if gutter else 0)
         content = self._content_width
+        fixed_width = self._fixed_width
         if scroll_x == 0 and content <= body_width:
             if content < body_width:
                 cells.append(Segment(" " * (body_width - content), style))
             body = cells
+        elif fixed_width and scroll_x:
+            count = min(self.fixed_columns, len(cells))
+            shown = min(fixed_width, body_width)
+            fixed = Strip(cells[:count], fixed_width).crop(0, shown)
+            rest = Strip(cells[count:], content - fixed_width)
+            # Screen column c shows content x = scroll_x + c, as without fixed columns.
+            body = [*fixed, *rest.crop_extend(scroll_x, scroll_x + body_width - shown, style)]
         else:
             body = list(Strip(cells, content).crop_extend(scroll_x, scroll_x + body_width, style))
         return Strip([gutter, *body] if gutter else body, width)
@@ -421,7 +430,7 @@ class FrameTable(ScrollView, can_focus=True):
 
     def _render_placeholder(self, width: int) -> Strip:
         style = self._style("placeholder")
-        text = " " * self._gutter + " " + clean_cell(self.placeholder)
+        text = " " * self._gutter + " " + clean(self.placeholder)
         return Strip([Segment(fit_cell(text, width), style)], width)
 
     def _row_class(self, index: int) -> str | None:
@@ -507,44 +516,57 @@ class FrameTable(ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         if not self._columns:
             return
-        x = self._gutter + self._offsets[self.cursor_column]
-        region = Region(x, self.cursor_row + 1, self._widths[self.cursor_column] + 2, 1)
+        column = self.cursor_column
+        fixed = column < self.fixed_columns
+        # A fixed column is always in view sideways: keep the horizontal scroll as it is.
+        x = self._gutter + (int(self.scroll_x) if fixed else self._offsets[column])
+        width = 1 if fixed else self._widths[column] + 2
+        region = Region(x, self.cursor_row + 1, width, 1)
         self.scroll_to_region(
             region,
             animate=False,
-            spacing=Spacing(1, 0, 0, self._gutter),
+            spacing=Spacing(1, 0, 0, self._gutter + (0 if fixed else self._fixed_width)),
             force=True,
             immediate=True,
         )
 
     # actions ------------------------------------------------------------------------------
+    def _move(self, row: int | None = None, column: int | None = None) -> None:
+        """Move the cursor, and show it even when it cannot move (at the last row, say,
+        after a resize or a mouse wheel left it out of view)."""
+        if column is not None:
+            self.cursor_column = column
+        if row is not None:
+            self.cursor_row = row
+        self._scroll_cursor_into_view()
+
     def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
+        self._move(row=self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self.cursor_row += 1
+        self._move(row=self.cursor_row + 1)
 
     def action_cursor_left(self) -> None:
-        self.cursor_column -= 1
+        self._move(column=self.cursor_column - 1)
 
     def action_cursor_right(self) -> None:
-        self.cursor_column += 1
+        self._move(column=self.cursor_column + 1)
 
     def action_page_up(self) -> None:
         page = self._page
         self.scroll_to(y=max(self.scroll_y - page, 0), animate=False, immediate=True)
-        self.cursor_row -= page
+        self._move(row=self.cursor_row - page)
 
     def action_page_down(self) -> None:
         page = self._page
         self.scroll_to(y=self.scroll_y + page, animate=False, immediate=True)
-        self.cursor_row += page
+        self._move(row=self.cursor_row + page)
 
     def action_cursor_first_row(self) -> None:
-        self.cursor_row = 0
+        self._move(row=0)
 
     def action_cursor_last_row(self) -> None:
-        self.cursor_row = self._frame.height - 1
+        self._move(row=self._frame.height - 1)
 
     def action_activate_row(self) -> None:
         if self._frame.height:
@@ -558,7 +580,9 @@ class FrameTable(ScrollView, can_focus=True):
         row = y - 1 + int(self.scroll_y)
         if row >= self._frame.height:
             return None, None
-        virtual_x = x - self._gutter + int(self.scroll_x)
+        virtual_x = x - self._gutter
+        if virtual_x >= self._fixed_width:
+            virtual_x += int(self.scroll_x)
         column = None
         if x >= self._gutter:
             for i, offset in enumerate(self._offsets):

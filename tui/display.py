@@ -1,29 +1,31 @@
-"""Helpers shared by dialogs and screens: user text made safe, errors shown once."""
+"""User text made safe for the screen, and errors said once.
+
+Every value a user or a file supplied (names, cells, headers, file names) reaches the
+screen through `clean` (one line, no control characters) and, where it is styled,
+`plain` (a `Content`, never read as markup).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 
 from core.errors import AudiencesError
-from core.text import strip_controls
+from core.text import one_line
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from textual.app import App
-    from textual.message import Message
-    from textual.message_pump import MessagePump
-
-    from core.reading import CsvTable
 
 
-def clean(text: object) -> str:
-    """User text without control characters (ESC, C1, bidi overrides), newlines as spaces."""
-    return strip_controls(str(text)).replace("\n", " ").replace("\t", " ")
+def clean(value: object) -> str:
+    """One line of display text: control characters (ESC, C1, bidi overrides) removed,
+    tabs and line breaks as spaces; None is empty."""
+    if value is None:
+        return ""
+    return one_line(value if isinstance(value, str) else str(value))
 
 
 def plain(text: object, style: str = "") -> Content:
@@ -63,30 +65,3 @@ def error_text(error: BaseException) -> str:
 def show_error(app: App[object], error: BaseException, title: str = "Not done") -> None:
     """Show an error as a notification (never a traceback)."""
     app.notify(error_text(error), title=title, severity="error", markup=False, timeout=8)
-
-
-def read_in_worker(
-    node: MessagePump,
-    path: Path,
-    encoding: str | None,
-    questioned: Callable[[Path, str, str], Message],
-) -> CsvTable | None:
-    """Read a CSV file inside the current thread worker.
-
-    When the file needs consent to convert its encoding, posts `questioned(path,
-    detected, message)` from `node` and gives None; None too when the worker was
-    cancelled meanwhile. Other errors are raised (the worker reports them).
-    """
-    from textual.worker import get_current_worker
-
-    from core.errors import EncodingNeedsConsent
-    from core.reading import read_file
-
-    worker = get_current_worker()
-    try:
-        table = read_file(path, encoding=encoding)
-    except EncodingNeedsConsent as exc:
-        if not worker.is_cancelled:
-            node.post_message(questioned(path, exc.detected, exc.message))
-        return None
-    return None if worker.is_cancelled else table

@@ -1,0 +1,159 @@
+"""What the audience list and the member grid share: the places files come from and go
+to, and a screen that changes the store (one writer worker, undo and redo, export,
+errors said once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from core.audience import Audience
+from core.export import export_to_file
+from core.history import History, Session
+from core.store import Store
+from tui.dialogs.export import ExportModal, ExportRequest, ExportScope
+from tui.display import clean, show_error
+from tui.workers import WRITE
+
+UNDO = Binding.Group("Undo", compact=True)
+UNDO_BINDINGS = [
+    Binding("u", "undo_change", "Undo", group=UNDO, tooltip="Undo the last change"),
+    Binding("ctrl+r", "redo_change", "Redo", group=UNDO, tooltip="Redo the last change undone"),
+]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the file picker starts, where exports are proposed, and the demo's folder."""
+
+    start_dir: Path
+    export_dir: Path
+    throwaway: Path | None = None
+    """A folder deleted when the app ends (the demo's), or None."""
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        demo_folder: Path | None = None,
+        start_dir: Path | None = None,
+        export_dir: Path | None = None,
+        store_path: Path | None = None,
+    ) -> Places:
+        """The demo's samples folder (and the store beside it) are thrown away at the end,
+        so exports are proposed elsewhere: `export_dir`, else the current folder."""
+        throwaway = demo_folder
+        if (
+            demo_folder is not None
+            and store_path is not None
+            and store_path.resolve().parent == demo_folder.resolve().parent
+        ):
+            throwaway = demo_folder.parent  # the demo's temporary folder holds both
+        export = export_dir or Path.cwd()
+        if throwaway is not None and is_inside(export, throwaway):
+            export = Path.home()
+        return cls(start_dir or demo_folder or Path.cwd(), export, throwaway)
+
+    def thrown_away(self, path: Path) -> bool:
+        """Whether `path` is in the folder deleted when the app ends."""
+        return self.throwaway is not None and is_inside(path, self.throwaway)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.expanduser().resolve().relative_to(folder.expanduser().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+class StoreScreen(Screen[None]):
+    """A screen whose keys change the store: each change runs in a worker, is reported
+    once, and is undone or redone from this screen's stack of the session."""
+
+    class StoreChanged(Message):
+        """A change was written (or undone); `summary` says what happened."""
+
+        def __init__(self, summary: str, select: str | None = None) -> None:
+            super().__init__()
+            self.summary = summary
+            self.select = select
+            """What to put the cursor on once the screen reloads (a name or a number)."""
+
+    def __init__(self, store: Store, session: Session, places: Places) -> None:
+        super().__init__()
+        self.store = store
+        self.session = session
+        self.places = places
+
+    @property
+    def history(self) -> History:
+        """The undo stack this screen's u and ctrl+r step through."""
+        raise NotImplementedError
+
+    # --- one writer ---------------------------------------------------------------------
+    @work(thread=True, exit_on_error=False, group=WRITE)
+    def change_store(self, change: Callable[[], str], select: str | None = None) -> None:
+        """Run one change against the store off the UI thread, then report it (a change
+        that returns "" has reported in its own way)."""
+        summary = change()
+        if summary:
+            self.post_message(self.StoreChanged(summary, select))
+
+    @on(StoreChanged)
+    def _store_changed(self, event: StoreChanged) -> None:
+        self.notify(event.summary, markup=False)
+        self.store_changed(event.select)
+
+    def store_changed(self, select: str | None) -> None:
+        """Show the store as it is now (the screen reloads)."""
+
+    # --- undo and redo ------------------------------------------------------------------
+    def action_undo_change(self) -> None:
+        """Undo the last change (several levels)."""
+        history = self.history
+        self.change_store(lambda: self._step(history.undo, "Undid", "Nothing to undo"))
+
+    def action_redo_change(self) -> None:
+        """Redo the last change undone."""
+        history = self.history
+        self.change_store(lambda: self._step(history.redo, "Redid", "Nothing to redo"))
+
+    @staticmethod
+    def _step(step: Callable[[], str | None], done: str, nothing: str) -> str:
+        description = step()
+        return f"{done}: {clean(description)}" if description else nothing
+
+    # --- export -------------------------------------------------------------------------
+    def export(self, audience: Audience, scope: ExportScope) -> None:
+        """Ask where to write (saying which members), then write them in the worker."""
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.change_store(lambda: self._export(audience.name, scope, request))
+
+        self.app.push_screen(ExportModal(audience.name, scope, self.places), chosen)
+
+    def _export(self, name: str, scope: ExportScope, request: ExportRequest) -> str:
+        audience, members = self.store.load(name)
+        if scope.keys is not None:
+            wanted = set(scope.keys)
+            members = [m for m in members if m.e164 in wanted]
+        path = export_to_file(audience, members, request.path, excel_safe_cells=request.excel_safe)
+        return f"Exported {scope.label} of {clean(name)!r} to {path}"
+
+    # --- errors -------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            show_error(self.app, event.worker.error)
+            self.work_failed(event.worker)
+
+    def work_failed(self, worker: Worker[object]) -> None:
+        """A worker of this screen failed (the error was shown)."""

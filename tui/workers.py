@@ -1,0 +1,85 @@
+"""The app's workers: which are running, and reading a CSV file inside one.
+
+Only public Textual API is used. A `DirectoryTree` keeps a worker of its own running
+for as long as it is mounted (it waits for folders to list), so the workers of folder
+browsers are never counted as the app's work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from textual.widgets import DirectoryTree
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.message import Message
+    from textual.message_pump import MessagePump
+    from textual.worker import Worker
+
+    from core.reading import CsvTable
+
+LOAD = "load"
+"""Group of the workers that read the store for a screen."""
+WRITE = "write"
+"""Group of the workers that change the store (or write a file the user asked for)."""
+STORE_GROUPS = (LOAD, WRITE)
+"""Store work: quick (milliseconds), and keys typed meanwhile wait for it to end."""
+KEYS = "keys"
+"""The worker that holds typed keys while store work runs (see tui.keys)."""
+HANGUP = "hangup"
+"""The worker that waits for writes in flight when the terminal hangs up."""
+
+
+def running_work(
+    app: App[object], *, groups: Iterable[str] | None = None, ignore: Iterable[str] = ()
+) -> list[Worker[object]]:
+    """Workers of the app's own work that have not ended (pending ones count).
+
+    `groups` keeps only those groups; `ignore` leaves groups out.
+    """
+    wanted = None if groups is None else set(groups)
+    left_out = set(ignore)
+    return [
+        w
+        for w in list(app.workers)
+        if not w.is_finished
+        and not isinstance(w.node, DirectoryTree)
+        and (wanted is None or w.group in wanted)
+        and w.group not in left_out
+    ]
+
+
+def store_work(app: App[object]) -> list[Worker[object]]:
+    """Store reads and writes not yet ended."""
+    return running_work(app, groups=STORE_GROUPS)
+
+
+def read_in_worker(
+    node: MessagePump,
+    path: Path,
+    encoding: str | None,
+    questioned: Callable[[Path, str, str], Message],
+) -> CsvTable | None:
+    """Read a CSV file inside the current thread worker.
+
+    When the file needs consent to convert its encoding, posts `questioned(path,
+    detected, message)` from `node` and gives None; None too when the worker was
+    cancelled meanwhile. Other errors are raised (the worker reports them).
+    """
+    from textual.worker import get_current_worker
+
+    from core.errors import EncodingNeedsConsent
+    from core.reading import read_file
+
+    worker = get_current_worker()
+    try:
+        table = read_file(path, encoding=encoding)
+    except EncodingNeedsConsent as exc:
+        if not worker.is_cancelled:
+            node.post_message(questioned(path, exc.detected, exc.message))
+        return None
+    return None if worker.is_cancelled else table
