@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import EncodingNeedsConsent, MalformedRow, UnreadableFile
+from core.encodings import decode
+from core.errors import MalformedRow, UnreadableFile
 from core.text import (
     CONTROL_CHARACTERS_PATTERN,
     fixed_column_names,
@@ -44,16 +45,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
-
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "utf-16-le": "UTF-16 LE",
-    "utf-16-be": "UTF-16 BE",
-    "utf-16": "UTF-16",
-    "cp1252": "Windows-1252 (cp1252)",
-    "latin-1": "Latin-1 (ISO-8859-1)",
-}
 
 
 @dataclass
@@ -119,99 +110,51 @@ def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> C
     return read_bytes(data, encoding=encoding, source=str(p))
 
 
-def detect_encoding(data: bytes, *, utf8_checked: bool = False) -> str:
-    """The encoding of the bytes: utf-8, utf-8-sig, utf-16-le/be, cp1252 or latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith(b"\xff\xfe"):
-        return "utf-16-le"
-    if data.startswith(b"\xfe\xff"):
-        return "utf-16-be"
-    sample = data[:65536]
-    if sample.count(0) > len(sample) // 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > even * 4:
-            return "utf-16-le"
-        if even > odd * 4:
-            return "utf-16-be"
-    if not utf8_checked:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "utf-8"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
-
-
 def _refuse_binary(data: bytes) -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise UnreadableFile(f"the file is {what}, not a CSV text file")
 
 
-def _decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
-    """Text, the encoding used, and the encoding converted from (when not UTF-8)."""
-    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            detected = detect_encoding(data, utf8_checked=True)
-        else:
-            if text.startswith("\ufeff"):
-                return text[1:], "utf-8-sig", None
-            if "\x00" not in text[:65536] or detect_encoding(data[:65536]) == "utf-8":
-                return text, "utf-8", None
-            detected = detect_encoding(data)
-    else:
-        detected = detect_encoding(data)
-    if encoding is None:
-        if detected not in ("utf-8", "utf-8-sig"):
-            name = ENCODING_NAMES.get(detected, detected)
-            raise EncodingNeedsConsent(
-                f"the file is encoded as {name}, not UTF-8; to convert it, "
-                f"run again with --encoding {detected}",
-                detected,
-            )
-        chosen = detected
-    else:
-        chosen = _normalise_encoding(encoding)
-        if chosen == "utf-8" and detected == "utf-8-sig":
-            chosen = "utf-8-sig"
-        if chosen.startswith("utf-16") and detected in ("utf-16-le", "utf-16-be"):
-            chosen = detected
+PREVIEW_BYTES = 64 * 1024
+
+
+def preview_file(path: str | os.PathLike[str], encoding: str, *, rows: int = 5) -> list[list[str]]:
+    """The header and first `rows` rows of a file decoded as `encoding`, for a person to
+    judge the encoding before anything is converted (see `preview_bytes`)."""
     try:
-        text = data.decode(chosen)
-    except UnicodeDecodeError as exc:
-        name = ENCODING_NAMES.get(chosen, chosen)
-        line = data[: exc.start].count(b"\n") + 1
-        raise UnreadableFile(
-            f"the file is not valid {name}: undecodable byte at line {line}"
-            + (
-                f" (it looks like {ENCODING_NAMES.get(detected, detected)}; "
-                f"try --encoding {detected})"
-                if detected != chosen
-                else ""
-            )
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    converted = None if chosen in ("utf-8", "utf-8-sig") else chosen
-    return text, chosen, converted
+        with Path(path).expanduser().open("rb") as file:
+            head = file.read(PREVIEW_BYTES)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {path}: {exc.strerror or 'I/O error'}") from None
+    return preview_bytes(head, encoding, rows=rows)
 
 
-def _normalise_encoding(name: str) -> str:
-    import codecs
+def preview_bytes(data: bytes, encoding: str, *, rows: int = 5) -> list[list[str]]:
+    """The first records of CSV bytes decoded as `encoding`, cells as one line of text.
+
+    Lenient, for display only: undecodable bytes show as U+FFFD, control characters are
+    removed, and a record cut off at the end of `data` is shown as far as it goes.
+    """
+    from core.encodings import canonical_encoding
+    from core.text import one_line
 
     try:
-        canonical = codecs.lookup(name).name
+        codec = canonical_encoding(encoding)
     except LookupError:
-        raise UnreadableFile(f"unknown encoding {name!r}") from None
-    return {"iso8859-1": "latin-1", "utf-8": "utf-8", "utf_16": "utf-16"}.get(canonical, canonical)
+        raise UnreadableFile(f"unknown encoding {encoding!r}") from None
+    text = data.decode(codec, errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if record:
+                records.append([one_line(cell) for cell in record])
+            if len(records) > rows:
+                break
+    except csv.Error:
+        pass  # a broken quote: the preview stops there, reading the file will name it
+    return records
 
 
 def detect_delimiter(text: str) -> str:
@@ -250,7 +193,7 @@ def read_bytes(
     if not data or data.isspace():
         raise UnreadableFile("the file is empty")
     _refuse_binary(data)
-    text, used, converted = _decode(data, encoding)
+    text, used, converted = decode(data, encoding)
     extra_bom = text.startswith("\ufeff")
     if extra_bom:
         # A second BOM (files joined by tools): dropped, as Polars' reader would drop it;

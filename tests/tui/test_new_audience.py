@@ -240,7 +240,9 @@ async def test_a_non_utf8_file_is_converted_only_with_consent(samples: Path, sto
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose(pilot, "samples/legacy.csv")
-        assert "Windows-1252" in str(app.screen.query_one("#confirm-question", Static).render())
+        assert "Western European (cp1252)" in str(
+            app.screen.query_one("#confirm-question", Static).render()
+        )
         await pilot.press("n")
         await settle(pilot)
         assert "consent" in problem(app)
@@ -250,7 +252,7 @@ async def test_a_non_utf8_file_is_converted_only_with_consent(samples: Path, sto
         screen = app.screen
         assert isinstance(screen, NewAudienceScreen) and screen.phase == "preview"
         summary = str(screen.query_one("#file-summary", Static).render())
-        assert "converted from Windows-1252" in summary
+        assert "converted from Western European (cp1252)" in summary
         assert screen.query_one("#column-profiles", FrameTable).row(1)["example"] == "Renée"
 
 

@@ -29,10 +29,11 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.audience import check_name
+from core.encodings import encoding_label
 from core.errors import RuleViolation
 from core.plan import ImportPlan, plan_create
 from core.profile import TableProfile, profile_table
-from core.reading import ENCODING_NAMES, CsvTable
+from core.reading import CsvTable
 from core.store import Store
 from core.text import fixed_column_names, header_problems, strip_controls
 from tui.dialogs.common import clean, error_text, read_in_worker
@@ -212,7 +213,7 @@ class NewAudienceScreen(Screen[str | None]):
         from tui.dialogs.confirm import ConfirmModal
 
         self.phase = "pick"
-        encoding = ENCODING_NAMES.get(event.detected, event.detected)
+        encoding = encoding_label(event.detected)
         question = Content(
             f"{clean(event.path.name)} is encoded as {encoding}, not UTF-8.\n\n"
             f"Read it as {encoding} and convert it to UTF-8? (The file itself is not changed.)"
@@ -259,7 +260,7 @@ class NewAudienceScreen(Screen[str | None]):
         assert self.table is not None
         count = len(header_problems(self.table.headers))
         return (
-            f"Column names must be unique and hold only letters, digits and _ ({count} "
+            f"Column names must be unique and hold only ASCII letters, digits and _ ({count} "
             f"problem{'s' if count != 1 else ''}): press f to use the names under Saved as"
         )
 
@@ -271,10 +272,10 @@ class NewAudienceScreen(Screen[str | None]):
             f"{table.delimiter_name}-separated",
         ]
         if table.converted_from:
-            name = ENCODING_NAMES.get(table.converted_from, table.converted_from)
+            name = encoding_label(table.converted_from)
             parts.append(f"converted from {name} to UTF-8")
         else:
-            parts.append(ENCODING_NAMES.get(table.encoding, table.encoding))
+            parts.append(encoding_label(table.encoding))
         if table.cleaned_cells:
             parts.append(f"{table.cleaned_cells:,} cells had control characters removed")
         name = Content(clean(Path(table.source).name)).stylize("bold")
