@@ -26,6 +26,8 @@ from core.text import (
 if TYPE_CHECKING:
     import polars as pl
 
+    from core.excel import NumericShare
+
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Reading takes about 7x (plain) to 11x (quoted) the file's size in memory; 80 MB keeps a
@@ -49,12 +51,15 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 @dataclass
 class CsvTable:
-    """A CSV read as text.
+    """A CSV (or one sheet of a workbook) read as text.
 
     `headers` are the names as written in the file (after control characters are
     removed); `frame` has one String column per header, named by `headers` when they are
     usable as names, else by `fixed_column_names(headers)`. `lines` holds the file line
-    each data row starts on (rows are numbered from 1 after the header).
+    each data row starts on (rows are numbered from 1 after the header); for a sheet, the
+    sheet's row number. `sheet` is the sheet read (None for a CSV), `sheets` all of the
+    workbook's, and `numeric_columns` the frame columns that held number cells ("all" or
+    "some" of their cells): a phone stored as a number has lost its `+` and leading 0s.
     """
 
     frame: pl.DataFrame
@@ -67,6 +72,9 @@ class CsvTable:
     parser: str = "csv"
     converted_from: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    numeric_columns: dict[str, NumericShare] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -84,8 +92,13 @@ class CsvTable:
         return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
 
 
-def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> CsvTable:
-    """Read a CSV file; `encoding` is the user's consent to convert from it."""
+def read_file(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> CsvTable:
+    """Read a CSV file or an Excel workbook's sheet (`sheet`, default the first).
+
+    `encoding` is the user's consent to convert a CSV from it (a workbook has its own).
+    """
     p = Path(path).expanduser()
     try:
         size = p.stat().st_size
@@ -107,6 +120,14 @@ def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> C
         raise UnreadableFile(f"no permission to read {p}") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read {p}: {exc.strerror or 'I/O error'}") from None
+    from core.excel import read_workbook, workbook_kind
+
+    if workbook_kind(data, p.name):
+        return read_workbook(data, sheet=sheet, source=str(p))
+    if sheet is not None:
+        raise UnreadableFile(
+            f"{p.name} is a CSV text file, not an Excel workbook: it has no sheets to choose"
+        )
     return read_bytes(data, encoding=encoding, source=str(p))
 
 
@@ -205,6 +226,8 @@ def read_bytes(
         raise UnreadableFile("the file is empty")
     delim = delimiter or detect_delimiter(text)
     may_have_controls = True
+    columns: list[list[str]] | pl.DataFrame
+    lines: list[int] | pl.Series
     if '"' in text:
         headers, columns, lines = _parse_quoted(text, delim)
         parser = "csv"
@@ -222,7 +245,7 @@ def read_bytes(
 
     if clean:
         headers = [strip_controls(h) for h in headers]
-    names = headers if _usable_names(headers) else fixed_column_names(headers)
+    names = headers if usable_names(headers) else fixed_column_names(headers)
     if isinstance(columns, pl.DataFrame):
         frame = columns.rename(dict(zip(columns.columns, names, strict=True)))
     else:
@@ -248,7 +271,7 @@ def read_bytes(
     )
 
 
-def _usable_names(names: list[str]) -> bool:
+def usable_names(names: list[str]) -> bool:
     """Names usable as frame columns: non-empty, unique, and not read by Polars as a
     pattern (`*` is every column, `^...$` a regular expression: a header like `^p.*$`
     crashed every column expression)."""
