@@ -647,6 +647,40 @@ async def test_hostile_file_name_in_the_picker_the_name_box_and_the_diff(tmp_pat
         await click_each(pilot, frame, ["[@click=app.quit]f"], store)
 
 
+async def test_encoding_dialog_with_a_hostile_file_name_and_cells(tmp_path: Path) -> None:
+    """A cp1252 file: its name, headers and first rows reach the encoding dialog (before
+    anything is read or written), each shown cleaned and literal."""
+    store = Store(tmp_path / "store", lock_timeout=30)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    # The dialog shows five rows: these are them.
+    values = ["José Müller", ESCAPES[1], MARKUP[0], MARKUP[3], ESCAPES[3]]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["phone", "[bold]Prénom[/bold]", "\x1b]0;owned\x07n"])
+    for i, value in enumerate(values):
+        writer.writerow([phone(70 + i), value, value])
+    (folder / HOSTILE_FILE).write_bytes(out.getvalue().encode("cp1252", errors="replace"))
+    app = make_app(store, start_dir=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("tab", "down", "enter")
+        await settle(pilot)
+        frame = await render(pilot)
+        assert frame.shows(shown(HOSTILE_FILE) + " is not UTF-8. Read as")
+        assert frame.shows("José Müller")
+        assert frame.shows("[bold]Prénom[/bold]") and frame.shows("]0;ownedn")
+        assert frame.shows(shown(ESCAPES[1]))
+        assert_literal(frame, [MARKUP[0], MARKUP[3]])
+        assert_clean(frame)
+        await click_each(pilot, frame, ["[@click=app.quit]x[/]"], store)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert store.list_audiences() == []
+
+
 async def test_the_checks_catch_markup_read_and_escapes_passed_through() -> None:
     """The detectors above fail on an app that makes the mistakes (so they can fail)."""
     from rich.text import Text
