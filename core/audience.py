@@ -130,7 +130,7 @@ def check_columns(columns: list[str], phone_column: str) -> None:
     problems = header_problems(columns)
     if problems:
         raise RuleViolation(
-            "column names must be unique and made of letters, digits and _: "
+            "column names must be unique and made of ASCII letters, digits and _: "
             + "; ".join(problems)
             + " (accept the proposed names with --fix-headers)"
         )

@@ -24,9 +24,11 @@ class UnreadableFile(AudiencesError):
 class EncodingNeedsConsent(UnreadableFile):
     """The file is not UTF-8; it is converted only when the user names the encoding."""
 
-    def __init__(self, message: str, detected: str) -> None:
+    def __init__(self, message: str, detected: str, alternatives: list[str] | None = None) -> None:
         super().__init__(message)
         self.detected = detected
+        # Other encodings the bytes may be in when the guess is unsure, likeliest first.
+        self.alternatives = alternatives or []
 
 
 class MalformedRow(UnreadableFile):

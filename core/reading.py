@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import EncodingNeedsConsent, MalformedRow, UnreadableFile
+from core.encodings import decode
+from core.errors import MalformedRow, UnreadableFile
 from core.text import (
     CONTROL_CHARACTERS_PATTERN,
     fixed_column_names,
@@ -24,6 +25,8 @@ from core.text import (
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from core.excel import NumericShare
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -45,25 +48,18 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database"),
 )
 
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "utf-16-le": "UTF-16 LE",
-    "utf-16-be": "UTF-16 BE",
-    "utf-16": "UTF-16",
-    "cp1252": "Windows-1252 (cp1252)",
-    "latin-1": "Latin-1 (ISO-8859-1)",
-}
-
 
 @dataclass
 class CsvTable:
-    """A CSV read as text.
+    """A CSV (or one sheet of a workbook) read as text.
 
     `headers` are the names as written in the file (after control characters are
     removed); `frame` has one String column per header, named by `headers` when they are
     usable as names, else by `fixed_column_names(headers)`. `lines` holds the file line
-    each data row starts on (rows are numbered from 1 after the header).
+    each data row starts on (rows are numbered from 1 after the header); for a sheet, the
+    sheet's row number. `sheet` is the sheet read (None for a CSV), `sheets` all of the
+    workbook's, and `numeric_columns` the frame columns that held number cells ("all" or
+    "some" of their cells): a phone stored as a number has lost its `+` and leading 0s.
     """
 
     frame: pl.DataFrame
@@ -76,6 +72,9 @@ class CsvTable:
     parser: str = "csv"
     converted_from: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    numeric_columns: dict[str, NumericShare] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -93,8 +92,13 @@ class CsvTable:
         return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
 
 
-def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> CsvTable:
-    """Read a CSV file; `encoding` is the user's consent to convert from it."""
+def read_file(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> CsvTable:
+    """Read a CSV file or an Excel workbook's sheet (`sheet`, default the first).
+
+    `encoding` is the user's consent to convert a CSV from it (a workbook has its own).
+    """
     p = Path(path).expanduser()
     try:
         size = p.stat().st_size
@@ -116,36 +120,15 @@ def read_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> C
         raise UnreadableFile(f"no permission to read {p}") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read {p}: {exc.strerror or 'I/O error'}") from None
+    from core.excel import read_workbook, workbook_kind
+
+    if workbook_kind(data, p.name):
+        return read_workbook(data, sheet=sheet, source=str(p))
+    if sheet is not None:
+        raise UnreadableFile(
+            f"{p.name} is a CSV text file, not an Excel workbook: it has no sheets to choose"
+        )
     return read_bytes(data, encoding=encoding, source=str(p))
-
-
-def detect_encoding(data: bytes, *, utf8_checked: bool = False) -> str:
-    """The encoding of the bytes: utf-8, utf-8-sig, utf-16-le/be, cp1252 or latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith(b"\xff\xfe"):
-        return "utf-16-le"
-    if data.startswith(b"\xfe\xff"):
-        return "utf-16-be"
-    sample = data[:65536]
-    if sample.count(0) > len(sample) // 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > even * 4:
-            return "utf-16-le"
-        if even > odd * 4:
-            return "utf-16-be"
-    if not utf8_checked:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "utf-8"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
 
 
 def _refuse_binary(data: bytes) -> None:
@@ -154,64 +137,45 @@ def _refuse_binary(data: bytes) -> None:
             raise UnreadableFile(f"the file is {what}, not a CSV text file")
 
 
-def _decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
-    """Text, the encoding used, and the encoding converted from (when not UTF-8)."""
-    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            detected = detect_encoding(data, utf8_checked=True)
-        else:
-            if text.startswith("\ufeff"):
-                return text[1:], "utf-8-sig", None
-            if "\x00" not in text[:65536] or detect_encoding(data[:65536]) == "utf-8":
-                return text, "utf-8", None
-            detected = detect_encoding(data)
-    else:
-        detected = detect_encoding(data)
-    if encoding is None:
-        if detected not in ("utf-8", "utf-8-sig"):
-            name = ENCODING_NAMES.get(detected, detected)
-            raise EncodingNeedsConsent(
-                f"the file is encoded as {name}, not UTF-8; to convert it, "
-                f"run again with --encoding {detected}",
-                detected,
-            )
-        chosen = detected
-    else:
-        chosen = _normalise_encoding(encoding)
-        if chosen == "utf-8" and detected == "utf-8-sig":
-            chosen = "utf-8-sig"
-        if chosen.startswith("utf-16") and detected in ("utf-16-le", "utf-16-be"):
-            chosen = detected
+PREVIEW_BYTES = 64 * 1024
+
+
+def preview_file(path: str | os.PathLike[str], encoding: str, *, rows: int = 5) -> list[list[str]]:
+    """The header and first `rows` rows of a file decoded as `encoding`, for a person to
+    judge the encoding before anything is converted (see `preview_bytes`)."""
     try:
-        text = data.decode(chosen)
-    except UnicodeDecodeError as exc:
-        name = ENCODING_NAMES.get(chosen, chosen)
-        line = data[: exc.start].count(b"\n") + 1
-        raise UnreadableFile(
-            f"the file is not valid {name}: undecodable byte at line {line}"
-            + (
-                f" (it looks like {ENCODING_NAMES.get(detected, detected)}; "
-                f"try --encoding {detected})"
-                if detected != chosen
-                else ""
-            )
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    converted = None if chosen in ("utf-8", "utf-8-sig") else chosen
-    return text, chosen, converted
+        with Path(path).expanduser().open("rb") as file:
+            head = file.read(PREVIEW_BYTES)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {path}: {exc.strerror or 'I/O error'}") from None
+    return preview_bytes(head, encoding, rows=rows)
 
 
-def _normalise_encoding(name: str) -> str:
-    import codecs
+def preview_bytes(data: bytes, encoding: str, *, rows: int = 5) -> list[list[str]]:
+    """The first records of CSV bytes decoded as `encoding`, cells as one line of text.
+
+    Lenient, for display only: undecodable bytes show as U+FFFD, control characters are
+    removed, and a record cut off at the end of `data` is shown as far as it goes.
+    """
+    from core.encodings import canonical_encoding
+    from core.text import one_line
 
     try:
-        canonical = codecs.lookup(name).name
+        codec = canonical_encoding(encoding)
     except LookupError:
-        raise UnreadableFile(f"unknown encoding {name!r}") from None
-    return {"iso8859-1": "latin-1", "utf-8": "utf-8", "utf_16": "utf-16"}.get(canonical, canonical)
+        raise UnreadableFile(f"unknown encoding {encoding!r}") from None
+    text = data.decode(codec, errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if record:
+                records.append([one_line(cell) for cell in record])
+            if len(records) > rows:
+                break
+    except csv.Error:
+        pass  # a broken quote: the preview stops there, reading the file will name it
+    return records
 
 
 def detect_delimiter(text: str) -> str:
@@ -250,7 +214,7 @@ def read_bytes(
     if not data or data.isspace():
         raise UnreadableFile("the file is empty")
     _refuse_binary(data)
-    text, used, converted = _decode(data, encoding)
+    text, used, converted = decode(data, encoding)
     extra_bom = text.startswith("\ufeff")
     if extra_bom:
         # A second BOM (files joined by tools): dropped, as Polars' reader would drop it;
@@ -262,6 +226,8 @@ def read_bytes(
         raise UnreadableFile("the file is empty")
     delim = delimiter or detect_delimiter(text)
     may_have_controls = True
+    columns: list[list[str]] | pl.DataFrame
+    lines: list[int] | pl.Series
     if '"' in text:
         headers, columns, lines = _parse_quoted(text, delim)
         parser = "csv"
@@ -279,7 +245,7 @@ def read_bytes(
 
     if clean:
         headers = [strip_controls(h) for h in headers]
-    names = headers if _usable_names(headers) else fixed_column_names(headers)
+    names = headers if usable_names(headers) else fixed_column_names(headers)
     if isinstance(columns, pl.DataFrame):
         frame = columns.rename(dict(zip(columns.columns, names, strict=True)))
     else:
@@ -305,7 +271,7 @@ def read_bytes(
     )
 
 
-def _usable_names(names: list[str]) -> bool:
+def usable_names(names: list[str]) -> bool:
     """Names usable as frame columns: non-empty, unique, and not read by Polars as a
     pattern (`*` is every column, `^...$` a regular expression: a header like `^p.*$`
     crashed every column expression)."""

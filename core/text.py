@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates
 # that can make a cell display differently from what it holds ("Trojan Source").
@@ -29,28 +28,48 @@ def one_line(text: str) -> str:
 
 
 def is_valid_column_name(name: str) -> bool:
-    """Column names become call-script variables: letters, digits and `_` only."""
+    """Column names become call-script variables: ASCII letters, digits and `_` only."""
     return VALID_COLUMN_NAME.fullmatch(name) is not None
 
 
 def fixed_column_name(name: str, position: int) -> str:
-    """The proposed valid spelling of a column name (`First Name` -> `First_Name`)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """The proposed valid spelling of a column name.
+
+    `First Name` -> `First_Name`; other scripts are transliterated (`Имя` -> `Imya`,
+    `Straße` -> `Strasse`) so the name still says what the column holds.
+    """
+    from anyascii import anyascii
+
+    ascii_name = anyascii(strip_controls(name))
     fixed = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_name.strip()).strip("_")
     return fixed or f"column_{position + 1}"
 
 
 def fixed_column_names(names: list[str]) -> list[str]:
-    """Valid, unique spellings for every column name (unchanged where already valid)."""
+    """Valid, unique spellings for every column name (unchanged where already valid).
+
+    A valid name keeps its spelling even when a fixed name before it would have taken it
+    (`Имя,Imya` -> `Imya_2,Imya`): names the user wrote win over names proposed.
+    """
+    kept: set[str] = set()
+    keeps: list[bool] = []
+    for name in names:
+        keep = is_valid_column_name(name) and name not in kept
+        keeps.append(keep)
+        if keep:
+            kept.add(name)
     out: list[str] = []
-    seen: set[str] = set()
-    for position, name in enumerate(names):
-        candidate = name if is_valid_column_name(name) else fixed_column_name(name, position)
-        base, n = candidate, 2
-        while candidate in seen:
+    taken = set(kept)
+    for position, (name, keep) in enumerate(zip(names, keeps, strict=True)):
+        if keep:
+            out.append(name)
+            continue
+        base = name if is_valid_column_name(name) else fixed_column_name(name, position)
+        candidate, n = base, 2
+        while candidate in taken:
             candidate = f"{base}_{n}"
             n += 1
-        seen.add(candidate)
+        taken.add(candidate)
         out.append(candidate)
     return out
 
@@ -63,7 +82,9 @@ def header_problems(names: list[str]) -> list[str]:
         if name == "":
             problems.append(f"column {position} has no name")
         elif not is_valid_column_name(name):
-            problems.append(f"column {position} name {name!r} may hold only letters, digits and _")
+            problems.append(
+                f"column {position} name {name!r} may hold only ASCII letters, digits and _"
+            )
         if name in seen and name != "":
             problems.append(f"columns {seen[name]} and {position} are both named {name!r}")
         seen.setdefault(name, position)

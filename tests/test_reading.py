@@ -9,7 +9,6 @@ import pytest
 
 from core.errors import EncodingNeedsConsent, MalformedRow, UnreadableFile
 from core.reading import read_file
-from core.text import fixed_column_names, header_problems
 
 WriteCsv = Callable[..., Path]
 
@@ -134,21 +133,6 @@ def test_empty_and_missing_files_are_refused(write_csv: WriteCsv, tmp_path: Path
 def test_header_only_file_has_no_rows(write_csv: WriteCsv) -> None:
     table = read_file(write_csv("phone,name\n"))
     assert table.headers == ["phone", "name"] and table.rows == 0
-
-
-def test_header_rules_and_proposed_fixes() -> None:
-    headers = ["First Name", "phone", "", "phone", "Prénom", "e-mail "]
-    problems = header_problems(headers)
-    assert any("no name" in p for p in problems)
-    assert any("both named 'phone'" in p for p in problems)
-    assert fixed_column_names(headers) == [
-        "First_Name",
-        "phone",
-        "column_3",
-        "phone_2",
-        "Prenom",
-        "e_mail",
-    ]
 
 
 def test_duplicate_headers_still_read_under_fixed_names(write_csv: WriteCsv) -> None:

@@ -7,7 +7,7 @@ browsers are never counted as the app's work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual.widgets import DirectoryTree
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from textual.app import App
-    from textual.message import Message
     from textual.message_pump import MessagePump
     from textual.worker import Worker
 
@@ -58,28 +57,26 @@ def store_work(app: App[object]) -> list[Worker[object]]:
     return running_work(app, groups=STORE_GROUPS)
 
 
-def read_in_worker(
-    node: MessagePump,
-    path: Path,
-    encoding: str | None,
-    questioned: Callable[[Path, str, str], Message],
-) -> CsvTable | None:
-    """Read a CSV file inside the current thread worker.
+def read_in_worker(node: MessagePump, path: Path, encoding: str | None) -> CsvTable | None:
+    """Read a CSV file or a workbook's first sheet inside the current thread worker.
 
-    When the file needs consent to convert its encoding, posts `questioned(path,
-    detected, message)` from `node` and gives None; None too when the worker was
-    cancelled meanwhile. Other errors are raised (the worker reports them).
+    When the file needs consent to convert its encoding, posts `EncodingQuestioned` (with
+    the first rows as each likely encoding reads them) from `node` and gives None; None
+    too when the worker was cancelled meanwhile. Other errors are raised (the worker
+    reports them). The app reads a workbook's first sheet (the CLI's --sheet chooses).
     """
     from textual.worker import get_current_worker
 
     from core.errors import EncodingNeedsConsent
     from core.reading import read_file
+    from tui.dialogs.encoding import EncodingQuestion, EncodingQuestioned
 
     worker = get_current_worker()
     try:
         table = read_file(path, encoding=encoding)
     except EncodingNeedsConsent as exc:
+        question = EncodingQuestion.about(path, exc)
         if not worker.is_cancelled:
-            node.post_message(questioned(path, exc.detected, exc.message))
+            node.post_message(EncodingQuestioned(question))
         return None
     return None if worker.is_cancelled else table

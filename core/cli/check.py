@@ -21,9 +21,30 @@ _PLACEHOLDER = "8f1c2a7e-placeholder"
 
 
 def read_table(file: Path, encoding: str | None) -> CsvTable:
+    """The file as a table: a CSV, or the `--sheet` of a workbook (see `options.sheet`)."""
     from core.reading import read_file
 
-    return read_file(file, encoding=encoding)
+    context = click.get_current_context(silent=True)
+    sheet = context.meta.get(options.SHEET_KEY) if context is not None else None
+    return read_file(file, encoding=encoding, sheet=sheet)
+
+
+def numbers_note(plan: ImportPlan) -> str | None:
+    """What to say when the phone column of a workbook held number cells, else None."""
+    table = plan.table
+    column = plan.phone_column
+    if column not in table.frame.columns:
+        names = plan.columns if column in plan.columns else table.headers
+        column = table.frame.columns[names.index(column)] if column in names else column
+    share = table.numeric_columns.get(column)
+    if share is None:
+        return None
+    return (
+        f"column {plan.phone_column} holds numbers, not text"
+        + (" (in some cells)" if share == "some" else "")
+        + ": leading + and 0 were lost; re-export it as text, or repair it with --repair "
+        "and --default-region (the numbers' country)"
+    )
 
 
 def pick_phone_column(
@@ -84,14 +105,21 @@ PROBLEMS_SHOWN = 20  # problem rows printed unless --all: a big file can have 10
 
 def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bool = False) -> None:
     table = plan.table
+    layout = (
+        f"Excel sheet {escape_controls(table.sheet)!r}"
+        if table.sheet is not None
+        else f"{table.delimiter_name}-separated, {table.encoding}"
+    )
     click.echo(
         f"{table.source or 'input'}: {_plural(plan.total, 'row')}, "
-        f"{_plural(len(table.headers), 'column')}, "
-        f"{table.delimiter_name}-separated, {table.encoding}"
+        f"{_plural(len(table.headers), 'column')}, {layout}"
         + (f" (converted from {table.converted_from})" if table.converted_from else "")
     )
     if table.cleaned_cells:
         click.echo(f"control characters removed from {_plural(table.cleaned_cells, 'cell')}")
+    note = numbers_note(plan)
+    if note:
+        click.echo(escape_controls(note))
     click.echo(
         f"phone column: {plan.phone_column}"
         + (f"   national numbers read as: {plan.fix_region}" if plan.fix_region else "")
@@ -186,6 +214,8 @@ def check(
             "columns": table.headers,
             "delimiter": table.delimiter,
             "encoding": table.encoding,
+            "sheet": table.sheet,
+            "numeric_columns": table.numeric_columns,
             "phone_column": chosen,
             "suggested_phone_column": profile.suggested_phone_column,
             "fix_region": plan.fix_region,

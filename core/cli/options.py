@@ -37,6 +37,21 @@ lenient = click.option(
 encoding = click.option(
     "--encoding", help="Convert from this encoding (consent for non-UTF-8 files)."
 )
+
+
+def _keep_sheet(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # Kept on the context for `check.read_table`, so the commands' signatures stay as
+    # they are: every command that reads a file takes it, none does anything else with it.
+    ctx.meta[SHEET_KEY] = value
+
+
+SHEET_KEY = "audiences.sheet"
+sheet = click.option(
+    "--sheet",
+    callback=_keep_sheet,
+    expose_value=False,
+    help="The sheet of an Excel workbook to read (default: the first).",
+)
 all_problems = click.option(
     "--all", "all_problems", is_flag=True, help="List every problem row (default: the first 20)."
 )
@@ -57,7 +72,7 @@ def judging(func: F) -> F:
 
 def reading(func: F) -> F:
     """The options every command that reads a file takes."""
-    return encoding(func)
+    return encoding(sheet(func))
 
 
 repair = click.option(

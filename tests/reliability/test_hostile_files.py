@@ -181,7 +181,7 @@ def test_header_problems_are_named_at_creation(tmp_path: Path) -> None:
     cases = {
         f"phone,phone\n{P1},{P2}\n": "columns 1 and 2 are both named 'phone'",
         f"name,,phone\nA,x,{P1}\n": "column 2 has no name",
-        f"name ,phone\nA,{P1}\n": "column 1 name 'name ' may hold only letters, digits and _",
+        f"name ,phone\nA,{P1}\n": "column 1 name 'name ' may hold only ASCII letters, digits and _",
     }
     for content, problem in cases.items():
         path = tmp_path / "h.csv"
@@ -218,7 +218,11 @@ def test_headers_that_polars_would_read_as_patterns(tmp_path: Path) -> None:
 
 ENCODED: dict[str, tuple[bytes, str, str]] = {
     # name -> (bytes, detected encoding, name in the message)
-    "cp1252 (€ and é)": (GOOD.replace("Sarah", "€uro").encode("cp1252"), "cp1252", "Windows-1252"),
+    "cp1252 (€ and é)": (
+        GOOD.replace("Sarah", "€uro").encode("cp1252"),
+        "cp1252",
+        "Western European (cp1252)",
+    ),
     "latin-1 (bytes cp1252 leaves undefined)": (
         "name,phone\nA\x81é,+12025550123\n".encode("latin-1"),
         "latin-1",

@@ -3,6 +3,8 @@ picker and the CSV diff views (see hostile_support)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from hostile_support import (
     hostile_csv,
     hostile_store,
     open_audience,
+    phone,
     render,
     settle,
     shown,
@@ -165,3 +168,37 @@ async def test_hostile_file_name_in_the_picker_the_name_box_and_the_diff(tmp_pat
         assert_clean(frame)
         assert frame.shows(shown(HOSTILE_FILE))
         await click_each(pilot, frame, ["[@click=app.quit]f"], store)
+
+
+async def test_encoding_dialog_with_a_hostile_file_name_and_cells(tmp_path: Path) -> None:
+    """A cp1252 file: its name, headers and first rows reach the encoding dialog (before
+    anything is read or written), each shown cleaned and literal."""
+    store = Store(tmp_path / "store", lock_timeout=30)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    # The dialog shows five rows: these are them.
+    values = ["José Müller", ESCAPES[1], MARKUP[0], MARKUP[3], ESCAPES[3]]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["phone", "[bold]Prénom[/bold]", "\x1b]0;owned\x07n"])
+    for i, value in enumerate(values):
+        writer.writerow([phone(70 + i), value, value])
+    (folder / HOSTILE_FILE).write_bytes(out.getvalue().encode("cp1252", errors="replace"))
+    app = make_app(store, start_dir=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("tab", "down", "enter")
+        await settle(pilot)
+        frame = await render(pilot)
+        assert frame.shows(shown(HOSTILE_FILE) + " is not UTF-8. Read as")
+        assert frame.shows("José Müller")
+        assert frame.shows("[bold]Prénom[/bold]") and frame.shows("]0;ownedn")
+        assert frame.shows(shown(ESCAPES[1]))
+        assert_literal(frame, [MARKUP[0], MARKUP[3]])
+        assert_clean(frame)
+        await click_each(pilot, frame, ["[@click=app.quit]x[/]"], store)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert store.list_audiences() == []

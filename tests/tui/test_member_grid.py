@@ -301,6 +301,7 @@ async def test_add_by_csv_explains_a_file_it_cannot_read_and_stays_open(demo, ki
 
 
 async def test_add_by_csv_converts_another_encoding_only_with_consent(demo, kit):
+    from tui.dialogs.encoding import EncodingConsentModal
     from tui.screens.csv_diff import CsvDiffScreen
 
     text = "phone_number,customer_name,city,plan\n919876543210,José,Pune,pro\n"
@@ -311,8 +312,8 @@ async def test_add_by_csv_converts_another_encoding_only_with_consent(demo, kit)
         await open_audience(pilot, kit, "India sales leads")
         await add_csv(pilot, kit, "latin.csv")
         await kit.settle(pilot)
-        assert isinstance(app.screen, ConfirmModal)
-        assert "Read it as cp1252 and convert it to UTF-8?" in await kit.text(pilot)
+        assert isinstance(app.screen, EncodingConsentModal)
+        assert "Read as Western European (cp1252)" in await kit.text(pilot)
         await pilot.press("y")
         await kit.settle(pilot)
         assert isinstance(app.screen, CsvDiffScreen)

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Static
 from core.demo import SAMPLES, seed_demo
 from core.reading import CsvTable
 from core.store import Store
+from tui.dialogs.encoding import EncodingConsentModal
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.screens.new_audience import NewAudienceScreen
 from tui.testing import settle as settle_app
@@ -239,7 +240,10 @@ async def test_a_non_utf8_file_is_converted_only_with_consent(samples: Path, sto
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose(pilot, "samples/legacy.csv")
-        assert "Windows-1252" in str(app.screen.query_one("#confirm-question", Static).render())
+        assert isinstance(app.screen, EncodingConsentModal)
+        assert "Western European (cp1252)" in str(
+            app.screen.query_one("#encoding-reading", Static).render()
+        )
         await pilot.press("n")
         await settle(pilot)
         assert "consent" in problem(app)
@@ -249,8 +253,31 @@ async def test_a_non_utf8_file_is_converted_only_with_consent(samples: Path, sto
         screen = app.screen
         assert isinstance(screen, NewAudienceScreen) and screen.phase == "preview"
         summary = str(screen.query_one("#file-summary", Static).render())
-        assert "converted from Windows-1252" in summary
+        assert "converted from Western European (cp1252)" in summary
         assert screen.query_one("#column-profiles", FrameTable).row(1)["example"] == "Renée"
+
+
+async def test_a_workbook_is_read_from_its_first_sheet(samples: Path, store: Store) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(samples / "crm.xlsx"))
+    sheet = book.add_worksheet("Contacts")
+    for r, row in enumerate([["name", "phone"], ["Ann", "+447400123456"], ["Bo", 447400123457]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.add_worksheet("Notes").write(0, 0, "x")
+    book.close()
+    app = NewAudienceApp(store, samples)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "samples/crm.xlsx")
+        screen = app.screen
+        assert isinstance(screen, NewAudienceScreen) and screen.phase == "preview"
+        assert screen.table is not None and screen.table.sheet == "Contacts"
+        assert screen.phone_column == "phone"
+        summary = str(screen.query_one("#file-summary", Static).render())
+        assert "Excel sheet 'Contacts' (the first of 2)" in summary
+        assert "numbers, not text, in phone: leading + and 0 are lost" in summary
 
 
 async def test_path_box_completes_paths(samples: Path, store: Store) -> None:

@@ -1,4 +1,4 @@
-"""Choose a CSV file to add to an audience, then read and judge it in a worker."""
+"""Choose a CSV file (or workbook) to add to an audience, then read and judge it in a worker."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.plan import ImportPlan, plan_add
 from core.store import Store
-from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.encoding import EncodingConsentModal, EncodingQuestioned
 from tui.display import error_text, plain
 from tui.widgets.file_picker import FilePicker
 from tui.workers import read_in_worker
@@ -40,15 +40,6 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
             super().__init__()
             self.plan = plan
 
-    class EncodingQuestioned(Message):
-        """The file is not UTF-8: it is converted only if the user agrees."""
-
-        def __init__(self, path: Path, detected: str, message: str) -> None:
-            super().__init__()
-            self.path = path
-            self.detected = detected
-            self.message = message
-
     def __init__(self, store: Store, audience: str, start_dir: Path) -> None:
         super().__init__(classes="dialog")
         self.store = store
@@ -59,7 +50,7 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
         with Vertical(classes="dialog-box", id="check-file-box"):
             yield Static(
                 Content.assemble(
-                    "Add members to ", plain(self.audience, "bold"), " from a CSV file"
+                    "Add members to ", plain(self.audience, "bold"), " from a CSV or Excel file"
                 ),
                 classes="dialog-title",
             )
@@ -88,7 +79,7 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def check_file(self, path: Path, encoding: str | None) -> None:
         worker = get_current_worker()
-        table = read_in_worker(self, path, encoding, self.EncodingQuestioned)
+        table = read_in_worker(self, path, encoding)
         if table is None:
             return
         audience, members = self.store.load(self.audience)
@@ -108,19 +99,17 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
     @on(EncodingQuestioned)
     def encoding_questioned(self, event: EncodingQuestioned) -> None:
         self.show_working(False)
-        # core's sentence ends with the CLI's option; the question below replaces it.
-        question = Content.assemble(
-            plain(event.message.partition(";")[0]),
-            f"\n\nRead it as {event.detected} and convert it to UTF-8? (The file is not changed.)",
-        )
+        path = event.question.path
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.check(event.path, event.detected)
+        def answered(encoding: str | None) -> None:
+            if encoding:
+                self.check(path, encoding)
+            else:
+                self.query_one(FilePicker).show_problem(
+                    "The file was not read: its encoding needs your consent"
+                )
 
-        self.app.push_screen(
-            ConfirmModal("File encoding", question, confirm_label="Convert"), answered
-        )
+        self.app.push_screen(EncodingConsentModal(event.question), answered)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "check" or event.state == WorkerState.RUNNING:

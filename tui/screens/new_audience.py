@@ -29,14 +29,16 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.audience import check_name
+from core.encodings import encoding_label
 from core.errors import RuleViolation
 from core.history import History
 from core.plan import ImportPlan, plan_create
 from core.profile import TableProfile, profile_table
-from core.reading import ENCODING_NAMES, CsvTable
+from core.reading import CsvTable
 from core.store import Store
 from core.text import fixed_column_names, header_problems, strip_controls
 from core.words import plural
+from tui.dialogs.encoding import EncodingConsentModal, EncodingQuestioned
 from tui.display import clean, error_text
 from tui.widgets.file_picker import FilePicker
 from tui.widgets.frame_table import FrameTable
@@ -109,15 +111,6 @@ class NewAudienceScreen(Screen[str | None]):
             super().__init__()
             self.table = table
             self.profile = profile
-
-    class EncodingQuestioned(Message):
-        """The file is not UTF-8: reading it needs the user's consent to convert."""
-
-        def __init__(self, path: Path, detected: str, message: str) -> None:
-            super().__init__()
-            self.path = path
-            self.detected = detected
-            self.message = message
 
     class ImportPlanned(Message):
         """The file was judged as a new audience, ready for the diff view."""
@@ -211,7 +204,7 @@ class NewAudienceScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="read")
     def read_file(self, path: Path, encoding: str | None) -> None:
         worker = get_current_worker()
-        table = read_in_worker(self, path, encoding, self.EncodingQuestioned)
+        table = read_in_worker(self, path, encoding)
         if table is None:
             return
         profile = profile_table(table)
@@ -220,24 +213,16 @@ class NewAudienceScreen(Screen[str | None]):
 
     @on(EncodingQuestioned)
     def encoding_questioned(self, event: EncodingQuestioned) -> None:
-        from tui.dialogs.confirm import ConfirmModal
-
         self.phase = "pick"
-        encoding = ENCODING_NAMES.get(event.detected, event.detected)
-        question = Content(
-            f"{clean(event.path.name)} is encoded as {encoding}, not UTF-8.\n\n"
-            f"Read it as {encoding} and convert it to UTF-8? (The file itself is not changed.)"
-        )
+        path = event.question.path
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.read(event.path, event.detected)
+        def answered(encoding: str | None) -> None:
+            if encoding:
+                self.read(path, encoding)
             else:
                 self.show_problem("The file was not read: its encoding needs your consent")
 
-        self.app.push_screen(
-            ConfirmModal("File encoding", question, confirm_label="Convert"), answered
-        )
+        self.app.push_screen(EncodingConsentModal(event.question), answered)
 
     @on(FileProfiled)
     def file_profiled(self, event: FileProfiled) -> None:
@@ -269,22 +254,32 @@ class NewAudienceScreen(Screen[str | None]):
         assert self.table is not None
         count = len(header_problems(self.table.headers))
         return (
-            "Column names must be unique and hold only letters, digits and _ "
+            "Column names must be unique and hold only ASCII letters, digits and _ "
             f"({plural(count, 'problem')}): press f to use the names under Saved as"
         )
 
     def summary(self, table: CsvTable) -> Content:
         """One line about the file: name, rows, columns, delimiter, encoding, notes."""
-        parts = [
-            plural(table.rows, "row"),
-            plural(len(table.headers), "column"),
-            f"{table.delimiter_name}-separated",
-        ]
-        if table.converted_from:
-            name = ENCODING_NAMES.get(table.converted_from, table.converted_from)
+        parts = [plural(table.rows, "row"), plural(len(table.headers), "column")]
+        if table.sheet is not None:
+            # The app reads a workbook's first sheet; the CLI's --sheet chooses another.
+            sheet = f"Excel sheet {clean(table.sheet)!r}"
+            if len(table.sheets) > 1:
+                sheet += f" (the first of {len(table.sheets)})"
+            parts.append(sheet)
+            if table.numeric_columns:
+                columns = table.frame.columns
+                names = ", ".join(
+                    clean(table.headers[columns.index(c)]) for c in table.numeric_columns
+                )
+                parts.append(f"numbers, not text, in {names}: leading + and 0 are lost")
+        elif table.converted_from:
+            name = encoding_label(table.converted_from)
+            parts.append(f"{table.delimiter_name}-separated")
             parts.append(f"converted from {name} to UTF-8")
         else:
-            parts.append(ENCODING_NAMES.get(table.encoding, table.encoding))
+            parts.append(f"{table.delimiter_name}-separated")
+            parts.append(encoding_label(table.encoding))
         if table.cleaned_cells:
             parts.append(f"{table.cleaned_cells:,} cells had control characters removed")
         name = Content(clean(Path(table.source).name)).stylize("bold")

@@ -1,4 +1,5 @@
-"""Choose a CSV file: a path box that completes paths (`~` works) over a folder browser."""
+"""Choose a CSV file or an Excel workbook: a path box that completes paths (`~` works)
+over a folder browser."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
 
+from core.excel import EXCEL_SUFFIXES
 from tui.display import clean
 from tui.widgets.typed_input import TypedInput
 
-CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-"""Files the browser lists (every folder is listed)."""
+CSV_SUFFIXES = {".csv", ".tsv", ".txt", *EXCEL_SUFFIXES}
+"""Files the browser lists (every folder is listed): text tables and Excel workbooks."""
 
 
 def expand(value: str, base: Path) -> Path:
@@ -72,7 +74,7 @@ class PathSuggester(Suggester):
 
 
 class CsvDirectoryTree(DirectoryTree):
-    """Folders and CSV-like files only; names are shown without control characters."""
+    """Folders, CSV-like files and workbooks only; names shown without control characters."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
@@ -133,7 +135,7 @@ class FilePicker(Vertical):
         yield TypedInput(
             shown(self.start_dir),
             id="file-path",
-            placeholder="path to a CSV file (~ works; → completes)",
+            placeholder="path to a CSV or .xlsx file (~ works; → completes)",
             suggester=PathSuggester(self.base),
             select_on_focus=False,
         )
