@@ -376,6 +376,12 @@ class ImportPlan:
             return replace(self, rows=frame.with_columns(status), ambiguity=ambiguity, _cache={})
         return replace(self._replaced(frame, ambiguous, frame["alternative"]), ambiguity=ambiguity)
 
+    def chosen(self, *, repair: bool = False, ambiguity: Ambiguity | None = None) -> ImportPlan:
+        """The plan with the user's choices applied to this one (as judged): every fix
+        when `repair`, then ambiguous numbers resolved as `ambiguity` says."""
+        plan = self.repaired_plan() if repair else self
+        return plan.resolved(ambiguity) if ambiguity is not None else plan
+
     def _replaced(self, frame: pl.DataFrame, mask: pl.Series, numbers: pl.Series) -> ImportPlan:
         if not mask.any():
             return self

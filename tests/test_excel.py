@@ -302,8 +302,11 @@ def test_cli_check_names_the_sheet_and_the_numbers(tmp_path: Path) -> None:
     assert "crm.xlsx: 5 rows, 7 columns, Excel sheet 'Contacts'" in result.stdout
     assert (
         "column Phone holds numbers, not text (in some cells): leading + and 0 were lost; "
-        "re-export it as text or repair with --default-region"
+        "re-export it as text, or repair it with --repair and --default-region (the numbers' "
+        "country)"
     ) in result.stdout
+    # The number cell that lost its 0 is repaired only with the region it was typed in.
+    assert "'7400123456' too_short - add the country code of GB: +447400123456" in result.stdout
     report = json.loads(run("check", path, "--json", "--phone-column", "Phone").stdout)
     assert report["sheet"] == "Contacts"
     assert report["numeric_columns"] == {"Phone": "some", "Score": "all"}

@@ -17,7 +17,7 @@ from textual.widgets import Button, Static
 
 from core.encodings import encoding_label
 from core.errors import EncodingNeedsConsent
-from tui.dialogs.common import plain
+from tui.display import plain
 from tui.widgets.frame_table import FrameTable
 
 PREVIEW_ROWS = 5
