@@ -129,7 +129,7 @@ def describe(blocker: Blocker) -> str:
     if blocker.kind == "ambiguous":
         return (
             f"{n:,} number{'s' if n != 1 else ''} without + read{'' if n != 1 else 's'} "
-            f"as another country's valid number ({_rows_text(blocker.rows)})"
+            f"as two countries' numbers ({_rows_text(blocker.rows)})"
         )
     if blocker.kind == "limit":
         room = max(MEMBER_LIMIT - blocker.existing, 0)
@@ -165,6 +165,7 @@ class ImportPlan:
     existing_keys: frozenset[str] = frozenset()
     required: tuple[str, ...] = ()  # columns a row may not leave empty (adding)
     ambiguity: Ambiguity | None = None  # how ambiguous numbers were resolved
+    repairing: bool = False  # fixes were applied (`repaired_plan`)
     # Explanations (hints, fixes) are made when asked for: a count or a first screen
     # needs none, and judging the readings of every invalid row of a million-row file
     # costs about as much as judging the file itself.
@@ -188,7 +189,8 @@ class ImportPlan:
             )
             index = missing.arg_true()
             frame = frame.with_columns(
-                frame[c].scatter(index, explained[c]) for c in ("hint", "fix", "fix_kind")
+                frame[c].scatter(index, explained[c])
+                for c in ("hint", "fix", "fix_kind", "alternative")
             )
         ambiguous = frame["hint"].is_null() & frame["alternative"].is_not_null()
         if ambiguous.any() and self.fix_region:
@@ -258,11 +260,18 @@ class ImportPlan:
         frame = self.with_hints()
         return int((frame["fix"].is_not_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)).sum())
 
+    def _ambiguous(self, frame: pl.DataFrame) -> pl.Expr:
+        """Rows that read as two valid numbers, one of them national in the fix region:
+        new rows, and, once repairing, invalid rows whose repair has two readings."""
+        status = pl.col("status")
+        waiting = status == STATUS_NEW
+        if self.repairing:
+            waiting = waiting | status.is_in(_PHONE_REASON_TEXTS)
+        return waiting & pl.col("alternative").is_not_null()
+
     def ambiguous_rows(self) -> pl.DataFrame:
-        """New rows whose number reads as another valid number in the fix region."""
-        return self.rows.filter(
-            (pl.col("status") == STATUS_NEW) & pl.col("alternative").is_not_null()
-        )
+        """Rows whose number reads as two valid numbers (see `_ambiguous`)."""
+        return self.rows.filter(self._ambiguous(self.rows))
 
     @property
     def ambiguous(self) -> int:
@@ -362,7 +371,7 @@ class ImportPlan:
         written that way."""
         frame = self.with_hints()
         fixed = frame["fix"].is_not_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
-        return self._replaced(frame, fixed, frame["fix"])
+        return replace(self._replaced(frame, fixed, frame["fix"]), repairing=True, _cache={})
 
     def resolved(self, ambiguity: Ambiguity) -> ImportPlan:
         """The plan with ambiguous numbers kept as typed, read as national numbers of the

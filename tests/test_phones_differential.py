@@ -384,8 +384,8 @@ def test_slices_judged_on_threads_give_the_same_answers(monkeypatch: pytest.Monk
         hint_regions=("IN", "US"),
         fix_region="IN",
     )
-    assert explained.columns == ["hint", "fix", "fix_kind"]
-    assert explained.equals(verdicts.filter(problem).select("hint", "fix", "fix_kind"))
+    assert explained.columns == ["hint", "fix", "fix_kind", "alternative"]
+    assert explained.equals(verdicts.filter(problem).select(explained.columns))
 
 
 def test_fallback_report() -> None:

@@ -44,7 +44,7 @@ FIXES = [
     ("+٩١٩٨٧٦٥٤٣٢١٠", "US", "+919876543210", FixKind.UNICODE_DIGITS),  # Arabic-Indic
     ("+९१ ९८७६५ ४३२१०", "US", "+919876543210", FixKind.UNICODE_DIGITS),  # Devanagari
     ("12025550147.0", "US", "+12025550147", FixKind.EXCEL_FLOAT),
-    ("447400123456.00", None, "+447400123456", FixKind.EXCEL_FLOAT),
+    ("447400123456.00", "GB", "+447400123456", FixKind.EXCEL_FLOAT),
 ]
 
 # Values that must not get a fix, and why.
@@ -59,6 +59,9 @@ NO_FIX = [
     ("(202) 555-0143", None, Reason.BAD_CHARACTERS),  # national, but no region to read it
     ("2025550123", None, Reason.INVALID_NUMBER),
     ("(201) 555-0123", "US", Reason.BAD_CHARACTERS),  # valid in EG as typed and in US
+    ("(201) 555-0123", None, Reason.BAD_CHARACTERS),  # EG as typed; no region to compare
+    ("44 20 7946 0958", None, Reason.BAD_CHARACTERS),  # no +, no region: only a hint
+    ("12025550147.0", None, Reason.BAD_CHARACTERS),
     ("+1 202 555", "US", Reason.BAD_CHARACTERS),  # too short after cleaning
     ("abc", "US", Reason.BAD_CHARACTERS),
     ("", "US", Reason.EMPTY),
@@ -119,6 +122,20 @@ def test_a_value_reading_as_two_numbers_has_no_fix_and_a_hint_naming_both() -> N
     assert verdict.hint == (
         "could be +2015550123 (EG) or +12015550123 (US); write it with + and the country code"
     )
+
+
+def test_without_a_region_digits_without_plus_are_never_fixed_to_a_country() -> None:
+    """A mixed file (no region has a majority): `(201) 555-8973` reads as a valid Egyptian
+    number as typed, but its parentheses say national. No fix; the hint says both ways."""
+    verdict = judge("(201) 555-8973", hint_regions=["US", "SG"])
+    assert verdict.fix is None
+    assert verdict.hint == "missing country code? in US it would be +12015558973"
+    alone = judge("44 20 7946 0958")
+    assert alone.fix is None and alone.hint == (
+        "if it starts with its country code, write it with +: +442079460958; if not, add "
+        "the country code"
+    )
+    both(["(201) 555-8973", "44 20 7946 0958"], hint_regions=["US", "SG"])
 
 
 def test_ambiguous_valid_value_is_valid_with_its_other_reading() -> None:

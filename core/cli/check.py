@@ -139,8 +139,9 @@ def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bo
             click.echo(f"fixable: {fixable:,} (--repair applies every fix)")
     if plan.ambiguous:
         click.echo(
-            f"ambiguous: {plan.ambiguous:,} valid numbers without + read as another number "
-            f"in {plan.fix_region} (--ambiguous as-typed, national or skip)"
+            f"ambiguous: {plan.ambiguous:,} without + read as two countries' numbers, as "
+            f"typed and as national numbers of {plan.fix_region} "
+            "(--ambiguous as-typed, national or skip)"
         )
     if plan.ambiguous_skipped:
         click.echo(f"ambiguous, left out: {plan.ambiguous_skipped:,}")

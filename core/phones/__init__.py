@@ -85,7 +85,7 @@ def explain(
     hint_regions: Sequence[str] = (),
     fix_region: str | None = None,
 ) -> pl.DataFrame:
-    """hint, fix and fix_kind of invalid values (see `core.phones.vector.explain`)."""
+    """hint, fix, fix_kind and alternative of invalid values (`core.phones.vector.explain`)."""
     from core.phones import vector
 
     return vector.explain(

@@ -158,7 +158,14 @@ def judge(
     else:
         reason = Reason.BAD_CHARACTERS
     explained = explain(value, reason, lenient, hint_regions, fix_region)
-    return PhoneVerdict(False, reason, explained.hint, fix=explained.fix, fix_kind=explained.kind)
+    return PhoneVerdict(
+        False,
+        reason,
+        explained.hint,
+        fix=explained.fix,
+        fix_kind=explained.kind,
+        alternative=explained.alternative,
+    )
 
 
 # --------------------------------------------------------------------------- explaining
@@ -213,7 +220,9 @@ def readings(candidate: str, lenient: bool, fix_region: str | None) -> list[Vali
     `rules.READINGS` order."""
     plus = candidate.startswith("+")
     digits = candidate.lstrip("+")
-    strings: dict[rules.Reading, str] = {rules.TYPED: digits}
+    strings: dict[rules.Reading, str] = {}
+    if plus or fix_region:
+        strings[rules.TYPED] = digits
     for prefix in rules.INTERNATIONAL_PREFIXES:
         if digits.startswith(prefix) and (prefix == "00" or not plus):
             strings[rules.INTERNATIONAL] = digits[len(prefix) :]
@@ -258,6 +267,7 @@ class Explanation:
     hint: str
     fix: str | None
     kind: FixKind | None
+    alternative: str | None = None  # the national reading, when it is one of two
 
 
 def explain(
@@ -270,6 +280,7 @@ def explain(
     """The hint and the fix of an invalid value whose reason is known."""
     fix: str | None = None
     kind: FixKind | None = None
+    alternative: str | None = None
     facts: dict[str, object] = {"reason": reason.value}
     fields: dict[str, str] = {}
     if reason not in (Reason.EMPTY, Reason.EXCEL_DAMAGED):
@@ -290,6 +301,8 @@ def explain(
                 fields["region"] = (fix_region or "").upper()
             elif len(found) > 1:
                 facts["ambiguous"] = True
+                national = [r.e164 for r in found if r.reading is rules.NATIONAL]
+                alternative = national[0] if national else None
                 fields["readings"] = rules.AMBIGUOUS_JOIN.join(
                     rules.AMBIGUOUS_READING.format(e164=r.e164, region=r.region or "no region")
                     for r in found
@@ -302,10 +315,15 @@ def explain(
                     fields["readings"] = rules.MISSING_CODE_JOIN.join(
                         rules.MISSING_CODE_READING.format(region=r, e164=e) for r, e in others
                     )
+                if not fix_region:
+                    typed = judge_digits(normal.candidate, lenient)
+                    if typed.valid and typed.e164 is not None:
+                        facts["typed"] = True
+                        fields["typed"] = typed.e164
     hint = rules.choose_hint(facts)
     if "{where}" in rules.HINT_TEMPLATES[hint]:
         fields["where"] = where(value.lstrip("+"))
-    return Explanation(rules.HINT_TEMPLATES[hint].format(**fields), fix, kind)
+    return Explanation(rules.HINT_TEMPLATES[hint].format(**fields), fix, kind, alternative)
 
 
 def _other_regions(

@@ -144,6 +144,10 @@ class Reading:
 
 
 TYPED = Reading("typed", FixKind.SYMBOLS)  # +digits
+# Digits written without + read as +digits only when a fix region is known: then the
+# national reading is judged too, and a value reading both ways gets no fix. Without a
+# region, `(201) 555-0123` would be "fixed" to an Egyptian +20 number: the digits as
+# typed are only mentioned in the hint (`HintKind.TYPED_READING`).
 INTERNATIONAL = Reading("international", FixKind.INTERNATIONAL_PREFIX)  # after 00 / 011
 NATIONAL = Reading("national", FixKind.NATIONAL)  # code of the fix region + digits
 READINGS: tuple[Reading, ...] = (TYPED, INTERNATIONAL, NATIONAL)
@@ -170,6 +174,7 @@ class HintKind(StrEnum):
     FIX_EXCEL_FLOAT = "fix_excel_float"
     AMBIGUOUS = "ambiguous"
     MISSING_CODE = "missing_code"
+    TYPED_READING = "typed_reading"
     NO_DIGITS = "no_digits"
     BAD_CHARACTERS = "bad_characters"
     INVALID_COUNTRY_CODE = "invalid_country_code"
@@ -178,7 +183,8 @@ class HintKind(StrEnum):
     INVALID_NUMBER = "invalid_number"
 
 
-# Fields a template may use: {fix} the E.164 fix, {region} the fix region, {where}
+# Fields a template may use: {fix} the E.164 fix, {typed} the digits as +digits,
+# {region} the fix region, {where}
 # "+code (REGION)" of the digits, {readings} the valid readings, already worded.
 HINT_TEMPLATES: Mapping[HintKind, str] = {
     HintKind.EMPTY: "a phone number is required",
@@ -193,6 +199,9 @@ HINT_TEMPLATES: Mapping[HintKind, str] = {
     HintKind.FIX_EXCEL_FLOAT: "a spreadsheet stored this number as a decimal: {fix}",
     HintKind.AMBIGUOUS: "could be {readings}; write it with + and the country code",
     HintKind.MISSING_CODE: "missing country code? {readings}",
+    HintKind.TYPED_READING: (
+        "if it starts with its country code, write it with +: {typed}; if not, add the country code"
+    ),
     HintKind.NO_DIGITS: "use digits only, with an optional leading +",
     HintKind.BAD_CHARACTERS: "use digits only, with an optional leading + and the country code",
     HintKind.INVALID_COUNTRY_CODE: (
@@ -224,6 +233,7 @@ MISSING_CODE_JOIN = ", "
 #   fix_kind    the FixKind of its fix (text), or None
 #   ambiguous   two or more valid readings, so no fix
 #   others      valid readings with the code of another hint region
+#   typed       without + and without a fix region, +digits is a valid number
 #   candidate   normalising left an optional + and digits
 #   digits      it holds an ASCII digit (after other scripts' digits are made ASCII)
 Conditions = Mapping[str, object]
@@ -237,6 +247,7 @@ HINT_RULES: tuple[tuple[HintKind, Conditions], ...] = (
     (HintKind.FIX_SYMBOLS, {"fix_kind": FixKind.SYMBOLS.value}),
     (HintKind.AMBIGUOUS, {"ambiguous": True}),
     (HintKind.MISSING_CODE, {"others": True}),
+    (HintKind.TYPED_READING, {"typed": True}),
     (HintKind.NO_DIGITS, {"reason": Reason.BAD_CHARACTERS.value, "digits": False}),
     (HintKind.BAD_CHARACTERS, {"reason": Reason.BAD_CHARACTERS.value}),
     (HintKind.INVALID_COUNTRY_CODE, {"reason": Reason.INVALID_COUNTRY_CODE.value}),

@@ -485,9 +485,12 @@ def _normalised(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("text", "tr", "t")
 
 
-# Reading codes in the long frame of candidates: rules.READINGS by position, then the
-# other hint regions from _OTHERS on.
+# Reading codes in the long frame of candidates: rules.READINGS by position, the digits
+# as typed when only the hint may mention them (no + and no fix region), then the other
+# hint regions from _OTHERS on.
+_TYPED_ONLY = 9
 _OTHERS = 10
+_NATIONAL = rules.READINGS.index(rules.NATIONAL)
 
 
 def _candidates(
@@ -502,8 +505,9 @@ def _candidates(
     typed, international, national = (
         rules.READINGS.index(r) for r in (rules.TYPED, rules.INTERNATIONAL, rules.NATIONAL)
     )
+    typed_code = pl.lit(typed) if fix_region else pl.when(plus).then(typed).otherwise(_TYPED_ONLY)
     parts = [
-        rows.select("i", k=pl.lit(typed), cand=d),
+        rows.select("i", k=typed_code, cand=d),
         rows.select("i", k=pl.lit(international), cand=_first_prefix(d, plus)).filter(
             pl.col("cand").is_not_null() & (pl.col("cand") != "")
         ),
@@ -562,6 +566,9 @@ def _readings(
             "ambiguous": pl.Boolean,
             "others": pl.Boolean,
             "readings": pl.String,
+            "alternative": pl.String,
+            "typed": pl.Boolean,
+            "typed_e164": pl.String,
         }
     )
     candidates, others = _candidates(rows, hint_regions, fix_region)
@@ -578,7 +585,7 @@ def _readings(
     ).filter("valid")
     k = pl.col("k")
     found = (
-        judged.filter(k < _OTHERS)
+        judged.filter(k < _TYPED_ONLY)
         .sort("i", "k")
         .filter(pl.struct("i", "e164").is_first_distinct())
         .group_by("i", maintain_order=True)
@@ -586,6 +593,7 @@ def _readings(
             n=pl.len(),
             e164=pl.col("e164").first(),
             k0=pl.col("k").first().cast(pl.Int64),
+            national=pl.col("e164").filter(pl.col("k") == _NATIONAL).first(),
             worded=_fill(
                 rules.AMBIGUOUS_READING,
                 {"e164": pl.col("e164"), "region": pl.col("region").fill_null("no region")},
@@ -607,6 +615,7 @@ def _readings(
             ).str.join(rules.MISSING_CODE_JOIN)
         )
     )
+    typed_only = judged.filter(k == _TYPED_ONLY).select("i", typed_e164="e164")
     one = pl.col("n") == 1
     kind = first_of(
         [(pl.col(flag), pl.lit(override.value)) for flag, override in rules.FIX_KIND_OVERRIDES],
@@ -617,6 +626,7 @@ def _readings(
         .select("i", "candidate", "unicode", "excel_float")
         .join(found, on="i", how="left")
         .join(elsewhere, on="i", how="left")
+        .join(typed_only, on="i", how="left")
         .with_columns(n=pl.col("n").fill_null(0), kind=_lookup(_READING_KIND, pl.col("k0")))
     )
     none = pl.col("n") == 0
@@ -628,6 +638,9 @@ def _readings(
         # Other regions' codes are offered only when no reading is valid at all.
         others=~pl.col("candidate").str.starts_with("+") & none & pl.col("other").is_not_null(),
         readings=pl.when(pl.col("n") >= 2).then("worded").when(none).then("other"),
+        alternative=pl.when(pl.col("n") >= 2).then("national"),
+        typed=none & pl.col("typed_e164").is_not_null(),
+        typed_e164=pl.when(none).then("typed_e164"),
     )
 
 
@@ -653,7 +666,8 @@ def explain(
     hint_regions: Sequence[str] = (),
     fix_region: str | None = None,
 ) -> pl.DataFrame:
-    """hint, fix and fix_kind of invalid values whose reasons are known (from
+    """hint, fix, fix_kind and alternative (the national reading, when it is one of two)
+    of invalid values whose reasons are known (from
     `judge_column`): `reference.explain` for a whole column, without judging the values
     again (only their readings are judged, all in one pass)."""
     values = values.cast(pl.String).fill_null("")
@@ -661,7 +675,12 @@ def explain(
     return _in_slices(lambda v, r: _explain(v, r, lenient, regions, fix_region), values, reasons)
 
 
-_EXPLAINED = {"hint": pl.String, "fix": pl.String, "fix_kind": pl.String}
+_EXPLAINED = {
+    "hint": pl.String,
+    "fix": pl.String,
+    "fix_kind": pl.String,
+    "alternative": pl.String,
+}
 
 
 def _explain(
@@ -697,6 +716,7 @@ def _explain(
             _where_table(), default=None, return_dtype=pl.String
         ),
         "readings": pl.col("readings"),
+        "typed": pl.col("typed_e164"),
     }
     hint = first_of(
         [
@@ -705,7 +725,7 @@ def _explain(
         ],
         pl.lit(None, pl.String),
     )
-    return facts.select(hint=hint, fix="fix", fix_kind="fix_kind")
+    return facts.select(hint=hint, fix="fix", fix_kind="fix_kind", alternative="alternative")
 
 
 # --------------------------------------------------------------------------- column
@@ -802,6 +822,7 @@ def _judge_column(
             hint = _scatter(hint, problem, explained.get_column("hint"))
             fix = _scatter(fix, problem, explained.get_column("fix"))
             fix_kind = _scatter(fix_kind, problem, explained.get_column("fix_kind"))
+            alternative = _scatter(alternative, problem, explained.get_column("alternative"))
     if fix_region:
         ambiguous = _alternatives(
             frame.with_columns(valid=valid, e164=verdicts.get_column("e164")).with_row_index("i"),
@@ -908,3 +929,12 @@ def phone_like(values: pl.Series) -> int:
         return 0
     candidate = _normalised(frame).get_column("candidate").str.strip_prefix("+")
     return int(candidate.str.len_bytes().is_between(7, 17).sum())
+
+
+def typed_numbers(values: pl.Series, *, lenient: bool = False) -> pl.Series:
+    """Each value's digits as typed read as +digits (its normalised candidate), the
+    E.164 number when valid, else null: the "as typed" reading of an ambiguous value."""
+    frame = _normalised(pl.DataFrame({"v": values.cast(pl.String).fill_null("")}))
+    digits = frame.get_column("candidate").str.strip_prefix("+")
+    judged = judge_digits(digits, lenient=lenient, full=False)
+    return judged.select(pl.when(pl.col("valid")).then("e164")).to_series().alias("e164")

@@ -17,7 +17,8 @@ from core.history import Session
 from core.plan import ImportPlan, plan_add, plan_create
 from core.reading import read_file
 from core.store import Store
-from tui.screens.csv_diff import STATUS, CsvDiffScreen
+from tui.screens.csv_diff import CsvDiffScreen
+from tui.screens.plan_view import STATUS
 from tui.widgets.frame_table import FrameTable
 
 UNSET = object()
@@ -80,7 +81,8 @@ async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         counts = text_of(app, "#diff-counts")
-        assert "Already in audience           1" in counts
+        assert "Duplicates                    1" in counts
+        assert "in the file 0 · in the audience 1" in counts
         assert "146 + 24 = 170" in counts
         assert "9,854" in counts
         await pilot.press("enter")
@@ -254,7 +256,7 @@ async def test_many_reasons_never_push_the_capacity_out_of_the_counts(
     tmp_path: Path, store: Store, kit
 ) -> None:
     """Six reasons wrapped in the narrow counts panel hid the capacity lines (the panel
-    has at most 11 lines); the reasons now take at most three, the rest counted."""
+    has at most 11 lines); the reasons now take at most two, the rest counted."""
     values = [
         "",
         "+1 202 555 0123",
@@ -273,14 +275,14 @@ async def test_many_reasons_never_push_the_capacity_out_of_the_counts(
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         text = await kit.text(pilot)
-        assert "May still be added" in text and "0 + 1 = 1" in text
+        assert "May still be added" in text and "0 + 1 = 1 of 10,000" in text
         assert "more" in text  # the reasons that did not fit are counted
 
 
 def test_reason_lines_fit_the_panel_with_a_million_rows_of_counts() -> None:
     """The counts of the million-row benchmark file: one line of 6 reasons wrapped to 5
     lines in the 34-column panel and pushed the capacity out; now 3 lines at most."""
-    from tui.screens.csv_diff import COUNTS_WIDTH, REASON_LINES, reason_lines
+    from tui.screens.plan_view import COUNTS_WIDTH, REASON_LINES, reason_lines
 
     by_reason = {
         "empty": 50_020,

@@ -2,12 +2,14 @@
 
 Used to create an audience from a file (`audience=None`) and to add a file's rows to an
 audience. Shows the header comparison, the counts with capacity, every incoming row with
-its status; writes nothing until the user confirms, and nothing at all on escape.
+its status and repair; the user may repair every fixable row (`r`), say how numbers
+that read as two countries' are read (`a`, asked once per file), read near-match column
+names as the audience's (`m`) and add what fits under the limit (`l`). Writes nothing
+until the user confirms, and nothing at all on escape.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -23,137 +25,27 @@ from textual.widgets import Checkbox, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from core.audience import MEMBER_LIMIT
-from core.errors import AudiencesError, LimitExceeded
+from core.headers import near_mapping
 from core.history import History
-from core.plan import STATUS_NEW, ImportPlan
+from core.plan import STATUS_NEW, Ambiguity, Blocker, ImportPlan, describe, plan_add
 from core.store import Store
 from core.words import plural
+from tui.dialogs.ambiguity import AmbiguityModal
 from tui.display import clean, error_text
+from tui.screens.plan_view import (
+    DUPLICATE_STATUSES,
+    HINT,
+    REPAIR,
+    ROW,
+    ROW_LABELS,
+    STATUS,
+    PlanCounts,
+    counts_lines,
+    header_rows,
+    rows_frame,
+)
 from tui.widgets.frame_table import FrameTable
-from tui.workers import WRITE
-
-# Checked-row columns; a file's columns are letters, digits and _ here, so never these.
-ROW, STATUS, HINT, REGION = "(row)", "(status)", "(hint)", "(region)"
-ROW_LABELS = {ROW: "Row", STATUS: "Status", HINT: "Hint", REGION: "Region"}
-DUPLICATE_STATUSES = ("duplicate_in_file", "already_in_audience")
-
-
-def header_rows(plan: ImportPlan, create: bool) -> pl.DataFrame:
-    """The header comparison as rows: audience column, file column, verdict."""
-    audience: list[str] = []
-    incoming: list[str] = []
-    verdict: list[str] = []
-    diff = plan.header_diff
-    if create or diff is None:
-        for header in plan.table.headers:
-            saved = plan.header_fixes.get(header, header)
-            audience.append(saved)
-            incoming.append(header)
-            verdict.append("match" if saved == header else "renamed")
-    else:
-        near = dict(diff.near)  # incoming -> existing
-        near_existing = {e: i for i, e in diff.near}
-        for name in diff.matched:
-            audience.append(name), incoming.append(name), verdict.append("match")
-        for name in diff.missing:
-            if name in near_existing:
-                audience.append(name)
-                incoming.append(near_existing[name])
-                verdict.append("near match")
-            else:
-                audience.append(name), incoming.append(""), verdict.append("missing")
-        for name in diff.extra:
-            if name not in near:
-                audience.append(""), incoming.append(name), verdict.append("extra")
-    # The verdict first: names may be cut to fit, the verdict never is.
-    return pl.DataFrame(
-        {"verdict": verdict, "audience": audience, "file": incoming},
-        schema={"verdict": pl.String, "audience": pl.String, "file": pl.String},
-    )
-
-
-def rows_frame(plan: ImportPlan) -> pl.DataFrame:
-    """Every checked row: its status, hint and region, then the file's own columns.
-
-    The plan's hints are made here if the worker that made the plan did not make them.
-    """
-    checked = plan.with_hints().select(
-        pl.col("row").alias(ROW),
-        pl.col("status").alias(STATUS),
-        pl.col("hint").fill_null("").alias(HINT),
-        pl.col("region").fill_null("").alias(REGION),
-    )
-    if plan.rows.height != plan.table.frame.height:
-        return checked
-    values = plan.table.frame.rename(plan.header_fixes) if plan.header_fixes else plan.table.frame
-    values = values.select([c for c in plan.columns if c in values.columns])
-    phone = values.select(plan.phone_column)
-    others = values.drop(plan.phone_column)
-    return pl.concat(
-        [
-            checked.select(ROW, STATUS),
-            phone,
-            checked.select(REGION),
-            others,
-            checked.select(HINT),
-        ],
-        how="horizontal",
-    )
-
-
-COUNTS_WIDTH = 34  # the counts panel's text width (36 less its padding)
-REASON_LINES = 3  # so the panel (at most 11 lines) always shows the capacity lines
-
-
-def reason_lines(by_reason: dict[str, int], width: int, most: int) -> list[str]:
-    """Invalid rows by reason, most common first, packed into at most `most` lines of
-    `width`; what does not fit is counted at the end ("+2 more")."""
-
-    def line(parts: list[str]) -> str:
-        return "  " + " · ".join(parts)
-
-    rows: list[list[str]] = []
-    for reason, n in sorted(by_reason.items(), key=lambda item: -item[1]):
-        piece = f"{reason} {n:,}"
-        if rows and len(line([*rows[-1], piece])) <= width:
-            rows[-1].append(piece)
-        else:
-            rows.append([piece])
-    if len(rows) > most:
-        rest = sum(len(r) for r in rows[most:])
-        rows = rows[:most]
-        while rows[-1] and len(line([*rows[-1], f"+{rest} more"])) > width:
-            rows[-1].pop()
-            rest += 1
-        rows[-1].append(f"+{rest} more")
-    return [line(r) for r in rows]
-
-
-@dataclass(frozen=True)
-class PlanCounts:
-    """The plan's counts, read once (each is a scan of up to a million statuses)."""
-
-    total: int
-    new: int
-    invalid: int
-    duplicates_in_file: int
-    already_in_audience: int
-    by_reason: dict[str, int]
-
-    @classmethod
-    def of(cls, plan: ImportPlan) -> PlanCounts:
-        return cls(
-            plan.total,
-            plan.new,
-            plan.invalid,
-            plan.duplicates_in_file,
-            plan.already_in_audience,
-            plan.invalid_by_reason(),
-        )
-
-    @property
-    def duplicates(self) -> int:
-        return self.duplicates_in_file + self.already_in_audience
+from tui.workers import LOAD, WRITE
 
 
 class CsvDiffScreen(Screen[str | None]):
@@ -168,8 +60,22 @@ class CsvDiffScreen(Screen[str | None]):
         Binding("n", "next_problem", "Next", tooltip="Next problem row"),
         Binding("N", "previous_problem", "Previous problem", key_display="N", show=False),
         Binding("f", "cycle_filter", "Filter", tooltip="Filter rows by status, in turn"),
+        Binding("r", "toggle_repair", "Repair", tooltip="Apply every fix (r again: undo them)"),
+        Binding(
+            "a",
+            "choose_ambiguity",
+            "2 countries",
+            tooltip="Choose how numbers that read as two countries' numbers are read",
+        ),
         Binding("i", "toggle_skip_invalid", "Invalid", tooltip="Skip invalid rows (or not)"),
         Binding("d", "toggle_skip_duplicates", "Dups", tooltip="Skip duplicates (or not)"),
+        Binding(
+            "m",
+            "toggle_mapping",
+            "Map",
+            tooltip="Read near-match column names as the audience's (m again: undo)",
+        ),
+        Binding("l", "toggle_up_to_limit", "Fit", tooltip="Add only the rows that fit the limit"),
         Binding(
             "w",
             "write_problems",
@@ -180,10 +86,6 @@ class CsvDiffScreen(Screen[str | None]):
 
     status_filter: reactive[str] = reactive("all")
     """Which rows are listed: "all", "problems", "new" or one reason."""
-    skip_invalid: reactive[bool] = reactive(False)
-    """The user chose to leave invalid rows out."""
-    skip_duplicates: reactive[bool] = reactive(False)
-    """The user chose to leave duplicates (in the file or already members) out."""
     busy: reactive[bool] = reactive(False)
     """The store is being written."""
 
@@ -193,6 +95,15 @@ class CsvDiffScreen(Screen[str | None]):
         def __init__(self, summary: str) -> None:
             super().__init__()
             self.summary = summary
+
+    class PlanChosen(Message):
+        """The plan was made again with the user's choices (repair, names, ambiguity)."""
+
+        def __init__(self, base: ImportPlan, plan: ImportPlan, rows: pl.DataFrame) -> None:
+            super().__init__()
+            self.base = base
+            self.plan = plan
+            self.rows = rows
 
     class ProblemsWritten(Message):
         """The problem rows were written to a CSV file."""
@@ -213,18 +124,30 @@ class CsvDiffScreen(Screen[str | None]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.plan = plan
+        self.judged = plan  # as the file was judged: `m` goes back to it
+        self.base = plan  # the plan the choices apply to (names mapped or not)
+        self.plan = plan  # with the choices applied
         self.audience = audience
         self.new_name = new_name
         self.history = history
+        self.repair = False
+        self.ambiguity: Ambiguity | None = None
+        self.asked = False  # the ambiguity question is asked once per file
+        self.skip_invalid = False
+        self.skip_duplicates = False
+        self.up_to_limit = False
         self.all_rows = rows_frame(plan)
         self.counts = PlanCounts.of(plan)
         self.problem_rows: pl.Series = pl.Series([], dtype=pl.UInt32)
-        self.shown_statuses: pl.Series = self.all_rows[STATUS]
+        self.shown_rows: pl.DataFrame = self.all_rows
 
     @property
     def creating(self) -> bool:
         return self.audience is None
+
+    @property
+    def headers_ok(self) -> bool:
+        return self.plan.header_diff is None or self.plan.header_diff.ok
 
     # layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -241,50 +164,26 @@ class CsvDiffScreen(Screen[str | None]):
                 show_cursor=False,
                 id="header-diff",
             )
-            yield Static(self.counts_text(), id="diff-counts")
+            yield Static("", id="diff-counts")
         with Horizontal(id="diff-choices"):
             yield Static("", id="diff-filter")
-            yield Checkbox(f"Skip {self.counts.invalid:,} invalid (i)", id="skip-invalid")
-            yield Checkbox(
-                f"Skip {plural(self.duplicates, 'duplicate')} (d)",
-                id="skip-duplicates",
-            )
-        yield FrameTable(
-            self.all_rows,
-            labels=ROW_LABELS,
-            placeholder="",
-            id="diff-rows",
-        )
+            yield Checkbox("", id="skip-invalid")
+            yield Checkbox("", id="skip-duplicates")
+        yield FrameTable(self.all_rows, labels=ROW_LABELS, placeholder="", id="diff-rows")
+        yield Static("", id="diff-detail")
         yield Static("", id="diff-verdict")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         header = self.query_one("#header-diff", FrameTable)
         header.can_focus = False
-        verdicts = header.frame["verdict"].to_list()
-        header.row_style = lambda i: (
-            "success"
-            if verdicts[i] == "match"
-            else "warning"
-            if verdicts[i] in ("near match", "renamed")
-            else "error"
-        )
-        for box_id, count in (
-            ("#skip-invalid", self.counts.invalid),
-            ("#skip-duplicates", self.duplicates),
-        ):
-            box = self.query_one(box_id, Checkbox)
+        for box in self.query(Checkbox):
             box.can_focus = False
-            box.display = count > 0
         rows = self.query_one("#diff-rows", FrameTable)
         rows.row_style = self.row_style
         rows.focus()
-        self.show_rows()
-        self.show_verdict()
-
-    @property
-    def duplicates(self) -> int:
-        return self.counts.duplicates
+        self.show_plan()
+        self.call_after_refresh(self.ask_ambiguity)
 
     def title_text(self) -> Content:
         source = Content(clean(Path(self.plan.table.source or "input.csv").name)).stylize("bold")
@@ -294,33 +193,54 @@ class CsvDiffScreen(Screen[str | None]):
         name = Content(clean(self.audience or "")).stylize("bold")
         return Content.assemble("Add to ", name, " from ", source)
 
-    def counts_text(self) -> Content:
-        plan, counts = self.plan, self.counts
-        lines = [f"Rows in the file       {plan.table.rows:>8,}"]
-        if plan.header_diff is not None and not plan.header_diff.ok:
-            lines.append("Rows are checked once the column names match.")
-        else:
-            lines += [
-                f"Valid and new          {counts.new:>8,}",
-                f"Invalid                {counts.invalid:>8,}",
-                *reason_lines(counts.by_reason, COUNTS_WIDTH, REASON_LINES),
-                f"Duplicates in the file {counts.duplicates_in_file:>8,}",
-                f"Already in audience    {counts.already_in_audience:>8,}",
-            ]
-        total = plan.existing + counts.new
-        capacity = [
-            f"Capacity (limit {MEMBER_LIMIT:,})",
-            f"  {plan.existing:,} + {counts.new:,} = {total:,}",
-            f"  May still be added   {plan.room:>8,}",
-        ]
+    def show_plan(self) -> None:
+        """Show the current plan: names, counts, choices, rows and the verdict."""
+        header = self.query_one("#header-diff", FrameTable)
+        header.set_frame(header_rows(self.plan, self.creating))
+        verdicts = header.frame["verdict"].to_list()
+        header.row_style = lambda i: (
+            "success"
+            if verdicts[i] == "match"
+            else "warning"
+            if verdicts[i] in ("near match", "renamed")
+            else "error"
+        )
+        lines, capacity = counts_lines(self.plan, self.counts)
         content = Content("\n".join(lines + capacity))
-        if total > MEMBER_LIMIT:
+        if self.plan.existing + self.counts.new > MEMBER_LIMIT:
             content = content.stylize("$text-error", len(content) - len("\n".join(capacity)))
-        return content
+        self.query_one("#diff-counts", Static).update(content)
+        self.show_choices()
+        self.show_rows()
+
+    def show_choices(self) -> None:
+        """The boxes and the verdict follow the choices at once: a key typed right after
+        (enter) must see them, not wait for the boxes' messages."""
+        counts = self.counts
+        for box_id, value, label, count in (
+            (
+                "#skip-invalid",
+                self.skip_invalid,
+                f"Skip {counts.invalid:,} invalid (i)",
+                counts.invalid,
+            ),
+            (
+                "#skip-duplicates",
+                self.skip_duplicates,
+                f"Skip {plural(counts.duplicates, 'duplicate')} (d)",
+                counts.duplicates,
+            ),
+        ):
+            box = self.query_one(box_id, Checkbox)
+            with box.prevent(Checkbox.Changed):
+                box.value = value
+            box.label = label
+            box.display = count > 0
+        self.show_verdict()
 
     # rows and filters ---------------------------------------------------------------------
     def filters(self) -> list[str]:
-        statuses = self.all_rows[STATUS].unique().to_list()
+        statuses = self.all_rows[STATUS].unique().to_list() if STATUS in self.all_rows else []
         reasons = [r for r in statuses if r != STATUS_NEW]
         return ["all", "problems", "new", *sorted(reasons)]
 
@@ -332,13 +252,14 @@ class CsvDiffScreen(Screen[str | None]):
             rows = rows.filter(pl.col(STATUS) != STATUS_NEW)
         elif wanted != "all":
             rows = rows.filter(pl.col(STATUS) == wanted)
-        self.shown_statuses = rows[STATUS]
-        self.problem_rows = (self.shown_statuses != STATUS_NEW).arg_true()
+        self.shown_rows = rows
+        self.problem_rows = (
+            (rows[STATUS] != STATUS_NEW).arg_true() if STATUS in rows else self.problem_rows
+        )
         table = self.query_one("#diff-rows", FrameTable)
         label = {"all": "all rows", "problems": "problem rows", "new": "valid and new rows"}
-        headers_ok = self.plan.header_diff is None or self.plan.header_diff.ok
         in_file = plural(self.plan.table.rows, "row")
-        if not headers_ok:
+        if not self.headers_ok:
             text = f"{in_file} in the file, checked once the column names match"
             table.placeholder = "No row is checked until the column names match"
         elif not self.plan.table.rows:
@@ -351,12 +272,30 @@ class CsvDiffScreen(Screen[str | None]):
             )
         table.set_frame(rows)
         self.query_one("#diff-filter", Static).update(Content(clean(text)))
+        self.show_detail(table.cursor_row)
 
     def row_style(self, index: int) -> str | None:
-        status = self.shown_statuses[index]
+        status = self.shown_rows[STATUS][index] if STATUS in self.shown_rows else STATUS_NEW
         if status == STATUS_NEW:
             return None
         return "warning" if status in DUPLICATE_STATUSES else "error"
+
+    @on(FrameTable.CursorMoved, "#diff-rows")
+    def cursor_moved(self, event: FrameTable.CursorMoved) -> None:
+        self.show_detail(event.row)
+
+    def show_detail(self, index: int) -> None:
+        """The row under the cursor, its repair and its hint in full (they may be cut in
+        the table)."""
+        rows = self.shown_rows
+        detail = self.query_one("#diff-detail", Static)
+        if STATUS not in rows or not 0 <= index < rows.height:
+            detail.update("")
+            return
+        row = rows.row(index, named=True)
+        parts = [f"Row {row[ROW]:,}", row[STATUS]]
+        parts += [row[c] for c in (REPAIR, HINT) if row.get(c)]
+        detail.update(Content(clean(" · ".join(parts))))
 
     def watch_status_filter(self) -> None:
         if self.is_mounted:
@@ -389,76 +328,147 @@ class CsvDiffScreen(Screen[str | None]):
         """Move to the previous row with a problem."""
         self.jump(False)
 
-    # skip choices and the verdict ---------------------------------------------------------
+    # choices ------------------------------------------------------------------------------
     def action_toggle_skip_invalid(self) -> None:
         """Leave invalid rows out (or not)."""
         if self.counts.invalid:
             self.skip_invalid = not self.skip_invalid
-            self.show_skip_choices()
+            self.show_choices()
 
     def action_toggle_skip_duplicates(self) -> None:
         """Leave duplicate rows out (or not)."""
-        if self.duplicates:
+        if self.counts.duplicates:
             self.skip_duplicates = not self.skip_duplicates
-            self.show_skip_choices()
+            self.show_choices()
 
-    def show_skip_choices(self) -> None:
-        """The boxes and the verdict follow the choices at once: a key typed right after
-        (enter) must see them, not wait for the boxes' messages."""
-        for box_id, value in (
-            ("#skip-invalid", self.skip_invalid),
-            ("#skip-duplicates", self.skip_duplicates),
-        ):
-            box = self.query_one(box_id, Checkbox)
-            with box.prevent(Checkbox.Changed):
-                box.value = value
-        self.show_verdict()
+    def action_toggle_up_to_limit(self) -> None:
+        """Add only the rows that fit under the member limit (or not)."""
+        self.up_to_limit = not self.up_to_limit
+        self.show_choices()
 
     @on(Checkbox.Changed)
-    def skip_changed(self, event: Checkbox.Changed) -> None:
+    def box_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox.id == "skip-invalid":
             self.skip_invalid = event.value
         elif event.checkbox.id == "skip-duplicates":
             self.skip_duplicates = event.value
         self.show_verdict()
 
+    def action_toggle_repair(self) -> None:
+        """Apply every fix (or take them back): values become E.164 numbers."""
+        self.repair = not self.repair
+        self.choose(self.base)
+
+    def action_choose_ambiguity(self) -> None:
+        """Ask how numbers that read as two countries' numbers are read."""
+        rows = self.plan.with_hints(self.plan.ambiguous_rows().head(1))
+        example, hint = "", ""
+        if rows.height:
+            example, hint = rows["value"][0], rows["hint"][0] or ""
+        count = self.plan.ambiguous or self.plan.ambiguous_skipped
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.ambiguity = choice  # type: ignore[assignment]
+                self.choose(self.base)
+
+        modal = AmbiguityModal(count, self.plan.fix_region or "", example, hint)
+        self.app.push_screen(modal, chosen)
+
+    def ask_ambiguity(self) -> None:
+        """Ask once per file, as soon as the file has such numbers."""
+        if not self.asked and self.ambiguity is None and self.plan.ambiguous:
+            self.asked = True
+            self.action_choose_ambiguity()
+
+    def action_toggle_mapping(self) -> None:
+        """Read the file's near-match column names as the audience's (or not)."""
+        if self.base is not self.judged:
+            self.choose(self.judged)
+            return
+        diff = self.judged.header_diff
+        mapping = near_mapping(diff) if diff is not None else {}
+        if mapping:
+            self.remap(mapping)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
+    def remap(self, mapping: dict[str, str]) -> None:
+        assert self.audience is not None
+        audience, members = self.store.load(self.audience)
+        judged = self.judged
+        base = plan_add(
+            judged.table,
+            audience,
+            {m.e164 for m in members},
+            lenient=judged.lenient,
+            mapping=mapping,
+        )
+        self._chose(base)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
+    def choose(self, base: ImportPlan) -> None:
+        """Make the plan again from `base` with the current choices (in a worker: on a
+        big file a repair judges every fixed row again)."""
+        self._chose(base)
+
+    def _chose(self, base: ImportPlan) -> None:
+        plan = base.chosen(repair=self.repair, ambiguity=self.ambiguity)
+        rows = rows_frame(plan)
+        self.post_message(self.PlanChosen(base, plan, rows))
+
+    @on(PlanChosen)
+    def plan_chosen(self, event: PlanChosen) -> None:
+        self.base, self.plan, self.all_rows = event.base, event.plan, event.rows
+        self.counts = PlanCounts.of(event.plan)
+        self.show_plan()
+        self.ask_ambiguity()
+
+    # the verdict --------------------------------------------------------------------------
     def blocked(self) -> str | None:
         """Why enter would write nothing (core decides), or None when it may apply."""
-        plan, counts = self.plan, self.counts
-        try:
-            chosen = plan.selected(
-                skip_invalid=self.skip_invalid, skip_duplicates=self.skip_duplicates
-            )
-        except LimitExceeded as exc:
-            return exc.message
-        except AudiencesError as exc:
-            if plan.header_diff is not None and not plan.header_diff.ok:
-                return plan.header_diff.message()
-            reasons = []
-            if counts.invalid and not self.skip_invalid:
-                reasons.append(f"{plural(counts.invalid, 'invalid row')} (press i to skip them)")
-            if self.duplicates and not self.skip_duplicates:
-                kinds = []
-                if counts.already_in_audience:
-                    kinds.append(f"{counts.already_in_audience:,} already in the audience")
-                if counts.duplicates_in_file:
-                    kinds.append(f"{counts.duplicates_in_file:,} repeated in the file")
-                reasons.append(" and ".join(kinds) + " (press d to skip them)")
-            if not reasons:
-                return exc.message
-            return "nothing can be written yet: " + " and ".join(reasons)
-        if chosen.height == 0:
+        blockers = self.plan.blockers(
+            skip_invalid=self.skip_invalid,
+            skip_duplicates=self.skip_duplicates,
+            up_to_limit=self.up_to_limit and not self.creating,
+        )
+        if not blockers:
+            return None
+        return "Nothing can be written yet: " + "; ".join(self.worded(b) for b in blockers)
+
+    def worded(self, blocker: Blocker) -> str:
+        """A blocker in the app's words: what it is, and the key that deals with it."""
+        counts = self.counts
+        if blocker.kind == "headers":
+            diff = self.judged.header_diff
+            near = diff is not None and bool(near_mapping(diff))
+            return describe(blocker) + (" (press m to map them)" if near else "")
+        if blocker.kind == "invalid":
+            fix = counts.fixable and not self.repair
+            keys = "press i to skip them" + (f", r to repair {counts.fixable:,}" if fix else "")
+            return f"{plural(counts.invalid, 'invalid row')} ({keys})"
+        if blocker.kind == "duplicates":
+            kinds = []
+            if counts.already_in_audience:
+                kinds.append(f"{counts.already_in_audience:,} already in the audience")
+            if counts.duplicates_in_file:
+                kinds.append(f"{counts.duplicates_in_file:,} repeated in the file")
+            return " and ".join(kinds) + " (press d to skip them)"
+        if blocker.kind == "ambiguous":
+            return describe(blocker) + " (press a to choose)"
+        if blocker.kind == "limit" and not self.creating:
+            return describe(blocker) + f" (press l to add the {self.plan.room:,} that fit)"
+        if blocker.kind == "empty":
             return "no valid new rows to write"
-        return None
+        return describe(blocker)
 
     def show_verdict(self) -> None:
         why = self.blocked()
         verdict = self.query_one("#diff-verdict", Static)
         verdict.set_class(why is not None, "-blocked")
         if why is not None:
-            verdict.update(Content(clean(why[:1].upper() + why[1:])))
+            verdict.update(Content(clean(why)))
         else:
-            count = self.counts.new
+            count = min(self.counts.new, self.plan.room)
             what = "create the audience with" if self.creating else "add"
             verdict.update(
                 Content(f"Press enter to {what} {plural(count, 'member')} · escape cancels")
@@ -468,13 +478,21 @@ class CsvDiffScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.busy and action != "cancel":
             return False
-        headers_ok = self.plan.header_diff is None or self.plan.header_diff.ok
         if action in ("next_problem", "previous_problem", "cycle_filter", "write_problems"):
-            return headers_ok
+            return self.headers_ok
         if action == "toggle_skip_invalid":
             return bool(self.counts.invalid)
         if action == "toggle_skip_duplicates":
-            return bool(self.duplicates)
+            return bool(self.counts.duplicates)
+        if action == "toggle_repair":
+            return bool(self.counts.fixable or self.repair)
+        if action == "choose_ambiguity":
+            return bool(self.counts.ambiguous or self.ambiguity)
+        if action == "toggle_mapping":
+            diff = self.judged.header_diff
+            return not self.creating and diff is not None and bool(near_mapping(diff))
+        if action == "toggle_up_to_limit":
+            return not self.creating and self.plan.existing + self.counts.new > MEMBER_LIMIT
         return True
 
     # applying -----------------------------------------------------------------------------
@@ -482,27 +500,35 @@ class CsvDiffScreen(Screen[str | None]):
         """Write the rows (only when the rules allow)."""
         why = self.blocked()
         if why is not None:
-            self.notify(
-                clean(why[:1].upper() + why[1:]),
-                title="Nothing written",
-                severity="warning",
-                markup=False,
-            )
+            self.notify(clean(why), title="Nothing written", severity="warning", markup=False)
             return
         self.busy = True
         self.query_one("#diff-verdict", Static).update("Writing…")
-        self.write_plan(self.skip_invalid, self.skip_duplicates)
+        self.write_plan(self.plan, self.skip_invalid, self.skip_duplicates, self.up_to_limit)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=WRITE)
-    def write_plan(self, skip_invalid: bool, skip_duplicates: bool) -> None:
-        plan, counts = self.plan, self.counts
-        members = plan.members(skip_invalid=skip_invalid, skip_duplicates=skip_duplicates)
-        skipped = []
+    def write_plan(
+        self, plan: ImportPlan, skip_invalid: bool, skip_duplicates: bool, up_to_limit: bool
+    ) -> None:
+        counts = PlanCounts.of(plan)
+        members = plan.members(
+            skip_invalid=skip_invalid,
+            skip_duplicates=skip_duplicates,
+            up_to_limit=up_to_limit and not self.creating,
+        )
+        notes = []
+        if counts.repaired:
+            notes.append(f"{counts.repaired:,} repaired")
         if skip_invalid and counts.invalid:
-            skipped.append(f"{counts.invalid:,} skipped as invalid")
-        if skip_duplicates and self.duplicates:
-            as_what = "duplicates" if self.duplicates != 1 else "a duplicate"
-            skipped.append(f"{self.duplicates:,} skipped as {as_what}")
+            notes.append(f"{counts.invalid:,} skipped as invalid")
+        if skip_duplicates and counts.duplicates:
+            as_what = "duplicates" if counts.duplicates != 1 else "a duplicate"
+            notes.append(f"{counts.duplicates:,} skipped as {as_what}")
+        if counts.ambiguous_skipped:
+            notes.append(f"{counts.ambiguous_skipped:,} left out as ambiguous")
+        over = len(members) < counts.new
+        if over:
+            notes.append(f"{counts.new - len(members):,} left out over the limit")
         count = plural(len(members), "member")
         if self.creating:
             assert self.new_name is not None
@@ -519,7 +545,7 @@ class CsvDiffScreen(Screen[str | None]):
             else:
                 self.store.add_members(self.audience, members)
             summary = f"Added {count}"
-        self.post_message(self.PlanApplied("; ".join([summary, *skipped])))
+        self.post_message(self.PlanApplied("; ".join([summary, *notes])))
 
     @on(PlanApplied)
     def plan_applied(self, event: PlanApplied) -> None:
@@ -544,8 +570,7 @@ class CsvDiffScreen(Screen[str | None]):
     def problems_written(self, event: ProblemsWritten) -> None:
         self.notify(
             f"Wrote {plural(event.count, 'problem row')} with reasons to "
-            f"{clean(Path(event.path).name)} "
-            "beside the input file",
+            f"{clean(Path(event.path).name)} beside the input file",
             title="Problems written",
             markup=False,
         )
@@ -555,7 +580,8 @@ class CsvDiffScreen(Screen[str | None]):
             return
         self.busy = False
         message = error_text(event.worker.error)
-        self.notify(message, title="Nothing written", severity="error", markup=False, timeout=8)
+        title = "Nothing written" if event.worker.group == WRITE else "Not done"
+        self.notify(message, title=title, severity="error", markup=False, timeout=8)
         verdict = self.query_one("#diff-verdict", Static)
         verdict.add_class("-blocked")
         verdict.update(Content(message))

@@ -102,7 +102,7 @@ def rows_frame(plan: ImportPlan) -> pl.DataFrame:
 
 
 COUNTS_WIDTH = 34  # the counts panel's text width (36 less its padding)
-REASON_LINES = 3  # so the panel (at most 11 lines) always shows the capacity lines
+REASON_LINES = 2  # so the panel (at most 11 lines) always shows the capacity lines
 
 
 def reason_lines(by_reason: dict[str, int], width: int, most: int) -> list[str]:
@@ -165,32 +165,35 @@ class PlanCounts:
 
 
 def counts_lines(plan: ImportPlan, counts: PlanCounts) -> tuple[list[str], list[str]]:
-    """The counts panel: the rows' lines, then the capacity lines."""
-    lines = [f"Rows in the file       {plan.table.rows:>8,}"]
+    """The counts panel (at most 11 lines, so the capacity always shows): the rows'
+    lines, then the capacity lines."""
+
+    def line(label: str, n: int) -> str:
+        return f"{label:<23}{n:>8,}"
+
+    lines = [line("Rows in the file", plan.table.rows)]
     if plan.header_diff is not None and not plan.header_diff.ok:
         lines.append("Rows are checked once the column names match.")
     else:
         if counts.repaired:
-            lines.append(f"Repaired               {counts.repaired:>8,}")
-        lines += [
-            f"Valid and new          {counts.new:>8,}",
-            f"Invalid                {counts.invalid:>8,}",
-            *reason_lines(counts.by_reason, COUNTS_WIDTH, REASON_LINES),
-        ]
-        if counts.fixable:
-            lines.append(f"  of them fixable      {counts.fixable:>8,}")
+            lines.append(line("Repaired", counts.repaired))
+        lines.append(line("Valid and new", counts.new))
+        fixable = f", {counts.fixable:,} fixable" if counts.fixable else ""
+        lines.append(line(f"Invalid{fixable}", counts.invalid))
+        lines += reason_lines(counts.by_reason, COUNTS_WIDTH, REASON_LINES)
         if counts.ambiguous or counts.ambiguous_skipped:
             lines.append(
-                f"Ambiguous country      {counts.ambiguous + counts.ambiguous_skipped:>8,}"
+                line("Two countries' numbers", counts.ambiguous + counts.ambiguous_skipped)
             )
-        lines += [
-            f"Duplicates in the file {counts.duplicates_in_file:>8,}",
-            f"Already in audience    {counts.already_in_audience:>8,}",
-        ]
+        lines.append(line("Duplicates", counts.duplicates))
+        if counts.duplicates and plan.existing:
+            lines.append(
+                f"  in the file {counts.duplicates_in_file:,} · "
+                f"in the audience {counts.already_in_audience:,}"
+            )
     total = plan.existing + counts.new
     capacity = [
-        f"Capacity (limit {MEMBER_LIMIT:,})",
-        f"  {plan.existing:,} + {counts.new:,} = {total:,}",
+        f"Capacity {plan.existing:,} + {counts.new:,} = {total:,} of {MEMBER_LIMIT:,}",
         f"  May still be added   {plan.room:>8,}",
     ]
     return lines, capacity
