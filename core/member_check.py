@@ -54,11 +54,14 @@ def check_member(
     replacing: str | None = None,
     lenient: bool = False,
     default_region: str | None = None,
+    suppressed: Collection[str] = frozenset(),
 ) -> MemberCheck:
     """Check one member for manual entry (or an edit, `replacing` its old E.164 key).
 
     `existing` holds the E.164 keys of the current members, or maps them to their
-    values (then a clash names the member who has the number).
+    values (then a clash names the member who has the number). `suppressed` holds the
+    store's do-not-call list: a number on it is refused (an edit that keeps the
+    member's own number is not).
     """
     unknown = [c for c in values if c not in audience.columns]
     problems: list[FieldProblem] = [
@@ -106,6 +109,14 @@ def check_member(
                 f"already_in_audience: {verdict.e164} is already a member{who}",
             )
         )
+    if verdict.e164 in suppressed and verdict.e164 != replacing:
+        problems.append(
+            FieldProblem(
+                audience.phone_column,
+                str(Reason.SUPPRESSED),
+                f"suppressed: {verdict.e164} is on the do-not-call list",
+            )
+        )
     style_fix = _style_fix(audience, phone)
     if style_fix is not None:
         written = "with" if audience.style == "plus" else "without"
@@ -138,7 +149,9 @@ def check_member(
         "national",
     )
     national = None
-    if verdict.alternative not in existing or verdict.alternative == replacing:
+    if (
+        verdict.alternative not in existing or verdict.alternative == replacing
+    ) and verdict.alternative not in suppressed:
         national_verdict = judge(verdict.alternative, lenient=lenient)
         national = Member(
             {**clean, audience.phone_column: national_value},

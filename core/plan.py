@@ -34,7 +34,11 @@ from core.text import fixed_column_names, header_problems
 
 STATUS_NEW = "new"
 # Statuses of rows that are refused as invalid (skipped by --skip-invalid).
-INVALID_STATUSES: tuple[str, ...] = (*(str(r) for r in PHONE_REASONS), Reason.MISSING_REQUIRED)
+INVALID_STATUSES: tuple[str, ...] = (
+    *(str(r) for r in PHONE_REASONS),
+    Reason.MISSING_REQUIRED,
+    Reason.SUPPRESSED,
+)
 DUPLICATE_STATUSES: tuple[str, ...] = (Reason.DUPLICATE_IN_FILE, Reason.ALREADY_IN_AUDIENCE)
 _PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
 
@@ -163,6 +167,7 @@ class ImportPlan:
     fix_region: str | None = None
     style: PhoneStyle = "none"  # of the audience written to (repairs follow it)
     existing_keys: frozenset[str] = frozenset()
+    suppressed_keys: frozenset[str] = frozenset()  # the store's do-not-call list
     required: tuple[str, ...] = ()  # columns a row may not leave empty (adding)
     ambiguity: Ambiguity | None = None  # how ambiguous numbers were resolved
     repairing: bool = False  # fixes were applied (`repaired_plan`)
@@ -419,6 +424,7 @@ class ImportPlan:
             updated.with_columns(reason=pl.when(valid).then(None).otherwise(pl.col("status"))),
             self.existing_keys,
             _missing_required(self.table, self.header_fixes, self.required),
+            self.suppressed_keys,
         )
         return replace(self, rows=rows, _cache={})
 
@@ -530,16 +536,21 @@ def _statuses(
     frame: pl.DataFrame,
     existing_keys: Collection[str],
     missing_required: pl.Series | None,
+    suppressed_keys: Collection[str] = frozenset(),
 ) -> pl.DataFrame:
     """`ROWS_SCHEMA` rows from rows with a `reason` column (null for valid numbers):
-    the status is the reason, else missing_required, already_in_audience,
-    duplicate_in_file (a repeat of an earlier row's number), or new."""
+    the status is the reason, else missing_required, suppressed (on the do-not-call
+    list), already_in_audience, duplicate_in_file (a repeat of an earlier row's number),
+    or new."""
     # The E.164 digits as an integer are the same key as the text (at most 20 digits,
     # never a leading 0) and hash faster; invalid rows have none (they have a reason).
     key = pl.col("e164").str.slice(1).cast(pl.Int128)
     cases = [(pl.col("reason").is_not_null(), pl.col("reason"))]
     if missing_required is not None:
         cases.append((pl.lit(missing_required), pl.lit(str(Reason.MISSING_REQUIRED))))
+    if suppressed_keys:
+        listed = pl.Series(list(suppressed_keys), dtype=pl.String).implode()
+        cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.SUPPRESSED))))
     if existing_keys:
         listed = pl.Series(list(existing_keys), dtype=pl.String).implode()
         cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.ALREADY_IN_AUDIENCE))))
@@ -552,6 +563,8 @@ def _statuses(
         .then(pl.lit("the same number appears on an earlier row (compared in E.164 form)"))
         .when(pl.col("status") == str(Reason.MISSING_REQUIRED))
         .then(pl.lit("a column that every member of the audience fills is empty here"))
+        .when(pl.col("status") == str(Reason.SUPPRESSED))
+        .then(pl.lit("this number is on the do-not-call list"))
         .otherwise(pl.col("hint"))
     )
     return frame.with_columns(hint=hint).select(list(ROWS_SCHEMA))
@@ -582,6 +595,7 @@ def judge_rows(
     verdicts: pl.DataFrame | None = None,
     fix_region: str | None = None,
     missing_required: pl.Series | None = None,
+    suppressed_keys: Collection[str] = frozenset(),
 ) -> pl.DataFrame:
     """Statuses of a phone column (`ROWS_SCHEMA`): "new" or a reason, with derived fields.
 
@@ -629,7 +643,7 @@ def judge_rows(
         reason=pl.when(pl.col("valid")).then(None).otherwise(pl.col("reason")),
         hint=pl.when(pl.col("valid")).then(None).otherwise(pl.col("hint")),
     )
-    return _statuses(frame, existing_keys, missing_required)
+    return _statuses(frame, existing_keys, missing_required, suppressed_keys)
 
 
 def file_fix_region(
@@ -674,8 +688,10 @@ def plan_check(
     default_region: str | None = None,
     profile: TableProfile | None = None,
     repair: bool = False,
+    suppressed: Collection[str] = frozenset(),
 ) -> ImportPlan:
-    """Judge a file on its own (the `check` command and the create preview).
+    """Judge a file on its own (the `check` command and the create preview); numbers
+    in `suppressed` (the store's do-not-call list) are problems.
 
     National numbers are read in `default_region`, else in the file's dominant region
     (`file_fix_region`); hints also try the regions of the column's valid numbers.
@@ -693,7 +709,12 @@ def plan_check(
     regions = [default_region.upper()] if default_region else []
     regions += [r for r in top if r not in regions]
     rows = judge_rows(
-        values, lenient=lenient, lines=table.line_numbers, verdicts=verdicts, fix_region=fix_region
+        values,
+        lenient=lenient,
+        lines=table.line_numbers,
+        verdicts=verdicts,
+        fix_region=fix_region,
+        suppressed_keys=suppressed,
     )
     plan = ImportPlan(
         table,
@@ -703,6 +724,7 @@ def plan_check(
         lenient=lenient,
         hint_regions=tuple(regions),
         fix_region=fix_region,
+        suppressed_keys=frozenset(suppressed),
     )
     return plan.repaired_plan() if repair else plan
 
@@ -716,6 +738,7 @@ def plan_create(
     default_region: str | None = None,
     profile: TableProfile | None = None,
     repair: bool = False,
+    suppressed: Collection[str] = frozenset(),
 ) -> ImportPlan:
     """A new audience from a file: the headers must be valid (or fixed with consent).
 
@@ -753,6 +776,7 @@ def plan_create(
         default_region=default_region,
         profile=profile,
         repair=repair,
+        suppressed=suppressed,
     )
     return replace(plan, phone_column=phone_column, columns=columns, header_fixes=fixes, _cache={})
 
@@ -777,6 +801,7 @@ def plan_add(
     mapping: dict[str, str] | None = None,
     fix_headers: bool = False,
     repair: bool = False,
+    suppressed: Collection[str] = frozenset(),
 ) -> ImportPlan:
     """Rows of a file to add to an audience: exact headers (after the renames the user
     asked for), valid, new, within the limit. National numbers are read in
@@ -803,6 +828,7 @@ def plan_add(
         fix_region=fix_region,
         style=audience.style,
         existing_keys=frozenset(existing_keys),
+        suppressed_keys=frozenset(suppressed),
         required=tuple(c for c in audience.required if c != audience.phone_column),
     )
     if not diff.ok:
@@ -815,6 +841,7 @@ def plan_add(
         lines=table.line_numbers,
         fix_region=fix_region,
         missing_required=_missing_required(table, renames, base.required),
+        suppressed_keys=suppressed,
     )
     plan = replace(base, rows=rows, _cache={})
     return plan.repaired_plan() if repair else plan

@@ -77,9 +77,11 @@ def create(
 ) -> None:
     """Create audience NAME from a CSV file."""
     from core.plan import plan_create
+    from core.suppress import SuppressionList
 
     table = read_table(file, encoding)
     ensure_column(table, phone_column)
+    store = open_store(ctx)
     plan = plan_create(
         table,
         phone_column,
@@ -87,6 +89,7 @@ def create(
         lenient=lenient,
         default_region=default_region,
         repair=repair,
+        suppressed=SuppressionList.load(store).keys(),
     )
     if plan.header_fixes:
         click.echo(
@@ -100,9 +103,7 @@ def create(
         adding=False,
         all_problems=all_problems,
     )
-    audience = open_store(ctx).create(
-        name, plan.columns, plan.phone_column, members, plan.required_columns()
-    )
+    audience = store.create(name, plan.columns, plan.phone_column, members, plan.required_columns())
     print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
     click.echo(f"created {audience.name!r} with {_members(audience.member_count)}")
 
@@ -143,6 +144,7 @@ def add(
     from core.audience import MEMBER_LIMIT
     from core.headers import parse_mapping
     from core.plan import plan_add
+    from core.suppress import SuppressionList
 
     store = open_store(ctx)
     audience, current = store.load(name)
@@ -156,6 +158,7 @@ def add(
         mapping=parse_mapping(mapping),
         fix_headers=fix_headers,
         repair=repair,
+        suppressed=SuppressionList.load(store).keys(),
     )
     if plan.header_fixes:
         click.echo(

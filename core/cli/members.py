@@ -39,12 +39,19 @@ def add_member(
 ) -> None:
     """Add one member to audience NAME (manual entry)."""
     from core.member_check import check_member
+    from core.suppress import SuppressionList
 
     store = open_store(ctx)
+    suppressed = SuppressionList.load(store).keys()
 
     def choose(audience: Audience, existing: Mapping[str, Mapping[str, str]]) -> list[Member]:
         result = check_member(
-            audience, parse_pairs(values), existing, lenient=lenient, default_region=default_region
+            audience,
+            parse_pairs(values),
+            existing,
+            lenient=lenient,
+            default_region=default_region,
+            suppressed=suppressed,
         )
         return [_chosen(result, ambiguous)]
 
@@ -122,6 +129,7 @@ def edit_member(
 ) -> None:
     """Change fields of the member of NAME whose number is PHONE."""
     from core.member_check import check_member
+    from core.suppress import SuppressionList
 
     store = open_store(ctx)
     audience, current = store.load(name)
@@ -134,6 +142,7 @@ def edit_member(
         replacing=member.e164,
         lenient=lenient,
         default_region=default_region,
+        suppressed=SuppressionList.load(store).keys(),
     )
     if result.warnings and merged[audience.phone_column] == member.values[audience.phone_column]:
         result = replace(result, warnings=[])  # the number was kept: nothing new to resolve

@@ -46,6 +46,7 @@ class Reason(StrEnum):
     ALREADY_IN_AUDIENCE = "already_in_audience"
     STYLE_MISMATCH = "style_mismatch"
     MISSING_REQUIRED = "missing_required"
+    SUPPRESSED = "suppressed"  # on the store's do-not-call list
 
 
 # The reasons a phone value itself can have (the rest are about rows).

@@ -85,7 +85,10 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
         audience, members = self.store.load(self.audience)
         if worker.is_cancelled:
             return
-        plan = plan_add(table, audience, {m.e164 for m in members})
+        from core.suppress import SuppressionList
+
+        suppressed = SuppressionList.load(self.store).keys()
+        plan = plan_add(table, audience, {m.e164 for m in members}, suppressed=suppressed)
         if worker.is_cancelled:
             return
         plan.with_hints()  # here, not in the diff view's first paint

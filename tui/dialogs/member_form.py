@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +32,9 @@ class MemberFormModal(ModalScreen[Member | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving (asks if changed)"),
         Binding("enter,ctrl+s", "save", "Save", tooltip="Save (only when core accepts it)"),
+        Binding(
+            "ctrl+r", "use_fix", "Use fix", tooltip="Put the proposed number in the phone field"
+        ),
         # Priority: the focus moves as the key arrives, so keys typed ahead (a burst over
         # SSH: "Ada<tab>Lovelace") land in the next field rather than the one being left.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
@@ -41,11 +46,18 @@ class MemberFormModal(ModalScreen[Member | None]):
         audience: Audience,
         existing_keys: frozenset[str] | set[str],
         member: Member | None = None,
+        *,
+        suppressed: Collection[str] = frozenset(),
     ) -> None:
         super().__init__(classes="dialog")
         self.audience = audience
         self.existing_keys = frozenset(existing_keys)
+        self.suppressed = frozenset(suppressed)
         self.member = member
+        self.proposed: str | None = None
+        """The phone value ctrl+r puts in the field: core's fix, or the national reading."""
+        self.warned: str | None = None
+        """The phone value whose two readings were shown by a first enter: a second saves."""
         self.columns = list(audience.columns)
         self.loaded: dict[str, str] = {}
         """The values the form opened with (to tell whether esc loses anything)."""
@@ -85,7 +97,8 @@ class MemberFormModal(ModalScreen[Member | None]):
             yield Static("", id="member-form-summary", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Static(
-                    Content("enter save · tab next field · esc cancel"), classes="dialog-keys"
+                    Content("enter save · tab next · ctrl+r fix · esc cancel"),
+                    classes="dialog-keys",
                 )
                 yield Button("Save", variant="primary", id="member-save", compact=True)
                 yield Button("Cancel", id="member-cancel", compact=True)
@@ -130,7 +143,15 @@ class MemberFormModal(ModalScreen[Member | None]):
             self.to_model(),
             self.existing_keys,
             replacing=self.member.e164 if self.member else None,
+            suppressed=self.suppressed,
         )
+
+    def warnings(self, result: MemberCheck) -> list[FieldProblem]:
+        """The warnings to answer before saving (none when an edit kept the number)."""
+        phone = self.audience.phone_column
+        if self.member is not None and self.to_model()[phone] == self.member.values.get(phone):
+            return []
+        return result.warnings
 
     # --- phone verdict as you type -------------------------------------------------------
     @on(Input.Changed)
@@ -147,38 +168,62 @@ class MemberFormModal(ModalScreen[Member | None]):
         return self.columns[int(widget.id.removeprefix("field-"))]
 
     def show_phone_verdict(self) -> None:
-        """Show core's verdict on the phone value: region, type and E.164, or reason and hint."""
+        """Show core's verdict on the phone value: region, type and E.164, or reason and
+        hint; the fix ctrl+r applies, or the two readings of an ambiguous number."""
         value = self._input(self.audience.phone_column).value
         target = self.query_one("#phone-verdict", Static)
+        self.proposed = None
         if value == "":
             target.update(
                 Content(f"phone: type a number with its country code, e.g. {self.example}")
             )
             target.set_classes("")
             return
-        verdict = judge(clean(value), hint_regions=self.audience.hint_regions())
-        if not verdict.valid:
-            target.update(
-                Content.assemble(
-                    ("✗ ", "bold $error"),
-                    (str(verdict.reason), "bold"),
-                    f": {clean(verdict.hint)}" if verdict.hint else "",
-                )
-            )
-            target.set_classes("invalid")
-            return
-        parts: list[str | tuple[str, str]] = [
-            ("✓ valid", "bold $success"),
-            f" · {verdict.region or 'no region'} {verdict.number_type or ''} · {verdict.e164}",
-        ]
-        phone_problems = [
-            p for p in self.check().problems if p.column == self.audience.phone_column
-        ]
+        result = self.check()
+        phone_problems = [p for p in result.problems if p.column == self.audience.phone_column]
+        fixes = [p.fix for p in phone_problems if p.fix]
+        verdict = judge(
+            clean(value),
+            hint_regions=self.audience.hint_regions(),
+            fix_region=self.audience.fix_region(),
+        )
+        parts: list[str | tuple[str, str] | Content] = []
+        if verdict.valid:
+            parts += [
+                ("✓ valid", "bold $success"),
+                f" · {verdict.region or 'no region'} {verdict.number_type or ''} · {verdict.e164}",
+            ]
         for problem in phone_problems:
-            parts.append(("\n✗ ", "bold $error"))
-            parts.append(clean(problem.message))
+            if parts:
+                parts.append("\n")
+            parts += [("✗ ", "bold $error"), clean(problem.message)]
+        warnings = [] if phone_problems else self.warnings(result)
+        for warning in warnings:
+            parts += ["\n", ("⚠ ", "bold $warning"), clean(warning.message)]
+        if fixes:
+            self.proposed = fixes[0]
+            parts += ["\n", ("ctrl+r", "bold"), f" puts {self.proposed} in the field"]
+        elif warnings and warnings[0].fix:
+            self.proposed = warnings[0].fix
+            parts += [
+                "\n",
+                ("enter", "bold"),
+                " saves it as typed · ",
+                ("ctrl+r", "bold"),
+                f" reads it as {self.proposed}",
+            ]
         target.update(Content.assemble(*parts))
-        target.set_classes("invalid" if phone_problems else "valid")
+        target.set_classes("invalid" if phone_problems else "warning" if warnings else "valid")
+
+    def action_use_fix(self) -> None:
+        """Put the proposed number (core's fix or the national reading) in the field."""
+        if self.proposed is None:
+            self.notify("No fix to apply: core proposes none for this value", severity="warning")
+            return
+        field = self._input(self.audience.phone_column)
+        field.value = self.proposed
+        field.cursor_position = len(field.value)
+        field.focus()
 
     # --- saving --------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -195,10 +240,24 @@ class MemberFormModal(ModalScreen[Member | None]):
     def action_save(self) -> None:
         """Close with the member when core accepts it; otherwise say what to fix."""
         result = self.check()
-        if result.ok:
-            self.dismiss(result.member)
+        if not result.ok:
+            self.show_problems(result.problems)
             return
-        self.show_problems(result.problems)
+        phone = self.to_model()[self.audience.phone_column]
+        if self.warnings(result) and self.warned != phone:
+            # The number is valid as typed and as a national number: a second look first.
+            self.warned = phone
+            summary = self.query_one("#member-form-summary", Static)
+            summary.update(
+                Content(
+                    "Not saved yet: the number reads as two countries' numbers (see above); "
+                    "enter again saves it as typed, ctrl+r reads it as a national number"
+                )
+            )
+            summary.display = True
+            self.show_phone_verdict()
+            return
+        self.dismiss(result.member)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         """Put each problem under its field and focus the first field to fix."""

@@ -402,6 +402,7 @@ class CsvDiffScreen(Screen[str | None]):
             {m.e164 for m in members},
             lenient=judged.lenient,
             mapping=mapping,
+            suppressed=judged.suppressed_keys,
         )
         self._chose(base)
 

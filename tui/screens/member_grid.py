@@ -408,7 +408,20 @@ class MemberGridScreen(StoreScreen):
             if member is not None:
                 self.change_store(lambda: self._add(name, member), select=member.e164)
 
-        self.app.push_screen(MemberFormModal(self.audience, set(self.by_key)), saved)
+        form = MemberFormModal(self.audience, set(self.by_key), suppressed=self.suppressed())
+        self.app.push_screen(form, saved)
+
+    def suppressed(self) -> frozenset[str]:
+        """The store's do-not-call list, which the member form refuses (read when the
+        form opens: a small file; a damaged one is said, and refuses nothing)."""
+        from core.errors import AudiencesError
+        from core.suppress import SuppressionList
+
+        try:
+            return SuppressionList.load(self.store).keys()
+        except AudiencesError as error:
+            self.notify(f"The do-not-call list was not read: {error}", severity="error")
+            return frozenset()
 
     def _add(self, name: str, member: Member) -> str:
         self.history.add_members(name, [member], "add member")
@@ -426,7 +439,8 @@ class MemberGridScreen(StoreScreen):
             if new is not None and new != old:
                 self.change_store(lambda: self._edit(name, old, new), select=new.e164)
 
-        self.app.push_screen(MemberFormModal(self.audience, set(self.by_key), old), saved)
+        form = MemberFormModal(self.audience, set(self.by_key), old, suppressed=self.suppressed())
+        self.app.push_screen(form, saved)
 
     def _edit(self, name: str, old: Member, new: Member) -> str:
         self.history.update_member(name, old, new)

@@ -358,7 +358,12 @@ class NewAudienceScreen(Screen[str | None]):
         name = check_name(name)
         if any(a.name == name for a in self.store.list_audiences()):
             raise RuleViolation(f"an audience named {name!r} already exists; choose another name")
-        plan = plan_create(table, phone_column, fix_headers=fix, profile=profile)
+        from core.suppress import SuppressionList
+
+        suppressed = SuppressionList.load(self.store).keys()
+        plan = plan_create(
+            table, phone_column, fix_headers=fix, profile=profile, suppressed=suppressed
+        )
         if worker.is_cancelled:
             return
         plan.with_hints()  # here, not in the diff view's first paint

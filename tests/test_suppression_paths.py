@@ -1,0 +1,133 @@
+"""A number on the do-not-call list is refused on every path that adds a member:
+`create`, `add`, `add-member`, `edit-member` (CLI), the plans the app uses, and the
+member form. Each refusal names the reason `suppressed` and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from core.cli import main
+from core.member_check import check_member
+from core.plan import plan_add, plan_check, plan_create
+from core.reading import read_file
+from core.store import Store
+from core.suppress import SuppressionList, add_numbers
+
+WriteCsv = Callable[..., Path]
+LISTED = "+12025550143"  # on the list in every test
+FILE = "phone,name\n+12025550123,Ann Lee\n+12025550143,Bo Chen\n+447400123456,Cy Dee\n"
+
+
+def run(store: Store, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--db", str(store.path), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def listed(store: Store) -> Store:
+    add_numbers(store, [LISTED])
+    return store
+
+
+def members_of(store: Store, name: str) -> list[str]:
+    return [m.e164 for m in store.load(name)[1]]
+
+
+def test_create_refuses_a_listed_number_and_writes_nothing(listed: Store, write_csv: WriteCsv):
+    path = write_csv(FILE, "leads.csv")
+    result = run(listed, "create", "Leads", str(path), "--phone-column", "phone")
+    assert result.exit_code == 1
+    assert "suppressed" in result.output
+    assert listed.list_audiences() == []
+
+
+def test_create_skip_invalid_leaves_the_listed_number_out(listed: Store, write_csv: WriteCsv):
+    path = write_csv(FILE, "leads.csv")
+    result = run(listed, "create", "Leads", str(path), "--phone-column", "phone", "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert members_of(listed, "Leads") == ["+12025550123", "+447400123456"]
+
+
+def test_a_repaired_number_on_the_list_is_refused_too(listed: Store, write_csv: WriteCsv):
+    path = write_csv("phone,name\n+12025550123,Ann\n(202) 555-0143,Bo\n", "leads.csv")
+    args = ("create", "Leads", str(path), "--phone-column", "phone", "--repair")
+    result = run(listed, *args, "--default-region", "US")
+    assert result.exit_code == 1 and "suppressed" in result.output
+    assert listed.list_audiences() == []
+
+
+def test_add_refuses_a_listed_number(listed: Store, write_csv: WriteCsv):
+    first = write_csv("phone,name\n+12025550123,Ann Lee\n", "first.csv")
+    assert run(listed, "create", "Leads", str(first), "--phone-column", "phone").exit_code == 0
+    more = write_csv("phone,name\n+12025550143,Bo Chen\n+447400123456,Cy Dee\n", "more.csv")
+    result = run(listed, "add", "Leads", str(more))
+    assert result.exit_code == 1 and "suppressed" in result.output
+    assert members_of(listed, "Leads") == ["+12025550123"]
+    result = run(listed, "add", "Leads", str(more), "--skip-invalid")
+    assert result.exit_code == 0
+    assert members_of(listed, "Leads") == ["+12025550123", "+447400123456"]
+
+
+def test_add_member_refuses_a_listed_number_written_any_way(listed: Store, write_csv: WriteCsv):
+    first = write_csv("phone,name\n+12025550123,Ann Lee\n", "first.csv")
+    run(listed, "create", "Leads", str(first), "--phone-column", "phone")
+    for typed in ("+12025550143", "12025550143"):
+        result = run(listed, "add-member", "Leads", f"phone={typed}", "name=Bo")
+        assert result.exit_code == 1, typed
+        assert "suppressed" in result.output
+    assert members_of(listed, "Leads") == ["+12025550123"]
+
+
+def test_edit_member_refuses_a_new_listed_number_but_keeps_a_flagged_one(
+    store: Store, write_csv: WriteCsv
+):
+    first = write_csv("phone,name\n+12025550123,Ann Lee\n+12025550144,Di\n", "first.csv")
+    run(store, "create", "Leads", str(first), "--phone-column", "phone")
+    add_numbers(store, [LISTED, "+12025550144"])  # Di's number is listed after she joined
+    result = run(store, "edit-member", "Leads", "+12025550123", f"phone={LISTED}")
+    assert result.exit_code == 1 and "suppressed" in result.output
+    assert members_of(store, "Leads") == ["+12025550123", "+12025550144"]
+    # Changing another field of a member already flagged is not adding the number.
+    result = run(store, "edit-member", "Leads", "+12025550144", "name=Dee")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run(store, "show", "Leads", "--json").output)
+    assert shown["members"][1]["name"] == "Dee"
+
+
+# --- the plans the app builds (new audience, add by CSV, remap, repair) -----------------
+
+
+def test_plans_mark_listed_rows_suppressed(listed: Store, write_csv: WriteCsv):
+    table = read_file(write_csv(FILE, "leads.csv"))
+    keys = SuppressionList.load(listed).keys()
+    for plan in (
+        plan_check(table, "phone", suppressed=keys),
+        plan_create(table, "phone", suppressed=keys),
+    ):
+        assert plan.rows["status"].to_list() == ["new", "suppressed", "new"]
+        assert plan.invalid_by_reason() == {"suppressed": 1}
+        assert "do-not-call" in plan.problems()[0].hint
+    audience = listed.create("Leads", ["phone", "name"], "phone", [])
+    plan = plan_add(table, audience, set(), suppressed=keys)
+    assert plan.rows["status"].to_list() == ["new", "suppressed", "new"]
+    assert len(plan.members(skip_invalid=True)) == 2
+
+
+def test_a_repair_that_lands_on_a_listed_number_is_suppressed(listed: Store, write_csv: WriteCsv):
+    table = read_file(write_csv("phone\n+12025550123\n(202) 555-0143\n", "leads.csv"))
+    keys = SuppressionList.load(listed).keys()
+    plan = plan_check(table, "phone", default_region="US", suppressed=keys, repair=True)
+    assert plan.rows["status"].to_list() == ["new", "suppressed"]
+    assert plan.rows["value"].to_list() == ["+12025550123", "+12025550143"]
+
+
+def test_check_member_refuses_listed_numbers_and_their_national_reading(listed: Store):
+    audience = listed.create("Leads", ["phone", "name"], "phone", [])
+    result = check_member(audience, {"phone": LISTED, "name": "Bo"}, set(), suppressed={LISTED})
+    assert not result.ok
+    assert [p.reason for p in result.problems] == ["suppressed"]
+    assert check_member(audience, {"phone": LISTED, "name": "Bo"}, set()).ok
