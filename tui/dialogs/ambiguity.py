@@ -33,7 +33,7 @@ class AmbiguityModal(ModalScreen[str | None]):
     def __init__(self, count: int, region: str, example: str, hint: str) -> None:
         super().__init__(classes="dialog")
         self.count = count
-        self.region = region
+        self.fix_region = region
         self.example = example
         self.hint = hint
 
@@ -41,12 +41,12 @@ class AmbiguityModal(ModalScreen[str | None]):
         numbers = plural(self.count, "number")
         question = Content.assemble(
             f"{numbers} without + read as a valid number of another country as typed, and "
-            f"as a valid national number of {self.region}. For example ",
+            f"as a valid national number of {self.fix_region}. For example ",
             (clean(self.example), "bold"),
             ": ",
             clean(self.hint),
             ".\n\nKeep them as typed, read them as national numbers of "
-            f"{self.region}, or leave them out?",
+            f"{self.fix_region}, or leave them out?",
         )
         with Vertical(classes="dialog-box"):
             yield Static(Content("Numbers that read as two countries'"), classes="dialog-title")

@@ -10,6 +10,7 @@ until the user confirms, and nothing at all on escape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -140,6 +141,10 @@ class CsvDiffScreen(Screen[str | None]):
         self.counts = PlanCounts.of(plan)
         self.problem_rows: pl.Series = pl.Series([], dtype=pl.UInt32)
         self.shown_rows: pl.DataFrame = self.all_rows
+        self.choosing = False
+        """A choice (repair, names, ambiguity) is being applied in a worker."""
+        self.pending: list[Callable[[], None]] = []
+        """Keys that arrived while choosing: they act on the plan the choice makes."""
 
     @property
     def creating(self) -> bool:
@@ -294,7 +299,7 @@ class CsvDiffScreen(Screen[str | None]):
             return
         row = rows.row(index, named=True)
         parts = [f"Row {row[ROW]:,}", row[STATUS]]
-        parts += [row[c] for c in (REPAIR, HINT) if row.get(c)]
+        parts += [row[c] for c in (self.plan.phone_column, REPAIR, HINT) if row.get(c)]
         detail.update(Content(clean(" · ".join(parts))))
 
     def watch_status_filter(self) -> None:
@@ -303,6 +308,8 @@ class CsvDiffScreen(Screen[str | None]):
 
     def action_cycle_filter(self) -> None:
         """Show all rows, then only problems, only new rows, each reason in turn."""
+        if self.waits(self.action_cycle_filter):
+            return
         choices = self.filters()
         at = choices.index(self.status_filter) if self.status_filter in choices else -1
         self.status_filter = choices[(at + 1) % len(choices)]
@@ -322,27 +329,37 @@ class CsvDiffScreen(Screen[str | None]):
 
     def action_next_problem(self) -> None:
         """Move to the next row with a problem."""
+        if self.waits(self.action_next_problem):
+            return
         self.jump(True)
 
     def action_previous_problem(self) -> None:
         """Move to the previous row with a problem."""
+        if self.waits(self.action_previous_problem):
+            return
         self.jump(False)
 
     # choices ------------------------------------------------------------------------------
     def action_toggle_skip_invalid(self) -> None:
         """Leave invalid rows out (or not)."""
+        if self.waits(self.action_toggle_skip_invalid):
+            return
         if self.counts.invalid:
             self.skip_invalid = not self.skip_invalid
             self.show_choices()
 
     def action_toggle_skip_duplicates(self) -> None:
         """Leave duplicate rows out (or not)."""
+        if self.waits(self.action_toggle_skip_duplicates):
+            return
         if self.counts.duplicates:
             self.skip_duplicates = not self.skip_duplicates
             self.show_choices()
 
     def action_toggle_up_to_limit(self) -> None:
         """Add only the rows that fit under the member limit (or not)."""
+        if self.waits(self.action_toggle_up_to_limit):
+            return
         self.up_to_limit = not self.up_to_limit
         self.show_choices()
 
@@ -356,11 +373,19 @@ class CsvDiffScreen(Screen[str | None]):
 
     def action_toggle_repair(self) -> None:
         """Apply every fix (or take them back): values become E.164 numbers."""
+        if self.waits(self.action_toggle_repair):
+            return
         self.repair = not self.repair
-        self.choose(self.base)
+        self.rechoose(self.base)
+
+    def rechoose(self, base: ImportPlan) -> None:
+        self.choosing = True
+        self.choose(base)
 
     def action_choose_ambiguity(self) -> None:
         """Ask how numbers that read as two countries' numbers are read."""
+        if self.waits(self.action_choose_ambiguity):
+            return
         rows = self.plan.with_hints(self.plan.ambiguous_rows().head(1))
         example, hint = "", ""
         if rows.height:
@@ -370,7 +395,7 @@ class CsvDiffScreen(Screen[str | None]):
         def chosen(choice: str | None) -> None:
             if choice is not None:
                 self.ambiguity = choice  # type: ignore[assignment]
-                self.choose(self.base)
+                self.rechoose(self.base)
 
         modal = AmbiguityModal(count, self.plan.fix_region or "", example, hint)
         self.app.push_screen(modal, chosen)
@@ -383,12 +408,15 @@ class CsvDiffScreen(Screen[str | None]):
 
     def action_toggle_mapping(self) -> None:
         """Read the file's near-match column names as the audience's (or not)."""
+        if self.waits(self.action_toggle_mapping):
+            return
         if self.base is not self.judged:
-            self.choose(self.judged)
+            self.rechoose(self.judged)
             return
         diff = self.judged.header_diff
         mapping = near_mapping(diff) if diff is not None else {}
         if mapping:
+            self.choosing = True
             self.remap(mapping)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
@@ -412,6 +440,18 @@ class CsvDiffScreen(Screen[str | None]):
         big file a repair judges every fixed row again)."""
         self._chose(base)
 
+    def waits(self, action: Callable[[], None]) -> bool:
+        """Keep a key for after the choice being made (keys typed ahead, as over a slow
+        SSH link, act on the state the key before them left): True when kept."""
+        if not self.choosing:
+            return False
+        self.pending.append(action)
+        return True
+
+    def run_pending(self) -> None:
+        while self.pending and not self.choosing:
+            self.pending.pop(0)()
+
     def _chose(self, base: ImportPlan) -> None:
         plan = base.chosen(repair=self.repair, ambiguity=self.ambiguity)
         rows = rows_frame(plan)
@@ -421,8 +461,10 @@ class CsvDiffScreen(Screen[str | None]):
     def plan_chosen(self, event: PlanChosen) -> None:
         self.base, self.plan, self.all_rows = event.base, event.plan, event.rows
         self.counts = PlanCounts.of(event.plan)
+        self.choosing = False
         self.show_plan()
         self.ask_ambiguity()
+        self.run_pending()
 
     # the verdict --------------------------------------------------------------------------
     def blocked(self) -> str | None:
@@ -499,6 +541,8 @@ class CsvDiffScreen(Screen[str | None]):
     # applying -----------------------------------------------------------------------------
     def action_apply_plan(self) -> None:
         """Write the rows (only when the rules allow)."""
+        if self.waits(self.action_apply_plan):
+            return
         why = self.blocked()
         if why is not None:
             self.notify(clean(why), title="Nothing written", severity="warning", markup=False)
@@ -554,6 +598,8 @@ class CsvDiffScreen(Screen[str | None]):
 
     def action_write_problems(self) -> None:
         """Write the problem rows with their reasons to a CSV beside the input."""
+        if self.waits(self.action_write_problems):
+            return
         if not self.problem_count():
             self.notify("There are no problem rows to write", timeout=3)
             return
@@ -580,6 +626,8 @@ class CsvDiffScreen(Screen[str | None]):
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
         self.busy = False
+        self.choosing = False
+        self.pending.clear()
         message = error_text(event.worker.error)
         title = "Nothing written" if event.worker.group == WRITE else "Not done"
         self.notify(message, title=title, severity="error", markup=False, timeout=8)

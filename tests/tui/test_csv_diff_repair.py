@@ -1,0 +1,181 @@
+"""The diff view's repair keys on files shaped like real exports: r repairs (and r
+again takes the repairs back), a asks once how to read numbers of two countries, m
+maps near-match column names, l adds what fits; keys typed ahead in one burst act on
+the plan the key before them made. The store is read back after each write."""
+
+from __future__ import annotations
+
+from core.audience import Member
+from core.history import Session
+from core.plan import plan_add, plan_create
+from core.reading import read_file
+from core.store import Store
+from tests.exports import HUBSPOT_ROWS, hubspot_csv
+from tests.tui.test_csv_diff import DiffApp, settle, text_of, uk_numbers
+from tui.dialogs.ambiguity import AmbiguityModal
+from tui.screens.csv_diff import CsvDiffScreen
+
+FIXABLE = [(row, want) for row, (*_, typed, want) in enumerate(HUBSPOT_ROWS, 1) if want]
+# Rows whose number is right as typed need no repair; the others are repaired.
+REPAIRED = sum(1 for *_, typed, want in HUBSPOT_ROWS if want and typed != want)
+
+
+def hubspot_plan(write_csv) -> object:  # type: ignore[no-untyped-def]
+    path = write_csv(hubspot_csv(), "hubspot-contacts.csv")
+    return plan_create(read_file(path), "Phone Number", fix_headers=True)
+
+
+def stored_numbers(store: Store, name: str) -> list[str]:
+    return [m.values[store.get(name).phone_column] for m in store.load(name)[1]]
+
+
+async def test_r_repairs_a_hubspot_export_and_enter_creates_it(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    session = Session(store)
+    plan = hubspot_plan(write_csv)
+    screen = CsvDiffScreen(
+        store, plan, audience=None, new_name="HubSpot", history=session.audiences
+    )
+    app = DiffApp(screen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert screen.counts.new == 1  # only "+12025550147" is right as typed
+        verdict = text_of(app, "#diff-verdict")
+        assert f"r to repair {REPAIRED}" in verdict
+        # The row under the cursor shows its fix in full, whatever the column widths.
+        detail = text_of(app, "#diff-detail")
+        assert detail.startswith("Row 1") and "+12025550123" in detail
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.counts.new == len(FIXABLE)
+        assert screen.counts.repaired == REPAIRED
+        detail = text_of(app, "#diff-detail")
+        assert "(202) 555-0123" in detail and "+12025550123" in detail
+        await pilot.press("i", "enter")
+        await settle(pilot)
+    assert app.result is not None and f"{REPAIRED} repaired" in str(app.result)
+    assert stored_numbers(store, "HubSpot") == [want for _, want in FIXABLE]
+    # Creating was one step of the session: undo takes the audience away again.
+    assert session.audiences.undo() is not None
+    assert [a.name for a in store.list_audiences()] == []
+
+
+async def test_r_then_enter_in_one_burst_writes_the_repaired_numbers(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    app = DiffApp(CsvDiffScreen(store, hubspot_plan(write_csv), audience=None, new_name="H"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "i", "enter")  # as a slow SSH link delivers them
+        await settle(pilot)
+    assert stored_numbers(store, "H") == [want for _, want in FIXABLE]
+
+
+async def test_r_again_takes_the_repairs_back(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    app = DiffApp(CsvDiffScreen(store, hubspot_plan(write_csv), audience=None, new_name="H"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CsvDiffScreen)
+        assert screen.counts.repaired == 0 and screen.counts.new == 1
+        await pilot.press("i", "enter")
+        await settle(pilot)
+    assert stored_numbers(store, "H") == ["+12025550147"]  # only the one typed right
+
+
+AMBIGUOUS_FILE = (
+    "phone,name\n"
+    "+12025550123,Ann\n"
+    "+13125550100,Bo\n"
+    "+14155550100,Cy\n"
+    "2015550123,Di\n"  # +20 1555 0123 (Egypt) as typed, +1 201 555 0123 as a US number
+)
+
+
+async def test_a_asks_once_and_national_reads_the_us_number(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_create(read_file(write_csv(AMBIGUOUS_FILE, "us.csv")), "phone")
+    app = DiffApp(CsvDiffScreen(store, plan, audience=None, new_name="US"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, AmbiguityModal)  # asked at once, without a key
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CsvDiffScreen)
+        assert screen.ambiguity == "national"
+        assert not isinstance(app.screen, AmbiguityModal)  # not asked a second time
+        await pilot.press("enter")
+        await settle(pilot)
+    assert stored_numbers(store, "US")[-1] == "+12015550123"
+
+
+async def test_escape_leaves_the_question_open_and_enter_says_press_a(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_create(read_file(write_csv(AMBIGUOUS_FILE, "us.csv")), "phone")
+    app = DiffApp(CsvDiffScreen(store, plan, audience=None, new_name="US"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "press a to choose" in text_of(app, "#diff-verdict")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.list_audiences() == []
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AmbiguityModal)
+        await pilot.press("s")  # leave them out
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert stored_numbers(store, "US") == ["+12025550123", "+13125550100", "+14155550100"]
+    assert "1 left out as ambiguous" in str(app.result)
+
+
+async def test_m_maps_a_second_file_from_the_same_source(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    """Created with proposed names (`Phone Number` -> `Phone_Number`), the audience
+    takes the next HubSpot export once m maps the names, without editing the file."""
+    first = HUBSPOT_ROWS[8:9]  # the row typed right
+    created = plan_create(
+        read_file(write_csv(hubspot_csv(first), "first.csv")), "Phone Number", fix_headers=True
+    )
+    store.create("HubSpot", created.columns, created.phone_column, created.members())
+    audience, members = store.load("HubSpot")
+    second = [("Ola", "Berg", "+14155550123", "+14155550123")]
+    table = read_file(write_csv(hubspot_csv(second), "second.csv"))
+    plan = plan_add(table, audience, {m.e164 for m in members})
+    app = DiffApp(CsvDiffScreen(store, plan, audience="HubSpot"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "press m to map them" in text_of(app, "#diff-verdict")
+        await pilot.press("m")
+        await settle(pilot)
+        assert "Press enter to add 1 member" in text_of(app, "#diff-verdict")
+        await pilot.press("m")  # m again: the names as the file has them
+        await settle(pilot)
+        assert "press m to map them" in text_of(app, "#diff-verdict")
+        await pilot.press("m", "enter")  # one burst
+        await settle(pilot)
+    assert stored_numbers(store, "HubSpot") == ["+12025550147", "+14155550123"]
+    assert store.load("HubSpot")[1][1].values["First_Name"] == "Ola"
+
+
+async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    members = [Member({"phone": p, "name": "x"}, p, "GB", "mobile") for p in uk_numbers(0, 9990)]
+    store.create("Big", ["phone", "name"], "phone", members, ["phone"])
+    path = write_csv("phone,name\n" + "".join(f"{p},y\n" for p in uk_numbers(9990, 15)))
+    audience, current = store.load("Big")
+    plan = plan_add(read_file(path), audience, {m.e164 for m in current})
+    app = DiffApp(CsvDiffScreen(store, plan, audience="Big"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "press l to add the 10 that fit" in text_of(app, "#diff-verdict")
+        await pilot.press("l", "enter")
+        await settle(pilot)
+    assert store.get("Big").member_count == 10_000
+    assert stored_numbers(store, "Big")[-1] == uk_numbers(9999, 1)[0]
+    assert "5 left out over the limit" in str(app.result)
