@@ -82,7 +82,7 @@ async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
         await settle(pilot)
         counts = text_of(app, "#diff-counts")
         assert "Duplicates                    1" in counts
-        assert "in the file 0 · in the audience 1" in counts
+        assert "in file 0 · in audience 1" in counts
         assert "146 + 24 = 170" in counts
         assert "9,854" in counts
         await pilot.press("enter")

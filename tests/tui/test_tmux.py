@@ -186,3 +186,50 @@ def test_keys_sent_in_one_burst_act_in_order(seeded_terminal: Terminal) -> None:
         term.wait_for(screen)
     term.send("q")
     assert term.exit_status() == 0
+
+
+def test_a_messy_export_is_repaired_then_a_second_file_mapped(terminal: Terminal, tmp_path):
+    """A HubSpot-style export (formatted numbers, names with spaces) becomes an audience
+    by repairing it; the next export from the same source is added by mapping names."""
+    from tests.exports import HUBSPOT_ROWS, hubspot_csv
+
+    (tmp_path / "hubspot.csv").write_text(hubspot_csv(), encoding="utf-8")
+    later = [("Ola", "Berg", "(415) 555-0123", "+14155550123")]
+    (tmp_path / "hubspot-later.csv").write_text(hubspot_csv(later), encoding="utf-8")
+    fixable = [want for *_, want in HUBSPOT_ROWS if want]
+
+    terminal.wait_for("No audiences yet: press n")
+    terminal.send("n")
+    terminal.wait_for("New audience from a CSV file")
+    terminal.send("End")
+    terminal.type("hubspot.csv")
+    terminal.send("Enter")
+    terminal.wait_for("14 rows", "Using the proposed column names")
+    terminal.send("Enter")
+    terminal.wait_for("r to repair")
+    terminal.send("r", "i")  # one burst: skip what is left once the repairs are made
+    terminal.wait_for(f"Press enter to create the audience with {len(fixable)} members")
+    terminal.send("Enter")
+    terminal.wait_for("Last change", f"{len(fixable)} / 10,000")
+
+    terminal.send("Enter")
+    terminal.wait_for(f"{len(fixable)} / 10,000 members")
+    terminal.send("A")
+    terminal.wait_for("from a CSV or Excel file")
+    terminal.send("End")
+    terminal.type("hubspot-later.csv")
+    terminal.send("Enter")
+    terminal.wait_for("press m to map them")
+    terminal.send("m")
+    terminal.wait_for("press i to skip them, r to repair")
+    terminal.send("r", "Enter")
+    terminal.wait_for(f"{len(fixable) + 1} / 10,000 members")
+    terminal.send("Escape")
+    terminal.wait_for("Last change")
+    terminal.send("q")
+    assert terminal.exit_status() == 0
+
+    store = Store(tmp_path / "store")
+    [audience] = store.list_audiences()
+    _, members = store.load(audience.name)
+    assert [m.values["Phone_Number"] for m in members] == [*fixable, "+14155550123"]

@@ -58,14 +58,14 @@ class CsvDiffScreen(Screen[str | None]):
         Binding("enter", "apply_plan", "Apply", priority=True),
         Binding("escape", "cancel", "Cancel"),
         # Short footer words, so every label shows whole at 80 columns; help has the rest.
-        Binding("n", "next_problem", "Next", tooltip="Next problem row"),
+        Binding("n", "next_problem", "Next", tooltip="Next problem row", show=False),
         Binding("N", "previous_problem", "Previous problem", key_display="N", show=False),
         Binding("f", "cycle_filter", "Filter", tooltip="Filter rows by status, in turn"),
         Binding("r", "toggle_repair", "Repair", tooltip="Apply every fix (r again: undo them)"),
         Binding(
             "a",
             "choose_ambiguity",
-            "2 countries",
+            "Countries",
             tooltip="Choose how numbers that read as two countries' numbers are read",
         ),
         Binding("i", "toggle_skip_invalid", "Invalid", tooltip="Skip invalid rows (or not)"),
@@ -80,8 +80,9 @@ class CsvDiffScreen(Screen[str | None]):
         Binding(
             "w",
             "write_problems",
-            "Save",
+            "Save problems",
             tooltip="Write the problem rows with reasons to a CSV beside the input",
+            show=False,
         ),
     ]
 
@@ -177,7 +178,9 @@ class CsvDiffScreen(Screen[str | None]):
         yield FrameTable(self.all_rows, labels=ROW_LABELS, placeholder="", id="diff-rows")
         yield Static("", id="diff-detail")
         yield Static("", id="diff-verdict")
-        yield Footer(compact=True)
+        # n, w and the palette are in help (?): the footer keeps the keys that change
+        # what enter writes, whole at 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         header = self.query_one("#header-diff", FrameTable)

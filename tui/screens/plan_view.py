@@ -188,8 +188,8 @@ def counts_lines(plan: ImportPlan, counts: PlanCounts) -> tuple[list[str], list[
         lines.append(line("Duplicates", counts.duplicates))
         if counts.duplicates and plan.existing:
             lines.append(
-                f"  in the file {counts.duplicates_in_file:,} · "
-                f"in the audience {counts.already_in_audience:,}"
+                f"  in file {counts.duplicates_in_file:,} · "
+                f"in audience {counts.already_in_audience:,}"
             )
     total = plan.existing + counts.new
     capacity = [
