@@ -382,7 +382,15 @@ class ImportPlan:
         """The plan with ambiguous numbers kept as typed, read as national numbers of the
         fix region, or left out."""
         frame = self.with_hints()
-        ambiguous = (frame["status"] == STATUS_NEW) & frame["alternative"].is_not_null()
+        ambiguous = frame.select(self._ambiguous(frame)).to_series()
+        if ambiguity == "as-typed":
+            # Valid rows are kept as they are; formatted ones (no fix: two readings)
+            # become their digits with a +, judged again like any repair.
+            formatted = ambiguous & frame["status"].is_in(_PHONE_REASON_TEXTS)
+            if formatted.any():
+                typed = pl.lit("+") + frame["value"].str.replace_all("[^0-9]", "")
+                plan = self._replaced(frame, formatted, frame.select(typed).to_series())
+                return replace(plan, ambiguity=ambiguity, _cache={})
         if ambiguity == "as-typed" or not ambiguous.any():
             return replace(self, ambiguity=ambiguity, _cache={})
         if ambiguity == "skip":

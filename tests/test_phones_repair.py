@@ -197,3 +197,29 @@ def test_dominant_region_needs_a_strict_majority() -> None:
 @pytest.mark.parametrize("typed", ["07400 300995", "7400300995", "+447400300995", "447400300995"])
 def test_search_keys_find_the_same_member_however_typed(typed: str) -> None:
     assert "+447400300995" in search_keys(typed, fix_region="GB")
+
+
+def test_formatted_numbers_of_two_countries_follow_the_ambiguity_choice() -> None:
+    """`609-573-0397` in a US list reads as +6095730397 (MY) and +16095730397 (US): the
+    repair cannot pick, so the row waits for the choice; each choice does what it says."""
+    from core.plan import plan_create
+    from core.reading import read_bytes
+    from tests.exports import us500
+
+    sample = us500()
+    table = read_bytes(sample.text.encode(), source="us-500.csv")
+    plan = plan_create(table, "phone1", default_region="US", repair=True)
+    waiting = plan.ambiguous_rows()
+    assert waiting.height > 0 and plan.invalid == waiting.height
+    national = plan.resolved("national")
+    assert national.invalid == 0 and national.new == 500
+    assert national.rows["e164"].to_list() == sample.numbers
+    skipped = plan.resolved("skip")
+    assert skipped.new == 500 - waiting.height and skipped.invalid == 0
+    assert skipped.ambiguous_skipped == waiting.height
+    typed = plan.resolved("as-typed")
+    rows = typed.rows.filter(pl.col("row").is_in(waiting["row"].implode()))
+    assert rows["status"].unique().to_list() == ["new"]
+    digits = waiting["value"].str.replace_all("[^0-9]", "")
+    assert rows["value"].to_list() == ("+" + digits).to_list()
+    assert rows["e164"].to_list() == [judge("+" + d).e164 for d in digits]
