@@ -78,6 +78,18 @@ async def csv_diff_refused(pilot: Pilot[None]) -> None:
     await press(pilot, "end", *"india_leads_wrong_headers.csv", "enter")
 
 
+async def csv_diff_repair(pilot: Pilot[None]) -> None:
+    """A HubSpot-style export with formatted numbers, after r (repair)."""
+    from tests.exports import hubspot_csv
+
+    Path("samples/hubspot_contacts.csv").write_text(hubspot_csv(), encoding="utf-8")
+    await press(pilot, "n")
+    await press(pilot, "end", *"hubspot_contacts.csv", "enter")
+    await press(pilot, "enter")
+    await press(pilot, "r")
+    await press(pilot, "down", "down")
+
+
 SHOTS: dict[str, Steps] = {
     "audience-list": home,
     "help": help_screen,
@@ -86,6 +98,7 @@ SHOTS: dict[str, Steps] = {
     "new-audience": new_audience,
     "csv-diff": csv_diff,
     "csv-diff-wrong-headers": csv_diff_refused,
+    "csv-diff-repair": csv_diff_repair,
 }
 
 
