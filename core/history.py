@@ -198,6 +198,27 @@ class History:
             )
         )
 
+    def merge_members(
+        self, audience: str, add: Sequence[Member], update: Sequence[Member], description: str
+    ) -> None:
+        """Add members and update others in one step (add by CSV with updates)."""
+        session = self.session
+        added, updated = list(add), list(update)
+        changed, before = self.store.merge_members(audience, add=added, update=updated)
+        audience_id = changed.id
+        keys = [m.e164 for m in added]
+        self.record(
+            Change(
+                description,
+                undo=lambda: self.store.merge_members(
+                    session.name_of(audience_id), update=before, remove=keys
+                ),
+                redo=lambda: self.store.merge_members(
+                    session.name_of(audience_id), add=added, update=updated
+                ),
+            )
+        )
+
     def update_member(self, audience: str, old: Member, new: Member) -> None:
         session = self.session
         audience_id = self.store.update_member(audience, old.e164, new).id

@@ -443,21 +443,24 @@ class ImportPlan:
         skip_invalid: bool = False,
         skip_duplicates: bool = False,
         up_to_limit: bool = False,
+        update: bool = False,
     ) -> list[Blocker]:
-        """Why nothing may be written with these choices (empty: it may)."""
+        """Why nothing may be written with these choices (empty: it may). With `update`,
+        rows whose number is already a member update it rather than block."""
         if self.header_diff is not None and not self.header_diff.ok:
             return [Blocker("headers", headers=self.header_diff)]
         found: list[Blocker] = []
         if self.invalid and not skip_invalid:
             found.append(Blocker("invalid", self.invalid, self.invalid_by_reason()))
-        if self.duplicates and not skip_duplicates:
+        already = 0 if update else self.already_in_audience
+        if self.duplicates_in_file + already and not skip_duplicates:
             found.append(
                 Blocker(
                     "duplicates",
-                    self.duplicates,
+                    self.duplicates_in_file + already,
                     {
                         Reason.DUPLICATE_IN_FILE.value: self.duplicates_in_file,
-                        Reason.ALREADY_IN_AUDIENCE.value: self.already_in_audience,
+                        Reason.ALREADY_IN_AUDIENCE.value: already,
                     },
                 )
             )
@@ -466,7 +469,7 @@ class ImportPlan:
             found.append(Blocker("ambiguous", self.ambiguous, rows=rows))
         if found:
             return found
-        if self.new == 0:
+        if self.new == 0 and not (update and self.already_in_audience):
             return [Blocker("empty")]
         if self.existing + self.new > MEMBER_LIMIT and (not up_to_limit or self.room == 0):
             return [Blocker("limit", self.new, existing=self.existing)]
@@ -478,11 +481,15 @@ class ImportPlan:
         skip_invalid: bool = False,
         skip_duplicates: bool = False,
         up_to_limit: bool = False,
+        update: bool = False,
     ) -> pl.DataFrame:
         """The rows that would be written (in file order), or PlanBlocked naming why none
         may be. With `up_to_limit` the rows that fit are chosen, the rest left out."""
         blockers = self.blockers(
-            skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, up_to_limit=up_to_limit
+            skip_invalid=skip_invalid,
+            skip_duplicates=skip_duplicates,
+            up_to_limit=up_to_limit,
+            update=update,
         )
         if blockers:
             raise PlanBlocked.of(blockers)
@@ -499,11 +506,15 @@ class ImportPlan:
         skip_invalid: bool = False,
         skip_duplicates: bool = False,
         up_to_limit: bool = False,
+        update: bool = False,
     ) -> list[Member]:
         """The members to write, in the audience's column order, with the phone value
         as the plan has it (repaired, when it was)."""
         chosen = self.selected(
-            skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, up_to_limit=up_to_limit
+            skip_invalid=skip_invalid,
+            skip_duplicates=skip_duplicates,
+            up_to_limit=up_to_limit,
+            update=update,
         )
         frame = (
             self.table.frame.rename(self.header_fixes) if self.header_fixes else self.table.frame
@@ -522,6 +533,35 @@ class ImportPlan:
                 values.iter_rows(), chosen["e164"], chosen["region"], types, strict=True
             )
         ]
+
+    def updates(self, current: Sequence[Member]) -> list[tuple[Member, Member]]:
+        """(the member now, the member after) for each member a row of the file updates:
+        rows whose number is already a member, in file order (a later row of the same
+        number wins). The file's cells replace the member's other columns; a blank cell
+        keeps what the member has, and the phone value stays as stored. Members whose
+        values would not change are left out."""
+        if self.header_diff is not None and not self.header_diff.ok:
+            return []
+        rows = self.rows.with_row_index("(i)").filter(
+            pl.col("status") == str(Reason.ALREADY_IN_AUDIENCE)
+        )
+        if rows.height == 0:
+            return []
+        frame = (
+            self.table.frame.rename(self.header_fixes) if self.header_fixes else self.table.frame
+        )
+        cells = frame[rows["(i)"]].select(
+            [c for c in self.columns if c != self.phone_column and c in frame.columns]
+        )
+        by_key = {m.e164: m for m in current}
+        after: dict[str, Member] = {}
+        for e164, values in zip(rows["e164"], cells.iter_rows(named=True), strict=True):
+            member = after.get(e164) or by_key.get(e164)
+            if member is None:
+                continue  # gone since the plan was made: the store refuses the write
+            changed = {c: v for c, v in values.items() if v is not None and v.strip() != ""}
+            after[e164] = replace(member, values={**member.values, **changed})
+        return [(by_key[k], m) for k, m in after.items() if m.values != by_key[k].values]
 
     def required_columns(self) -> list[str]:
         """Columns no row left empty (the phone column always) among rows to write."""
@@ -547,21 +587,23 @@ def _statuses(
     suppressed_keys: Collection[str] = frozenset(),
 ) -> pl.DataFrame:
     """`ROWS_SCHEMA` rows from rows with a `reason` column (null for valid numbers):
-    the status is the reason, else missing_required, suppressed (on the do-not-call
-    list), already_in_audience, duplicate_in_file (a repeat of an earlier row's number),
+    the status is the reason, else already_in_audience, missing_required, suppressed
+    (on the do-not-call list), duplicate_in_file (a repeat of an earlier row's number),
     or new."""
     # The E.164 digits as an integer are the same key as the text (at most 20 digits,
     # never a leading 0) and hash faster; invalid rows have none (they have a reason).
     key = pl.col("e164").str.slice(1).cast(pl.Int128)
     cases = [(pl.col("reason").is_not_null(), pl.col("reason"))]
+    # A number already in the audience is that first (`add --update` may update the
+    # member, whose blank cells then keep their values), then the row's own faults.
+    if existing_keys:
+        listed = pl.Series(list(existing_keys), dtype=pl.String).implode()
+        cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.ALREADY_IN_AUDIENCE))))
     if missing_required is not None:
         cases.append((pl.lit(missing_required), pl.lit(str(Reason.MISSING_REQUIRED))))
     if suppressed_keys:
         listed = pl.Series(list(suppressed_keys), dtype=pl.String).implode()
         cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.SUPPRESSED))))
-    if existing_keys:
-        listed = pl.Series(list(existing_keys), dtype=pl.String).implode()
-        cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.ALREADY_IN_AUDIENCE))))
     cases.append((~key.is_first_distinct(), pl.lit(str(Reason.DUPLICATE_IN_FILE))))
     frame = frame.with_columns(status=first_of(cases, pl.lit(STATUS_NEW)))
     hint = (

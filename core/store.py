@@ -594,6 +594,42 @@ class Store:
             self._commit(db, doc, new)
             return _audience(new)
 
+    def merge_members(
+        self,
+        name: str,
+        *,
+        add: Sequence[Member] = (),
+        update: Sequence[Member] = (),
+        remove: Sequence[str] = (),
+    ) -> tuple[Audience, list[Member]]:
+        """In one write: remove members by E.164 key, replace members in place by the
+        E.164 key of each `update` member, then add `add` at the end. Refused whole when
+        a member to update or remove is gone, an added number is already a member, or
+        the limit would break. Returns the audience and the members as they were before
+        their update (for undo)."""
+        _check_unique([*add, *update])
+        with self._writing() as db:
+            doc = self._doc(db, name)
+            current = self._read_members(doc)
+            unwanted = set(remove)
+            kept = [m for m in current if m.e164 not in unwanted]
+            if len(current) - len(kept) != len(unwanted):
+                raise NotFound("nothing was changed: some of those members are gone")
+            at = {m.e164: i for i, m in enumerate(kept)}
+            if any(m.e164 not in at for m in update):
+                raise NotFound("nothing was changed: some members to update are gone")
+            if any(m.e164 in at for m in add):
+                raise RuleViolation("nothing was changed: some of the numbers are already members")
+            if len(kept) + len(add) > MEMBER_LIMIT:
+                raise LimitExceeded("nothing was changed: " + limit_message(len(kept), len(add)))
+            self._check_columns(doc, [*add, *update])
+            before = [kept[at[m.e164]] for m in update]
+            for m in update:
+                kept[at[m.e164]] = m
+            new = self._write_members(doc, [*kept, *add])
+            self._commit(db, doc, new)
+            return _audience(new), before
+
     def remove_members(self, name: str, e164s: Sequence[str]) -> list[tuple[int, Member]]:
         """Remove members by E.164 key; returns (position, member) of each one removed."""
         wanted = set(e164s)

@@ -9,7 +9,14 @@ import click
 
 from core.cli import options
 from core.cli.base import as_json_text, main, open_app, open_store, reports_errors
-from core.cli.check import blocked_text, ensure_column, pick_phone_column, print_plan, read_table
+from core.cli.check import (
+    PROBLEMS_SHOWN,
+    blocked_text,
+    ensure_column,
+    pick_phone_column,
+    print_plan,
+    read_table,
+)
 
 if TYPE_CHECKING:
     from core.audience import Member
@@ -23,6 +30,7 @@ def _write_members(
     skip_duplicates: bool,
     ambiguous: str | None,
     up_to_limit: bool = False,
+    update: bool = False,
     adding: bool,
     all_problems: bool,
 ) -> tuple[ImportPlan, list[Member]]:
@@ -35,7 +43,10 @@ def _write_members(
         plan = plan.resolved(ambiguous)  # type: ignore[arg-type]
     try:
         members = plan.members(
-            skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, up_to_limit=up_to_limit
+            skip_invalid=skip_invalid,
+            skip_duplicates=skip_duplicates,
+            up_to_limit=up_to_limit,
+            update=update,
         )
     except PlanBlocked as blocked:
         if plan.header_diff is None or plan.header_diff.ok:
@@ -119,6 +130,12 @@ def _members(n: int) -> str:
 @options.mapping
 @options.fix_headers
 @options.up_to_limit
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Rows whose number is already a member update that member's other columns "
+    "(a blank cell keeps the member's value; the phone stays as stored).",
+)
 @options.judging
 @options.reading
 @options.all_problems
@@ -135,6 +152,7 @@ def add(
     mapping: tuple[str, ...],
     fix_headers: bool,
     up_to_limit: bool,
+    update: bool,
     default_region: str | None,
     lenient: bool,
     encoding: str | None,
@@ -145,6 +163,7 @@ def add(
     from core.headers import parse_mapping
     from core.plan import plan_add
     from core.suppress import SuppressionList
+    from core.text import one_line
 
     store = open_store(ctx)
     audience, current = store.load(name)
@@ -171,17 +190,32 @@ def add(
         skip_duplicates=skip_duplicates,
         ambiguous=ambiguous,
         up_to_limit=up_to_limit,
+        update=update,
         adding=True,
         all_problems=all_problems,
     )
-    if members:
+    updates = plan.updates(current) if update else []
+    if updates:
+        audience, _ = store.merge_members(name, add=members, update=[new for _, new in updates])
+    elif members:
         audience = store.add_members(name, members)
     print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
-    skipped = plan.total - len(members)
+    for old_member, new_member in updates[:PROBLEMS_SHOWN]:
+        changes = ", ".join(
+            f"{c}: {one_line(old_member.values[c])!r} -> {one_line(v)!r}"
+            for c, v in new_member.values.items()
+            if v != old_member.values[c]
+        )
+        click.echo(f"  updated {one_line(old_member.values[plan.phone_column])}: {changes}")
+    if len(updates) > PROBLEMS_SHOWN:
+        click.echo(f"  ... and {len(updates) - PROBLEMS_SHOWN:,} more updated")
+    used = len(members) + (plan.already_in_audience if update else 0)
+    skipped = plan.total - used
     left_out = plan.left_out_by_limit() if up_to_limit else 0
     click.echo(
         f"added {_members(len(members))} to {name!r} "
         f"({audience.member_count:,} / {MEMBER_LIMIT:,})"
+        + (f", updated {_members(len(updates))}" if update else "")
         + (f"; {skipped:,} row{'' if skipped == 1 else 's'} skipped" if skipped else "")
         + (f", {left_out:,} of them over the limit" if left_out else "")
     )

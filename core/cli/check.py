@@ -91,7 +91,9 @@ def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> 
             text += " (leave them out with --skip-invalid"
             text += f", or repair {fixable:,} with --repair)" if fixable else ")"
         elif blocker.kind == "duplicates":
-            text += " (leave them out with --skip-duplicates)"
+            text += " (leave them out with --skip-duplicates"
+            already = blocker.by.get("already_in_audience", 0)
+            text += ", or update those members with --update)" if adding and already else ")"
         elif blocker.kind == "ambiguous":
             text += " (choose with --ambiguous as-typed, national or skip)"
         elif blocker.kind == "limit" and adding:

@@ -179,3 +179,34 @@ async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
     assert store.get("Big").member_count == 10_000
     assert stored_numbers(store, "Big")[-1] == uk_numbers(9999, 1)[0]
     assert "5 left out over the limit" in str(app.result)
+
+
+async def test_u_updates_members_already_in_and_undo_takes_it_back(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    first = "phone,name,city\n+12025550123,Ann,Boston\n+12025550124,Bo,Denver\n"
+    created = plan_create(read_file(write_csv(first, "a.csv")), "phone")
+    store.create("L", created.columns, created.phone_column, created.members())
+    second = "phone,name,city\n+12025550123,Ann Lee,\n+12025550125,Cy,Austin\n"
+    audience, members = store.load("L")
+    plan = plan_add(read_file(write_csv(second, "b.csv")), audience, {m.e164 for m in members})
+    history = Session(store).members(audience.id)
+    app = DiffApp(CsvDiffScreen(store, plan, audience="L", history=history))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "u to update those members" in text_of(app, "#diff-verdict")
+        await pilot.press("u")
+        await settle(pilot)
+        assert "Press enter to add 1 member and update 1" in text_of(app, "#diff-verdict")
+        detail = text_of(app, "#diff-detail")  # the cursor is on row 1, Ann's
+        assert "updates the member" in detail and "name: Ann -> Ann Lee" in detail
+        await pilot.press("enter")
+        await settle(pilot)
+    assert str(app.result).startswith("Added 1 member; updated 1 member")
+    assert [m.values for m in store.load("L")[1]] == [
+        {"phone": "+12025550123", "name": "Ann Lee", "city": "Boston"},
+        {"phone": "+12025550124", "name": "Bo", "city": "Denver"},
+        {"phone": "+12025550125", "name": "Cy", "city": "Austin"},
+    ]
+    history.undo()
+    assert [m.values["name"] for m in store.load("L")[1]] == ["Ann", "Bo"]

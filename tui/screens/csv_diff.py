@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from core.audience import MEMBER_LIMIT
+from core.audience import MEMBER_LIMIT, Member
 from core.headers import near_mapping
 from core.history import History
 from core.plan import STATUS_NEW, Ambiguity, Blocker, ImportPlan, describe, plan_add
@@ -78,6 +78,12 @@ class CsvDiffScreen(Screen[str | None]):
         ),
         Binding("l", "toggle_up_to_limit", "Fit", tooltip="Add only the rows that fit the limit"),
         Binding(
+            "u",
+            "toggle_update",
+            "Update",
+            tooltip="Rows whose number is already a member update that member (u again: not)",
+        ),
+        Binding(
             "w",
             "write_problems",
             "Save problems",
@@ -101,11 +107,18 @@ class CsvDiffScreen(Screen[str | None]):
     class PlanChosen(Message):
         """The plan was made again with the user's choices (repair, names, ambiguity)."""
 
-        def __init__(self, base: ImportPlan, plan: ImportPlan, rows: pl.DataFrame) -> None:
+        def __init__(
+            self,
+            base: ImportPlan,
+            plan: ImportPlan,
+            rows: pl.DataFrame,
+            updates: list[tuple[Member, Member]],
+        ) -> None:
             super().__init__()
             self.base = base
             self.plan = plan
             self.rows = rows
+            self.updates = updates
 
     class ProblemsWritten(Message):
         """The problem rows were written to a CSV file."""
@@ -138,6 +151,9 @@ class CsvDiffScreen(Screen[str | None]):
         self.skip_invalid = False
         self.skip_duplicates = False
         self.up_to_limit = False
+        self.update = False
+        self.updates: list[tuple[Member, Member]] = []
+        """(member now, member after) of the members the file updates, when `update`."""
         self.all_rows = rows_frame(plan)
         self.counts = PlanCounts.of(plan)
         self.problem_rows: pl.Series = pl.Series([], dtype=pl.UInt32)
@@ -303,7 +319,21 @@ class CsvDiffScreen(Screen[str | None]):
         row = rows.row(index, named=True)
         parts = [f"Row {row[ROW]:,}", row[STATUS]]
         parts += [row[c] for c in (self.plan.phone_column, REPAIR, HINT) if row.get(c)]
+        if self.update and row[STATUS] == "already_in_audience":
+            parts[1] = "updates the member"
+            e164 = self.plan.rows["e164"][row[ROW] - 1]
+            change = next((pair for pair in self.updates if pair[0].e164 == e164), None)
+            parts = parts[:3] + [self.change_text(change)]
         detail.update(Content(clean(" · ".join(parts))))
+
+    def change_text(self, change: tuple[Member, Member] | None) -> str:
+        """A member's update, before -> after by column."""
+        if change is None:
+            return "no change"
+        old, new = change
+        return "; ".join(
+            f"{c}: {old.values[c]} -> {v}" for c, v in new.values.items() if v != old.values[c]
+        )
 
     def watch_status_filter(self) -> None:
         if self.is_mounted:
@@ -458,11 +488,22 @@ class CsvDiffScreen(Screen[str | None]):
     def _chose(self, base: ImportPlan) -> None:
         plan = base.chosen(repair=self.repair, ambiguity=self.ambiguity)
         rows = rows_frame(plan)
-        self.post_message(self.PlanChosen(base, plan, rows))
+        updates: list[tuple[Member, Member]] = []
+        if self.update and self.audience is not None:
+            updates = plan.updates(self.store.load(self.audience)[1])
+        self.post_message(self.PlanChosen(base, plan, rows, updates))
+
+    def action_toggle_update(self) -> None:
+        """Let rows whose number is already a member update it (or not)."""
+        if self.waits(self.action_toggle_update):
+            return
+        self.update = not self.update
+        self.rechoose(self.base)
 
     @on(PlanChosen)
     def plan_chosen(self, event: PlanChosen) -> None:
         self.base, self.plan, self.all_rows = event.base, event.plan, event.rows
+        self.updates = event.updates
         self.counts = PlanCounts.of(event.plan)
         self.choosing = False
         self.show_plan()
@@ -476,6 +517,7 @@ class CsvDiffScreen(Screen[str | None]):
             skip_invalid=self.skip_invalid,
             skip_duplicates=self.skip_duplicates,
             up_to_limit=self.up_to_limit and not self.creating,
+            update=self.update,
         )
         if not blockers:
             return None
@@ -498,7 +540,10 @@ class CsvDiffScreen(Screen[str | None]):
                 kinds.append(f"{counts.already_in_audience:,} already in the audience")
             if counts.duplicates_in_file:
                 kinds.append(f"{counts.duplicates_in_file:,} repeated in the file")
-            return " and ".join(kinds) + " (press d to skip them)"
+            keys = "press d to skip them"
+            if counts.already_in_audience and not self.update:
+                keys += ", u to update those members"
+            return " and ".join(kinds) + f" ({keys})"
         if blocker.kind == "ambiguous":
             return describe(blocker) + " (press a to choose)"
         if blocker.kind == "limit" and not self.creating:
@@ -516,9 +561,10 @@ class CsvDiffScreen(Screen[str | None]):
         else:
             count = min(self.counts.new, self.plan.room)
             what = "create the audience with" if self.creating else "add"
-            verdict.update(
-                Content(f"Press enter to {what} {plural(count, 'member')} · escape cancels")
-            )
+            text = f"Press enter to {what} {plural(count, 'member')}"
+            if self.update:
+                text += f" and update {len(self.updates):,}"
+            verdict.update(Content(f"{text} · escape cancels"))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -537,6 +583,8 @@ class CsvDiffScreen(Screen[str | None]):
         if action == "toggle_mapping":
             diff = self.judged.header_diff
             return not self.creating and diff is not None and bool(near_mapping(diff))
+        if action == "toggle_update":
+            return not self.creating and bool(self.counts.already_in_audience or self.update)
         if action == "toggle_up_to_limit":
             return not self.creating and self.plan.existing + self.counts.new > MEMBER_LIMIT
         return True
@@ -552,26 +600,35 @@ class CsvDiffScreen(Screen[str | None]):
             return
         self.busy = True
         self.query_one("#diff-verdict", Static).update("Writing…")
-        self.write_plan(self.plan, self.skip_invalid, self.skip_duplicates, self.up_to_limit)
+        self.write_plan(
+            self.plan, self.skip_invalid, self.skip_duplicates, self.up_to_limit, self.update
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=WRITE)
     def write_plan(
-        self, plan: ImportPlan, skip_invalid: bool, skip_duplicates: bool, up_to_limit: bool
+        self,
+        plan: ImportPlan,
+        skip_invalid: bool,
+        skip_duplicates: bool,
+        up_to_limit: bool,
+        update: bool,
     ) -> None:
         counts = PlanCounts.of(plan)
         members = plan.members(
             skip_invalid=skip_invalid,
             skip_duplicates=skip_duplicates,
             up_to_limit=up_to_limit and not self.creating,
+            update=update and not self.creating,
         )
         notes = []
         if counts.repaired:
             notes.append(f"{counts.repaired:,} repaired")
         if skip_invalid and counts.invalid:
             notes.append(f"{counts.invalid:,} skipped as invalid")
-        if skip_duplicates and counts.duplicates:
-            as_what = "duplicates" if counts.duplicates != 1 else "a duplicate"
-            notes.append(f"{counts.duplicates:,} skipped as {as_what}")
+        skipped = counts.duplicates - (counts.already_in_audience if update else 0)
+        if skip_duplicates and skipped:
+            as_what = "duplicates" if skipped != 1 else "a duplicate"
+            notes.append(f"{skipped:,} skipped as {as_what}")
         if counts.ambiguous_skipped:
             notes.append(f"{counts.ambiguous_skipped:,} left out as ambiguous")
         over = len(members) < counts.new
@@ -587,8 +644,20 @@ class CsvDiffScreen(Screen[str | None]):
             summary = f"Created {created.name!r} with {count}"
         else:
             assert self.audience is not None
-            if self.history is not None:
-                source = Path(plan.table.source or "a file").name
+            source = Path(plan.table.source or "a file").name
+            # The members as they are now (not as when the view opened) are updated.
+            updated = [
+                new
+                for _, new in (plan.updates(self.store.load(self.audience)[1]) if update else [])
+            ]
+            if updated:
+                notes.insert(0, f"updated {plural(len(updated), 'member')}")
+                if self.history is not None:
+                    what = f"add {count} and update {len(updated):,} from {source}"
+                    self.history.merge_members(self.audience, members, updated, what)
+                else:
+                    self.store.merge_members(self.audience, add=members, update=updated)
+            elif self.history is not None:
                 self.history.add_members(self.audience, members, f"add {count} from {source}")
             else:
                 self.store.add_members(self.audience, members)
