@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -232,3 +233,27 @@ def example_phone(region: str | None = None) -> str:
         if number is not None:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return "+447400123456"
+
+
+def search_members(
+    frame: Any, text: str, columns: Sequence[str], *, fix_region: str | None = None
+) -> Any:
+    """Rows of a members frame (`members_frame`) where any of `columns` contains `text`
+    (literal, case-insensitive), or whose number is the one `text` means however it is
+    written: `07400 300995` (in GB), `7400300995` and `+447400300995` find one member."""
+    import polars as pl
+
+    needle = text.lower()
+    if not needle:
+        return frame
+    hits = [
+        pl.col(c).fill_null("").str.to_lowercase().str.contains(needle, literal=True)
+        for c in columns
+    ]
+    if any(ch.isdigit() for ch in text):
+        from core.phones import search_keys
+
+        keys = search_keys(text, fix_region=fix_region)
+        if keys:
+            hits.append(pl.col(E164_COLUMN).is_in(pl.Series(list(keys), dtype=pl.String).implode()))
+    return frame.filter(pl.any_horizontal(hits))

@@ -181,9 +181,7 @@ async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
     assert "5 left out over the limit" in str(app.result)
 
 
-async def test_u_updates_members_already_in_and_undo_takes_it_back(
-    store: Store, write_csv
-) -> None:  # type: ignore[no-untyped-def]
+async def test_u_updates_members_already_in_and_undo_takes_it_back(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
     first = "phone,name,city\n+12025550123,Ann,Boston\n+12025550124,Bo,Denver\n"
     created = plan_create(read_file(write_csv(first, "a.csv")), "phone")
     store.create("L", created.columns, created.phone_column, created.members())

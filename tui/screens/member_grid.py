@@ -20,6 +20,7 @@ from core.audience import (
     Member,
     member_label,
     members_frame,
+    search_members,
 )
 from core.history import History, Session
 from core.plan import ImportPlan
@@ -52,18 +53,6 @@ def grid_frame(audience: Audience, members: list[Member]) -> pl.DataFrame:
         [pl.col(REGION_COLUMN).fill_null("?"), pl.col(TYPE_COLUMN).fill_null("")], separator=" "
     ).str.strip_chars()
     return frame.with_columns(status.alias(STATUS))
-
-
-def search_frame(frame: pl.DataFrame, text: str, columns: list[str]) -> pl.DataFrame:
-    """Rows where any of `columns` contains `text` (literal, case-insensitive)."""
-    needle = text.lower()
-    if not needle:
-        return frame
-    hits = [
-        pl.col(c).fill_null("").str.to_lowercase().str.contains(needle, literal=True)
-        for c in columns
-    ]
-    return frame.filter(pl.any_horizontal(hits))
 
 
 class MemberGridScreen(StoreScreen):
@@ -223,7 +212,12 @@ class MemberGridScreen(StoreScreen):
         """Apply search, status filter and sort; show the rows, the cursor on `focus`."""
         if self.audience is None:
             return
-        view = search_frame(self.base, self.search_text, [*self.shown_columns(), KEY])
+        view = search_members(
+            self.base,
+            self.search_text,
+            [*self.shown_columns(), KEY],
+            fix_region=self.audience.fix_region() if self.audience else None,
+        )
         if self.status_filter is not None:
             view = view.filter(pl.col(STATUS) == self.status_filter)
         if self.sort is not None:
