@@ -223,3 +223,22 @@ def test_formatted_numbers_of_two_countries_follow_the_ambiguity_choice() -> Non
     digits = waiting["value"].str.replace_all("[^0-9]", "")
     assert rows["value"].to_list() == ("+" + digits).to_list()
     assert rows["e164"].to_list() == [judge("+" + d).e164 for d in digits]
+
+
+@pytest.mark.parametrize(
+    ("value", "region", "fix"),
+    [
+        ("01150-068967", None, None),  # never +500 68967 (Falklands)
+        ("01150-068967", "GB", "+441150068967"),  # Nottingham, read in GB
+        ("011 44 20 7946 0960", "US", "+442079460960"),  # North America's exit code
+        ("011 44 20 7946 0960", "GB", None),
+        ("011 44 20 7946 0960", None, None),
+    ],
+)
+def test_011_is_an_exit_code_only_in_north_america(value: str, region: str | None, fix):  # type: ignore[no-untyped-def]
+    for verdict in (
+        judge(value, fix_region=region),
+        judge_column(pl.Series([value]), fix_region=region).row(0, named=True),
+    ):
+        got = verdict.fix if hasattr(verdict, "fix") else verdict["fix"]
+        assert got == fix

@@ -223,7 +223,8 @@ def readings(candidate: str, lenient: bool, fix_region: str | None) -> list[Vali
     strings: dict[rules.Reading, str] = {}
     if plus or fix_region:
         strings[rules.TYPED] = digits
-    for prefix in rules.INTERNATIONAL_PREFIXES:
+    code = country_code_of(fix_region) if fix_region else None
+    for prefix in rules.international_prefixes(code):
         if digits.startswith(prefix) and (prefix == "00" or not plus):
             strings[rules.INTERNATIONAL] = digits[len(prefix) :]
             break

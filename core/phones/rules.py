@@ -117,6 +117,16 @@ INTERNATIONAL_PREFIXES: tuple[str, ...] = ("00", "011")
 """Dialling prefixes read as a ``+`` (``011`` only on values written without ``+``)."""
 
 
+def international_prefixes(calling_code: int | None) -> tuple[str, ...]:
+    """The prefixes read as a ``+`` when national numbers are read in a region of this
+    calling code: ``011`` (North America's exit code) only in a region of code 1;
+    elsewhere ``011`` begins national numbers (``0115 006 8967`` is Nottingham, not
+    +500 68967 in the Falklands), and without a region only ``00`` is read."""
+    if calling_code == 1:
+        return INTERNATIONAL_PREFIXES
+    return tuple(p for p in INTERNATIONAL_PREFIXES if p != "011")
+
+
 @cache
 def python_whitespace() -> str:
     """The characters `str.strip()` removes (Python's isspace, not Rust's)."""

@@ -508,7 +508,7 @@ def _candidates(
     typed_code = pl.lit(typed) if fix_region else pl.when(plus).then(typed).otherwise(_TYPED_ONLY)
     parts = [
         rows.select("i", k=typed_code, cand=d),
-        rows.select("i", k=pl.lit(international), cand=_first_prefix(d, plus)).filter(
+        rows.select("i", k=pl.lit(international), cand=_first_prefix(d, plus, fix_region)).filter(
             pl.col("cand").is_not_null() & (pl.col("cand") != "")
         ),
     ]
@@ -536,10 +536,11 @@ def _candidates(
     return frame, others
 
 
-def _first_prefix(digits: pl.Expr, plus: pl.Expr) -> pl.Expr:
+def _first_prefix(digits: pl.Expr, plus: pl.Expr, fix_region: str | None) -> pl.Expr:
     """The digits after the first international prefix they start with (null: none)."""
     cases = []
-    for prefix in rules.INTERNATIONAL_PREFIXES:
+    code = country_code_of(fix_region) if fix_region else None
+    for prefix in rules.international_prefixes(code):
         allowed = digits.str.starts_with(prefix)
         if prefix != "00":
             allowed = allowed & ~plus
