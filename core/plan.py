@@ -275,8 +275,11 @@ class ImportPlan:
         return waiting & pl.col("alternative").is_not_null()
 
     def ambiguous_rows(self) -> pl.DataFrame:
-        """Rows whose number reads as two valid numbers (see `_ambiguous`)."""
-        return self.rows.filter(self._ambiguous(self.rows))
+        """Rows whose number reads as two valid numbers (see `_ambiguous`). Once
+        repairing, an invalid row's readings are in its explanation: every row's is made
+        (kept for later calls)."""
+        frame = self.with_hints() if self.repairing else self.rows
+        return frame.filter(self._ambiguous(frame))
 
     @property
     def ambiguous(self) -> int:
@@ -329,12 +332,21 @@ class ImportPlan:
     def warnings_frame(self) -> pl.DataFrame:
         """Valid rows to look at: row, column, value, reason, readings, hint."""
         rows = self.with_hints(self.ambiguous_rows())
+        # A formatted value with two readings is invalid as typed (no e164): its reading
+        # as typed is its digits with a + (`resolved("as-typed")` stores that).
+        typed = judge_column(
+            "+" + rows["value"].str.replace_all("[^0-9]", ""),
+            lenient=self.lenient,
+            with_hints=False,
+            types=False,
+        )["e164"]
+        first = rows["e164"].fill_null(typed)
         return rows.select(
             "row",
             pl.lit(self.phone_column).alias("column"),
             "value",
             pl.lit(AMBIGUOUS_COUNTRY).alias("reason"),
-            pl.concat_list("e164", "alternative").alias("readings"),
+            pl.concat_list(first, "alternative").list.drop_nulls().alias("readings"),
             "hint",
         )
 
