@@ -514,3 +514,19 @@ def test_check_unknown_phone_column_is_bad_usage(write_csv: WriteCsv) -> None:
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "'NOPE'" in done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="plan.warnings_frame() gives readings [null, national] for a repaired row with "
+    "two readings, and lists it only when another row of the file was repaired "
+    "(reported to the lead)",
+)
+@pytest.mark.parametrize("other", ["", "(202) 555-0143\n"])
+def test_check_repair_warns_of_a_value_with_two_readings(write_csv: WriteCsv, other: str) -> None:
+    path = write_csv("phone\n+12025550123\n+12025550124\n" + other + "514-332-7349\n")
+    data = report(run_any(write_csv, "check", path, "--json", "--repair"))
+    assert data["fix_region"] == "US"
+    (warning,) = data["warnings"]
+    assert warning["value"] == "514-332-7349" and warning["reason"] == "ambiguous_country"
+    assert warning["readings"] == ["+5143327349", "+15143327349"]
