@@ -20,7 +20,12 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 def names_phone(name: str) -> bool:
     """Whether a column name names a phone: by whole words, so `DateLatest` (which holds
-    "tel" inside a word) does not, and `Corporate Phone` or `mobileNumber` do."""
+    "tel" inside a word) does not, and `Corporate Phone` or `mobileNumber` do. Names in
+    other scripts are read transliterated (`Телефон` as `Telefon`)."""
+    if not name.isascii():
+        from anyascii import anyascii
+
+        name = anyascii(name)
     words = [w.lower() for w in _WORD.findall(name)]
     return any(w in _PHONE_WORDS or w.startswith(_PHONE_STARTS) for w in words)
 
