@@ -232,7 +232,9 @@ def test_sample_lists_with_repair_and_their_region(
     )
     data = report(checked)
     warned = {w["row"] for w in data["warnings"]}
-    assert 0 < len(warned) < len(sample.numbers) // 5
+    assert len(warned) < len(sample.numbers) // 5
+    # US area codes that are also other countries' numbers; in GB, 011 is no exit code.
+    assert bool(warned) == (region == "US")
     assert data["repaired"] + len(warned) == len(sample.numbers)
     args = ("create", "L", path, "--phone-column", "phone1", "--repair", "--skip-invalid")
     refused = run(store, *args, "--default-region", region)
@@ -244,11 +246,6 @@ def test_sample_lists_with_repair_and_their_region(
     assert stored(store, "L") == [(e164, e164) for e164 in expected]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="without a fix region the 011 reading alone gives a fix: uk-500's 01150-068967 "
-    "(Nottingham, 0115) is 'repaired' to +50068967 (Falklands) (reported to the lead)",
-)
 def test_uk500_without_a_region_stores_no_wrong_number(store: Store, write_csv: WriteCsv) -> None:
     uk = uk500()
     path = write_csv(uk.text, "uk-500.csv")
@@ -258,11 +255,6 @@ def test_uk500_without_a_region_stores_no_wrong_number(store: Store, write_csv: 
     assert set(kept) <= set(uk.numbers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan.resolved() resolves only valid ambiguous rows; repaired rows with two "
-    "readings stay invalid under --ambiguous national (reported to the lead)",
-)
 @pytest.mark.parametrize(("make", "region"), [(us500, "US"), (uk500, "GB")])
 def test_sample_lists_every_row_reaches_the_audience_read_nationally(
     store: Store, write_csv: WriteCsv, make: Callable[[], SampleList], region: str
@@ -516,12 +508,6 @@ def test_check_unknown_phone_column_is_bad_usage(write_csv: WriteCsv) -> None:
     assert done.stderr.count("\n") == 1 and "'NOPE'" in done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan.warnings_frame() gives readings [null, national] for a repaired row with "
-    "two readings, and lists it only when another row of the file was repaired "
-    "(reported to the lead)",
-)
 @pytest.mark.parametrize("other", ["", "(202) 555-0143\n"])
 def test_check_repair_warns_of_a_value_with_two_readings(write_csv: WriteCsv, other: str) -> None:
     path = write_csv("phone\n+12025550123\n+12025550124\n" + other + "514-332-7349\n")
