@@ -141,6 +141,8 @@ def describe(blocker: Blocker) -> str:
             f"the audience has {blocker.existing:,} member{'s' if blocker.existing != 1 else ''}"
             f": at most {room:,} more (limit {MEMBER_LIMIT:,}); this would add {n:,}"
         )
+    if n:
+        return f"none of the file's {n:,} rows is valid and new"
     return "the file has no rows to add"
 
 
@@ -482,7 +484,7 @@ class ImportPlan:
         if found:
             return found
         if self.new == 0 and not (update and self.already_in_audience):
-            return [Blocker("empty")]
+            return [Blocker("empty", self.total)]
         if self.existing + self.new > MEMBER_LIMIT and (not up_to_limit or self.room == 0):
             return [Blocker("limit", self.new, existing=self.existing)]
         return []

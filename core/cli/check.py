@@ -96,6 +96,8 @@ def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> 
             text += ", or update those members with --update)" if adding and already else ")"
         elif blocker.kind == "ambiguous":
             text += " (choose with --ambiguous as-typed, national or skip)"
+        elif blocker.kind == "empty" and plan.invalid and plan.fix_region is None:
+            text += " (numbers without a country code are repaired only with --default-region)"
         elif blocker.kind == "limit" and adding:
             text += " (add the rows that fit with --up-to-limit)"
         parts.append(text)
