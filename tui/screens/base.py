@@ -18,6 +18,7 @@ from core.audience import Audience
 from core.export import export_to_file
 from core.history import History, Session
 from core.store import Store
+from tui.dialing import Dialing
 from tui.dialogs.export import ExportModal, ExportRequest, ExportScope
 from tui.display import clean, show_error
 from tui.workers import WRITE
@@ -87,11 +88,15 @@ class StoreScreen(Screen[None]):
             self.select = select
             """What to put the cursor on once the screen reloads (a name or a number)."""
 
-    def __init__(self, store: Store, session: Session, places: Places) -> None:
+    def __init__(
+        self, store: Store, session: Session, places: Places, *, dialing: Dialing | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.session = session
         self.places = places
+        self.dialing = dialing or Dialing()
+        """The clock and window calling hours are judged by."""
 
     @property
     def history(self) -> History:
