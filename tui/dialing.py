@@ -24,8 +24,8 @@ LOCAL = "(local)"
 CALL = "(call)"
 READY = "(ready)"
 NEXT = "(next)"
-DIAL_COLUMNS = (LINE, LOCAL, CALL, READY, NEXT)
-"""The grid's own columns (parenthesised: never an audience column name)."""
+# The grid's own columns (parenthesised: never an audience column name); READY and NEXT
+# serve the filter and the details line.
 DIAL_LABELS = {LINE: "line type", LOCAL: "local time", CALL: "call"}
 CALL_WORDS = {
     "ready": "now",

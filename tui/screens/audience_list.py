@@ -41,25 +41,29 @@ LABELS = {
 
 
 def audiences_frame(
-    audiences: list[Audience], callable_now: Mapping[str, int] | None = None
+    audiences: list[Audience], callable_now: Mapping[str, int | None] | None = None
 ) -> pl.DataFrame:
     """The list's rows: name, members as `9,812 / 10,000`, callable now as `6,120 / 9,812`
-    (`…` until judged), phone column, regions, change."""
+    (`…` until counted, `?` when unreadable), phone column, regions, change."""
     counts = callable_now or {}
     return pl.DataFrame(
         {
             "name": [clean(a.name) for a in audiences],
             "members": [f"{a.member_count:,} / {MEMBER_LIMIT:,}" for a in audiences],
-            "callable": [
-                f"{counts[a.id]:,} / {a.member_count:,}" if a.id in counts else "…"
-                for a in audiences
-            ],
+            "callable": [callable_cell(counts, a) for a in audiences],
             "phone": [clean(a.phone_column) for a in audiences],
             "regions": [joined(a.top_regions(3)) for a in audiences],
             "changed": [short_time(a.changed_at) for a in audiences],
         },
         schema={c: pl.String for c in COLUMNS},
     )
+
+
+def callable_cell(counts: Mapping[str, int | None], audience: Audience) -> str:
+    if audience.id not in counts:
+        return "…"
+    count = counts[audience.id]
+    return "?" if count is None else f"{count:,} / {audience.member_count:,}"
 
 
 class AudienceListScreen(StoreScreen):
@@ -103,7 +107,7 @@ class AudienceListScreen(StoreScreen):
     class CallableCounted(Message):
         """The members callable now were counted, by audience id."""
 
-        def __init__(self, counts: dict[str, int]) -> None:
+        def __init__(self, counts: dict[str, int | None]) -> None:
             super().__init__()
             self.counts = counts
 
@@ -113,8 +117,8 @@ class AudienceListScreen(StoreScreen):
         super().__init__(store, session, places, dialing=dialing)
         self.audiences: list[Audience] = []
         self.shown: list[Audience] = []
-        self.callable_now: dict[str, int] = {}
-        """Members callable now, by audience id (as last counted)."""
+        self.callable_now: dict[str, int | None] = {}
+        """Members callable now, by audience id (as last counted; None: unreadable)."""
         self.numbers = NumbersCache()
 
     @property
@@ -166,13 +170,16 @@ class AudienceListScreen(StoreScreen):
         worker = get_current_worker()
         suppressed = SuppressionList.load(self.store).keys()
         at = self.dialing.now()
-        counts: dict[str, int] = {}
+        counts: dict[str, int | None] = {}
         for audience in list(self.audiences):
             if worker.is_cancelled:
                 return
             try:
                 numbers, types = self.numbers.get(self.store, audience)
             except NotFound:  # deleted meanwhile (another process); the reload shows it
+                continue
+            except MembersFileDamaged:  # said when opened or deleted; not counted here
+                counts[audience.id] = None
                 continue
             report = hours_report(
                 numbers,

@@ -30,7 +30,6 @@ from core.words import noun, plural
 from tui.dialing import (
     CALL,
     CALL_WORDS,
-    DIAL_COLUMNS,
     DIAL_LABELS,
     LINE,
     LOCAL,
@@ -59,8 +58,6 @@ MARKS = Binding.Group("Mark", compact=True)
 KEY = E164_COLUMN
 STATUS = "(status)"  # never an audience column name (see core.audience.E164_COLUMN)
 ROW = "(i)"
-SHOWN_DIAL = [c for c in DIAL_COLUMNS if c in DIAL_LABELS]
-"""The dial columns the table shows (the others serve filters and the details line)."""
 NAMED_IN_QUESTION = 3
 """Members named in a delete question; the rest are counted."""
 
@@ -320,10 +317,10 @@ class MemberGridScreen(StoreScreen):
 
     def shown_columns(self) -> list[str]:
         """The phone column first (it stays in place when scrolling sideways), then the
-        others in the audience's order, then the status."""
+        others in the audience's order, then local time, call, status and line type."""
         assert self.audience is not None
         phone = self.audience.phone_column
-        return [phone, *(c for c in self.audience.columns if c != phone), STATUS, *SHOWN_DIAL]
+        return [phone, *(c for c in self.audience.columns if c != phone), LOCAL, CALL, STATUS, LINE]
 
     def statuses(self) -> list[str]:
         """The statuses members have, most common first."""
@@ -420,22 +417,26 @@ class MemberGridScreen(StoreScreen):
             return
         count = len(self.by_key)
         ready = int(self.base[READY].sum()) if READY in self.base.columns else 0
-        parts = [
-            f"{count:,} / {MEMBER_LIMIT:,} members",
-            f"room for {MEMBER_LIMIT - count:,}",
-            callable_text(ready, count),
-        ]
+        parts = [f"{count:,} / {MEMBER_LIMIT:,} members"]
+        if not self.narrowed:  # room matters when adding; the filters need the line
+            parts.append(f"room for {MEMBER_LIMIT - count:,}")
+        parts.append(callable_text(ready, count))
         listed = len(self.suppressed.intersection(self.by_key))
         if listed:
             parts.append(f"{listed:,} do not call")
         if self.narrowed:
-            parts.append(f"{self.view.height:,} shown")
-        if self.callable_only:
-            parts.append("callable only")
-        if self.line_filter is not None:
-            parts.append(f"line {clean(self.line_filter)}")
-        if self.status_filter is not None:
-            parts.append(f"status {clean(self.status_filter)}")
+            filters = [
+                *(["callable"] if self.callable_only else []),
+                *([f"line {clean(self.line_filter)}"] if self.line_filter is not None else []),
+                *(
+                    [f"status {clean(self.status_filter)}"]
+                    if self.status_filter is not None
+                    else []
+                ),
+            ]
+            parts.append(
+                f"{self.view.height:,} shown" + (f" ({', '.join(filters)})" if filters else "")
+            )
         if self.marked:
             parts.append(f"{self.marked_count()} marked")
         self.query_one("#grid-counter", Static).update(Content(" · ".join(parts)))
