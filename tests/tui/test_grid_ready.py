@@ -132,6 +132,7 @@ async def test_the_list_counts_callable_members(tmp_path, kit):
         await kit.settle(pilot)
         table = app.screen.query_one(FrameTable)
         assert table.frame["callable"].to_list() == ["5 / 10"]
+        assert "callable now: 5 / 10" in await kit.text(pilot)  # the line under the list
         clock.now = AT + timedelta(hours=8)  # 22:00 UTC: New York 17:00, LA 14:00, Boise 15:00
         app.screen.count_callable()
         await kit.settle(pilot)

@@ -4,7 +4,7 @@ zones marks their members in the grid. The app gets a fixed clock."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ready_support import (
     KOLKATA,
@@ -95,6 +95,33 @@ async def test_enter_marks_the_zone_under_the_cursor_and_esc_marks_nothing(tmp_p
         await pilot.press("h", "home", *["down"] * new_york, "enter")
         await kit.settle(pilot)
         assert app.screen.marked == {*KOLKATA, *NEW_YORK[:2]}
+
+
+async def test_h_then_enter_in_one_burst_marks_the_first_zone(tmp_path, kit):
+    app = make_app(dial_store(tmp_path, kit), clock=Clock())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("enter", "h", "enter")
+        await kit.settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, MemberGridScreen)
+        # the first row: the largest zone, ties by name (Los Angeles before New York)
+        assert grid.marked == set(LOS_ANGELES)
+
+
+async def test_a_new_minute_keeps_the_picked_zones(tmp_path, kit):
+    clock = Clock()
+    app = make_app(dial_store(tmp_path, kit), clock=clock)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_hours(pilot, kit)
+        await pilot.press("space")
+        picked = set(screen.picked)
+        clock.now = clock.now + timedelta(minutes=1)
+        screen.judge_hours()
+        await kit.settle(pilot)
+        assert screen.picked == picked == {0}
+        assert rows(screen)["America/New_York"]["local"] == "09:01"
+        assert "14:01 UTC" in await kit.text(pilot)
 
 
 async def test_us_state_rules_end_florida_at_20(tmp_path, kit):

@@ -19,7 +19,7 @@ from core.errors import MembersFileDamaged, NotFound
 from core.history import History, Session
 from core.store import Store
 from core.words import plural
-from tui.dialing import REFRESH_SECONDS, Dialing, NumbersCache
+from tui.dialing import REFRESH_SECONDS, Dialing, NumbersCache, callable_text
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.export import ExportScope
 from tui.dialogs.rename import RenameModal
@@ -29,7 +29,9 @@ from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
 from tui.workers import HOURS, LOAD
 
-COLUMNS = ["name", "members", "callable", "phone", "regions", "changed"]
+# Callable now comes last: the other columns fill 80 columns; the line under the table
+# says it for the audience under the cursor.
+COLUMNS = ["name", "members", "phone", "regions", "changed", "callable"]
 LABELS = {
     "name": "Audience",
     "members": "Members",
@@ -235,11 +237,13 @@ class AudienceListScreen(StoreScreen):
         if audience is None:
             details.update(Content(plural(len(self.audiences), "audience")))
             return
+        count = self.callable_now.get(audience.id)
+        ready = "" if count is None else f" · {callable_text(count, audience.member_count)}"
         details.update(
             Content.assemble(
                 plain(audience.name, "bold"),
                 f" · {plural(audience.member_count, 'member')}, room for {audience.room:,}"
-                " · phone ",
+                f"{ready} · phone ",
                 plain(audience.phone_column, "bold"),
                 f", written {STYLE_NAMES.get(audience.style, audience.style)} · required: ",
                 joined(audience.required),

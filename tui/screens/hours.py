@@ -28,7 +28,7 @@ from tui.dialing import (
 )
 from tui.display import clean
 from tui.widgets.frame_table import FrameTable
-from tui.workers import HOURS
+from tui.workers import LOAD
 
 COLUMNS = ["members", "local", "now", "next", "zone"]
 LABELS = {
@@ -132,7 +132,9 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         self.judge_hours()
         self.set_interval(REFRESH_SECONDS, self.judge_hours, name="calling hours")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group=HOURS)
+    # In the LOAD group: it reads the do-not-call list, and keys typed meanwhile (`h enter`
+    # in one burst) wait for the zones they act on.
+    @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
     def judge_hours(self) -> None:
         """Judge every member's calling hours now, grouped by zone (core), off the UI."""
         from core.suppress import SuppressionList
