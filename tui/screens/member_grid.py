@@ -3,8 +3,6 @@ undo, export, add by CSV; local time, line type, callable now and the do-not-cal
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
@@ -194,7 +192,6 @@ class MemberGridScreen(StoreScreen):
             frame: pl.DataFrame,
             focus: str | None,
             suppressed: frozenset[str],
-            at: datetime,
         ) -> None:
             super().__init__()
             self.audience = audience
@@ -202,7 +199,6 @@ class MemberGridScreen(StoreScreen):
             self.frame = frame
             self.focus = focus
             self.suppressed = suppressed
-            self.at = at
 
     class CallsJudged(Message):
         """The calling hours of the members were judged again (a new minute)."""
@@ -273,10 +269,9 @@ class MemberGridScreen(StoreScreen):
 
         audience, members = self.store.load(self.audience_name)
         suppressed = SuppressionList.load(self.store).keys()
-        at = self.dialing.now()
-        calls = dial_frame(members, suppressed, self.dialing, at).drop(KEY)
+        calls = dial_frame(members, suppressed, self.dialing, self.dialing.now()).drop(KEY)
         frame = grid_frame(audience, members).hstack(calls)
-        self.post_message(self.MembersLoaded(audience, members, frame, focus, suppressed, at))
+        self.post_message(self.MembersLoaded(audience, members, frame, focus, suppressed))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=HOURS)
     def judge_calls(self) -> None:
