@@ -370,6 +370,30 @@ def member_hours(
     )
 
 
+def member_calls(
+    e164: Sequence[str] | pl.Series,
+    types: Sequence[str | None] | pl.Series,
+    *,
+    at: datetime,
+    window: Window = DEFAULT_WINDOW,
+    us_state_rules: bool = False,
+    suppressed: frozenset[str] = frozenset(),
+) -> pl.DataFrame:
+    """`member_hours` plus, per member, `suppressed` (on the do-not-call list) and
+    `ready`: callable now and not suppressed. The members `ready` counts are the ones
+    `hours_report` counts as callable."""
+    import polars as pl
+
+    numbers = pl.Series("e164", e164, dtype=pl.String)
+    frame = member_hours(numbers, types, at=at, window=window, us_state_rules=us_state_rules)
+    listed = numbers.is_in(pl.Series(list(suppressed), dtype=pl.String).implode())
+    return frame.with_columns(
+        numbers,
+        listed.alias("suppressed"),
+        (pl.col("callable") & ~listed).alias("ready"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ZoneHours:
     """Members sharing a zone set (and a window) at one instant."""
@@ -382,6 +406,8 @@ class ZoneHours:
     window: Window
     states: tuple[str, ...] = ()  # FL/OK/WA when the state rule shortened the window
     unknown: bool = False
+    # The members' E.164 numbers (so a front end can pick the members of one zone).
+    keys: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def status(self) -> Status:
@@ -449,6 +475,7 @@ def hours_report(
         pl.col("status").first(),
         pl.col("next_start").first(),
         pl.col("state").drop_nulls().unique().sort().alias("states"),
+        pl.col("e164").alias("keys"),
     )
     zones = []
     for row in grouped.iter_rows(named=True):
@@ -463,6 +490,7 @@ def hours_report(
                 window=parse_window(row["window"]),
                 states=tuple(row["states"]),
                 unknown=unknown,
+                keys=tuple(row["keys"]),
             )
         )
     zones.sort(key=lambda z: (-z.members, z.label))

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -53,6 +54,11 @@ async def help_screen(pilot: Pilot[None]) -> None:
 async def grid(pilot: Pilot[None]) -> None:
     await press(pilot, "enter")
     await press(pilot, "down", "down", "space", "space", "up")
+
+
+async def calling_hours(pilot: Pilot[None]) -> None:
+    await press(pilot, "enter")
+    await press(pilot, "h")
 
 
 async def member_form(pilot: Pilot[None]) -> None:
@@ -94,6 +100,7 @@ SHOTS: dict[str, Steps] = {
     "audience-list": home,
     "help": help_screen,
     "member-grid": grid,
+    "calling-hours": calling_hours,
     "member-form": member_form,
     "new-audience": new_audience,
     "csv-diff": csv_diff,
@@ -106,7 +113,8 @@ def demo_app(folder: Path) -> AudiencesApp:
     """A fresh demo store in `folder` (its samples in `folder/samples`), pinned times."""
     store = Store(folder / "store")
     seed_demo(store, folder / "samples")
-    return make_app(store, demo_folder=Path("samples"))
+    at = datetime.fromisoformat(PINNED)  # calling hours judged at the pinned time
+    return make_app(store, demo_folder=Path("samples"), clock=lambda: at)
 
 
 async def shoot(name: str, steps: Steps, size: tuple[int, int], suffix: str) -> Path:

@@ -8,7 +8,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from textual.screen import Screen
 
 from core.history import Session
 from core.store import Store
+from tui.dialing import Dialing
 from tui.dialogs.help import HelpModal
 from tui.keys import TypedKeys, key_help
 from tui.screens.audience_list import AudienceListScreen
@@ -45,11 +47,15 @@ class AudiencesApp(App[None]):
         Binding("f1", "show_help", "Help", show=False, priority=True, tooltip=HELP),
     ]
 
-    def __init__(self, store: Store, session: Session, places: Places) -> None:
+    def __init__(
+        self, store: Store, session: Session, places: Places, dialing: Dialing | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.session = session
         self.places = places
+        self.dialing = dialing or Dialing()
+        """The clock (and window) calling hours are judged by; tests give a fixed clock."""
         self.demo_folder = places.throwaway
         self.hangup: int | None = None
         """The signal that ended the session (SIGHUP or SIGTERM), once one arrived."""
@@ -58,7 +64,7 @@ class AudiencesApp(App[None]):
             self.sub_title = "demo (a throwaway store)"
 
     def get_default_screen(self) -> Screen[None]:
-        return AudienceListScreen(self.store, self.session, self.places)
+        return AudienceListScreen(self.store, self.session, self.places, dialing=self.dialing)
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal are handled in order (see `TypedKeys`)."""
@@ -153,14 +159,16 @@ def make_app(
     demo_folder: Path | None = None,
     start_dir: Path | None = None,
     export_dir: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> AudiencesApp:
     """The app on `store`, with one undo session for its whole run.
 
     The file picker starts in `start_dir` (or the demo folder); exports are proposed in
     `export_dir` (or the current folder), never in the demo's throwaway folder, which is
-    deleted when the demo ends.
+    deleted when the demo ends. Calling hours are judged by `clock` (the real time when
+    None; tests and screenshots give a fixed one).
     """
     places = Places.of(
         demo_folder=demo_folder, start_dir=start_dir, export_dir=export_dir, store_path=store.path
     )
-    return AudiencesApp(store, Session(store), places)
+    return AudiencesApp(store, Session(store), places, Dialing(clock=clock))

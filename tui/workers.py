@@ -25,6 +25,8 @@ LOAD = "load"
 """Group of the workers that read the store for a screen."""
 WRITE = "write"
 """Group of the workers that change the store (or write a file the user asked for)."""
+HOURS = "hours"
+"""Group of the workers that judge calling hours again (each minute); not store work."""
 STORE_GROUPS = (LOAD, WRITE)
 """Store work: quick (milliseconds), and keys typed meanwhile wait for it to end."""
 KEYS = "keys"

@@ -58,6 +58,18 @@ def pin_times(store: Store) -> None:
     storage.write(catalog)
 
 
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calling hours are judged at PINNED unless a test gives the app its own clock: no
+    picture or assertion depends on the time the tests run."""
+    from datetime import datetime
+
+    import tui.dialing
+
+    moment = datetime.fromisoformat(PINNED)
+    monkeypatch.setattr(tui.dialing, "utc_now", lambda: moment)
+
+
 @dataclass
 class Demo:
     """A store seeded like `audiences demo`, and the folder holding the sample CSVs."""

@@ -34,6 +34,7 @@ async def test_one_row_per_audience_with_counts_phone_regions_and_time(demo, kit
             {
                 "name": "India sales leads",
                 "members": "146 / 10,000",
+                "callable": "146 / 146",  # 15:00 in India at the pinned time
                 "phone": "phone_number",
                 "regions": "IN",
                 "changed": "2026-01-15 09:30",
@@ -41,6 +42,7 @@ async def test_one_row_per_audience_with_counts_phone_regions_and_time(demo, kit
             {
                 "name": "UK clinic reminders",
                 "members": "48 / 10,000",
+                "callable": "48 / 48",  # 09:30 in the UK
                 "phone": "phone",
                 "regions": "GB",
                 "changed": "2026-01-15 09:30",

@@ -29,6 +29,9 @@ class ExportRequest:
 
     path: Path
     excel_safe: bool
+    platform: str | None = None
+    """The voice platform the file is for (a key of core.platforms.PLATFORMS), or None
+    for a plain CSV of the stored values."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,55 @@ class SpaceCheckbox(Checkbox, inherit_bindings=False):
     """A checkbox that space toggles; enter goes on to the dialog (it exports)."""
 
     BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
+def platform_choices() -> list[tuple[str | None, str]]:
+    """What the platform box offers: a plain CSV, then each platform of core.platforms
+    with the header its phone column gets and its limits."""
+    from core.platforms import PLATFORMS
+
+    choices: list[tuple[str | None, str]] = [(None, "plain CSV (values as stored)")]
+    for key, p in PLATFORMS.items():
+        header = repr(p.phone_header) if p.phone_header else "its own name"
+        limits = []
+        if p.max_rows:
+            limits.append(f"{p.max_rows:,} rows")
+        if p.max_bytes:
+            limits.append(f"{p.max_bytes // 1_000_000} MB")
+        said = f"{p.name}: phone as {header}, E.164"
+        if limits:
+            said += f"; files of at most {' and '.join(limits)}"
+        choices.append((key, said))
+    return choices
+
+
+class PlatformChoice(Static, can_focus=True):
+    """Which file to write: space or the arrows choose; enter goes on to the dialog."""
+
+    BINDINGS = [
+        Binding("space,right", "choose(1)", "Next", show=False),
+        Binding("left", "choose(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.choices = platform_choices()
+        self.index = 0
+
+    @property
+    def value(self) -> str | None:
+        return self.choices[self.index][0]
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def action_choose(self, step: int) -> None:
+        """The next (or previous) choice."""
+        self.index = (self.index + step) % len(self.choices)
+        self.show()
+
+    def show(self) -> None:
+        self.update(Content(f"For: {self.choices[self.index][1]} ◂▸"))
 
 
 class ExportModal(ModalScreen[ExportRequest | None]):
@@ -93,9 +145,10 @@ class ExportModal(ModalScreen[ExportRequest | None]):
                 Content("  puts ' before cells starting with = + - @ (shown as text)"),
                 id="export-excel-note",
             )
+            yield PlatformChoice(id="export-platform")
             yield Static("", id="export-problem", classes="problem")
             yield Static(
-                Content("enter export · tab options · space tick · esc cancel"),
+                Content("enter export · tab options · space tick or choose · esc cancel"),
                 classes="dialog-keys",
             )
 
@@ -144,7 +197,8 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             problem.update(Content("that file exists; press enter again to replace it"))
             return
         excel_safe = self.query_one("#export-excel-safe", Checkbox).value
-        self.dismiss(ExportRequest(path, excel_safe))
+        platform = self.query_one(PlatformChoice).value
+        self.dismiss(ExportRequest(path, excel_safe, platform))
 
     def action_cancel(self) -> None:
         """Close without exporting."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,13 +12,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from core.audience import MEMBER_LIMIT, STYLE_NAMES, Audience
-from core.errors import MembersFileDamaged
+from core.errors import MembersFileDamaged, NotFound
 from core.history import History, Session
 from core.store import Store
 from core.words import plural
+from tui.dialing import REFRESH_SECONDS, Dialing, NumbersCache, callable_text
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.export import ExportScope
 from tui.dialogs.rename import RenameModal
@@ -24,30 +27,45 @@ from tui.display import clean, joined, plain, short_time
 from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
-from tui.workers import LOAD
+from tui.workers import HOURS, LOAD
 
-COLUMNS = ["name", "members", "phone", "regions", "changed"]
+# Callable now comes last: the other columns fill 80 columns; the line under the table
+# says it for the audience under the cursor.
+COLUMNS = ["name", "members", "phone", "regions", "changed", "callable"]
 LABELS = {
     "name": "Audience",
     "members": "Members",
+    "callable": "Callable now",
     "phone": "Phone column",
     "regions": "Top regions",
     "changed": "Last change",
 }
 
 
-def audiences_frame(audiences: list[Audience]) -> pl.DataFrame:
-    """The list's rows: name, members as `9,812 / 10,000`, phone column, regions, change."""
+def audiences_frame(
+    audiences: list[Audience], callable_now: Mapping[str, int | None] | None = None
+) -> pl.DataFrame:
+    """The list's rows: name, members as `9,812 / 10,000`, callable now as `6,120 / 9,812`
+    (`…` until counted, `?` when unreadable), phone column, regions, change."""
+    counts = callable_now or {}
     return pl.DataFrame(
         {
             "name": [clean(a.name) for a in audiences],
             "members": [f"{a.member_count:,} / {MEMBER_LIMIT:,}" for a in audiences],
+            "callable": [callable_cell(counts, a) for a in audiences],
             "phone": [clean(a.phone_column) for a in audiences],
             "regions": [joined(a.top_regions(3)) for a in audiences],
             "changed": [short_time(a.changed_at) for a in audiences],
         },
         schema={c: pl.String for c in COLUMNS},
     )
+
+
+def callable_cell(counts: Mapping[str, int | None], audience: Audience) -> str:
+    if audience.id not in counts:
+        return "…"
+    count = counts[audience.id]
+    return "?" if count is None else f"{count:,} / {audience.member_count:,}"
 
 
 class AudienceListScreen(StoreScreen):
@@ -88,10 +106,22 @@ class AudienceListScreen(StoreScreen):
             super().__init__()
             self.name = name
 
-    def __init__(self, store: Store, session: Session, places: Places) -> None:
-        super().__init__(store, session, places)
+    class CallableCounted(Message):
+        """The members callable now were counted, by audience id."""
+
+        def __init__(self, counts: dict[str, int | None]) -> None:
+            super().__init__()
+            self.counts = counts
+
+    def __init__(
+        self, store: Store, session: Session, places: Places, *, dialing: Dialing | None = None
+    ) -> None:
+        super().__init__(store, session, places, dialing=dialing)
         self.audiences: list[Audience] = []
         self.shown: list[Audience] = []
+        self.callable_now: dict[str, int | None] = {}
+        """Members callable now, by audience id (as last counted; None: unreadable)."""
+        self.numbers = NumbersCache()
 
     @property
     def history(self) -> History:
@@ -114,6 +144,7 @@ class AudienceListScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.load_audiences()
+        self.set_interval(REFRESH_SECONDS, self.count_callable, name="calling hours")
 
     def on_screen_resume(self) -> None:
         # Back from another screen: keys go to the list, not to a filter box left focused.
@@ -129,6 +160,44 @@ class AudienceListScreen(StoreScreen):
     def audiences_loaded(self, event: AudiencesLoaded) -> None:
         self.audiences = event.audiences
         self.show_audiences(select=event.select)
+        self.count_callable()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=HOURS)
+    def count_callable(self) -> None:
+        """Count each audience's members callable now (core's hours report), off the UI.
+        Members are read again only for audiences changed since the last count."""
+        from core.hours import hours_report
+        from core.suppress import SuppressionList
+
+        worker = get_current_worker()
+        suppressed = SuppressionList.load(self.store).keys()
+        at = self.dialing.now()
+        counts: dict[str, int | None] = {}
+        for audience in list(self.audiences):
+            if worker.is_cancelled:
+                return
+            try:
+                numbers, types = self.numbers.get(self.store, audience)
+            except NotFound:  # deleted meanwhile (another process); the reload shows it
+                continue
+            except MembersFileDamaged:  # said when opened or deleted; not counted here
+                counts[audience.id] = None
+                continue
+            report = hours_report(
+                numbers,
+                types,
+                at=at,
+                window=self.dialing.window,
+                us_state_rules=self.dialing.us_state_rules,
+                suppressed=suppressed,
+            )
+            counts[audience.id] = report.callable
+        self.post_message(self.CallableCounted(counts))
+
+    @on(CallableCounted)
+    def callable_counted(self, event: CallableCounted) -> None:
+        self.callable_now = event.counts
+        self.show_audiences()
 
     def store_changed(self, select: str | None) -> None:
         self.load_audiences(select=select)
@@ -144,7 +213,7 @@ class AudienceListScreen(StoreScreen):
             table.placeholder = "No audience name contains that text (esc clears the filter)"
         else:
             table.placeholder = "No audiences yet: press n to create one from a CSV file"
-        table.set_frame(audiences_frame(self.shown), keep_cursor=True)
+        table.set_frame(audiences_frame(self.shown, self.callable_now), keep_cursor=True)
         names = [a.name for a in self.shown]
         if wanted in names:
             table.move_cursor(row=names.index(wanted))
@@ -168,11 +237,13 @@ class AudienceListScreen(StoreScreen):
         if audience is None:
             details.update(Content(plural(len(self.audiences), "audience")))
             return
+        count = self.callable_now.get(audience.id)
+        ready = "" if count is None else f" · {callable_text(count, audience.member_count)}"
         details.update(
             Content.assemble(
                 plain(audience.name, "bold"),
                 f" · {plural(audience.member_count, 'member')}, room for {audience.room:,}"
-                " · phone ",
+                f"{ready} · phone ",
                 plain(audience.phone_column, "bold"),
                 f", written {STYLE_NAMES.get(audience.style, audience.style)} · required: ",
                 joined(audience.required),
@@ -218,7 +289,9 @@ class AudienceListScreen(StoreScreen):
         from tui.screens.member_grid import MemberGridScreen
 
         self.query_one(FrameTable).focus()  # where keys go when the grid closes
-        screen = MemberGridScreen(self.store, self.session, self.places, audience)
+        screen = MemberGridScreen(
+            self.store, self.session, self.places, audience, dialing=self.dialing
+        )
         self.app.push_screen(screen, lambda _: self.load_audiences(select=audience.name))
 
     # --- rename, delete, export -----------------------------------------------------------

@@ -14,10 +14,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from core.audience import Audience
-from core.export import export_to_file
+from core.audience import Audience, Member
+from core.errors import AudiencesError
+from core.export import (
+    export_to_file,
+    leave_out,
+    part_paths,
+    platform_export,
+    stale_parts,
+    write_parts,
+)
 from core.history import History, Session
 from core.store import Store
+from core.words import plural
+from tui.dialing import Dialing
 from tui.dialogs.export import ExportModal, ExportRequest, ExportScope
 from tui.display import clean, show_error
 from tui.workers import WRITE
@@ -87,11 +97,15 @@ class StoreScreen(Screen[None]):
             self.select = select
             """What to put the cursor on once the screen reloads (a name or a number)."""
 
-    def __init__(self, store: Store, session: Session, places: Places) -> None:
+    def __init__(
+        self, store: Store, session: Session, places: Places, *, dialing: Dialing | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.session = session
         self.places = places
+        self.dialing = dialing or Dialing()
+        """The clock and window calling hours are judged by."""
 
     @property
     def history(self) -> History:
@@ -142,12 +156,65 @@ class StoreScreen(Screen[None]):
         self.app.push_screen(ExportModal(audience.name, scope, self.places), chosen)
 
     def _export(self, name: str, scope: ExportScope, request: ExportRequest) -> str:
+        """Write the export; members on the do-not-call list are left out (and counted)."""
+        from core.suppress import SuppressionList
+
         audience, members = self.store.load(name)
         if scope.keys is not None:
             wanted = set(scope.keys)
             members = [m for m in members if m.e164 in wanted]
-        path = export_to_file(audience, members, request.path, excel_safe_cells=request.excel_safe)
-        return f"Exported {scope.label} of {clean(name)!r} to {path}"
+        members, left_out = leave_out(members, SuppressionList.load(self.store).keys())
+        said = f"Exported {scope.label} of {clean(name)!r}"
+        if request.platform is None:
+            path = export_to_file(
+                audience, members, request.path, excel_safe_cells=request.excel_safe
+            )
+            said += f" to {path}"
+        else:
+            said += self._export_for(audience, members, request)
+        if left_out:
+            said += (
+                f"; left out {plural(left_out, 'member')} on the do-not-call list, so "
+                f"{plural(len(members), 'member')} {'was' if len(members) == 1 else 'were'} "
+                "written"
+            )
+        return said
+
+    @staticmethod
+    def _export_for(audience: Audience, members: list[Member], request: ExportRequest) -> str:
+        """Write the platform's file (or files, FILE-1.csv ... within its limits)."""
+        from core.platforms import platform
+
+        made = platform_export(
+            audience, members, platform(str(request.platform)), excel_safe_cells=request.excel_safe
+        )
+        target = made.platform
+        paths = part_paths(request.path, len(made.parts))
+        taken = [p for p in paths if p != request.path and p.exists()]
+        if taken:
+            # The dialog asked about FILE.csv only: parts are never replaced unasked.
+            raise AudiencesError(
+                f"nothing was written: {taken[0]} already exists; choose another file name"
+            )
+        written = write_parts(made, request.path, overwrite=True)
+        if len(written) == 1:
+            said = f" for {target.name} to {written[0]}"
+        else:
+            limit = plural(target.max_rows or 0, "row") if target.max_rows else "its size limit"
+            said = (
+                f" for {target.name} in {len(written)} files ({target.name} takes at most "
+                f"{limit} a file): "
+                + ", ".join(f"{p.name} ({n:,})" for p, n in zip(written, made.rows, strict=True))
+                + f" in {written[0].parent}"
+            )
+        old = stale_parts(request.path, len(written) if len(written) > 1 else 0)
+        if old:
+            said += (
+                f"; {', '.join(p.name for p in old)} from an earlier export "
+                f"{'is' if len(old) == 1 else 'are'} still there: do not upload "
+                f"{'it' if len(old) == 1 else 'them'}"
+            )
+        return said
 
     # --- errors -------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

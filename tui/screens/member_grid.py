@@ -1,5 +1,5 @@
 """The members of one audience: search, filter, sort, mark in bulk, add, edit, delete,
-undo, export, add by CSV."""
+undo, export, add by CSV; local time, line type, callable now and the do-not-call list."""
 
 from __future__ import annotations
 
@@ -26,6 +26,20 @@ from core.history import History, Session
 from core.plan import ImportPlan
 from core.store import Store
 from core.words import noun, plural
+from tui.dialing import (
+    CALL,
+    CALL_WORDS,
+    DIAL_LABELS,
+    LINE,
+    LOCAL,
+    NEXT,
+    READY,
+    REFRESH_SECONDS,
+    Dialing,
+    callable_text,
+    dial_frame,
+    next_window_text,
+)
 from tui.dialogs.check_file import CheckFileModal
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.export import ExportScope
@@ -35,9 +49,10 @@ from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
-from tui.workers import LOAD
+from tui.workers import HOURS, LOAD
 
 ADD = Binding.Group("Add", compact=True)
+SHOW = Binding.Group("Show", compact=True)
 MARKS = Binding.Group("Mark", compact=True)
 KEY = E164_COLUMN
 STATUS = "(status)"  # never an audience column name (see core.audience.E164_COLUMN)
@@ -71,7 +86,13 @@ class MemberGridScreen(StoreScreen):
             key_display="A",
             tooltip="Add members from a CSV file (review the diff first)",
         ),
-        Binding("e,enter", "edit_member", "Edit", tooltip="Edit the member"),
+        Binding(
+            "e,enter",
+            "edit_member",
+            "Edit",
+            show=False,  # enter edits too; the footer keeps room for h (80 columns)
+            tooltip="Edit the member",
+        ),
         Binding("space", "mark_member", "Mark", group=MARKS, tooltip="Mark or unmark the member"),
         Binding(
             "asterisk",
@@ -108,6 +129,27 @@ class MemberGridScreen(StoreScreen):
             tooltip="Show only the members of one status (region and type), in turn",
         ),
         Binding(
+            "c",
+            "toggle_callable_filter",
+            "Callable",
+            show=False,
+            tooltip="Show only the members callable now (their local time, not on the "
+            "do-not-call list), or all again",
+        ),
+        Binding(
+            "t",
+            "cycle_line_filter",
+            "Line",
+            show=False,
+            tooltip="Show only the members of one line type (mobile, fixed_line, ...), in turn",
+        ),
+        Binding(
+            "h",
+            "show_hours",
+            "Hours",
+            tooltip="Calling hours by zone: local times, counts, next window; mark a zone",
+        ),
+        Binding(
             "s",
             "sort_column",
             "Sort",
@@ -133,16 +175,41 @@ class MemberGridScreen(StoreScreen):
         """The audience and its members were read."""
 
         def __init__(
-            self, audience: Audience, members: list[Member], frame: pl.DataFrame, focus: str | None
+            self,
+            audience: Audience,
+            members: list[Member],
+            frame: pl.DataFrame,
+            focus: str | None,
+            suppressed: frozenset[str],
         ) -> None:
             super().__init__()
             self.audience = audience
             self.members = members
             self.frame = frame
             self.focus = focus
+            self.suppressed = suppressed
 
-    def __init__(self, store: Store, session: Session, places: Places, audience: Audience) -> None:
-        super().__init__(store, session, places)
+    class CallsJudged(Message):
+        """The calling hours of the members were judged again (a new minute)."""
+
+        def __init__(
+            self, members: list[Member], calls: pl.DataFrame, suppressed: frozenset[str]
+        ) -> None:
+            super().__init__()
+            self.members = members
+            self.calls = calls
+            self.suppressed = suppressed
+
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        places: Places,
+        audience: Audience,
+        *,
+        dialing: Dialing | None = None,
+    ) -> None:
+        super().__init__(store, session, places, dialing=dialing)
         self.audience_name = audience.name
         self.audience_id = audience.id
         self.audience: Audience | None = None
@@ -153,6 +220,15 @@ class MemberGridScreen(StoreScreen):
         self.status_filter: str | None = None
         self.sort: tuple[str, bool] | None = None
         self.marked: set[str] = set()
+        self.do_not_call_rows: set[int] = set()
+        """Rows of the view whose member is on the do-not-call list."""
+        self.members: list[Member] = []
+        self.suppressed: frozenset[str] = frozenset()
+        """The do-not-call list's numbers, as read with the members."""
+        self.callable_only = False
+        """Only the members callable now are shown (c)."""
+        self.line_filter: str | None = None
+        """Only the members of this line type are shown (t)."""
         self.sub_title = clean(audience.name)
 
     @property
@@ -170,25 +246,54 @@ class MemberGridScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.load_members()
+        self.query_one(FrameTable).row_style = self.row_style
+        self.set_interval(REFRESH_SECONDS, self.judge_calls, name="calling hours")
 
     # --- loading and the view ----------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
     def load_members(self, focus: str | None = None) -> None:
-        """Read the audience and build its frame off the UI thread."""
+        """Read the audience and the do-not-call list, judge the calling hours, and build
+        the frame, off the UI thread."""
+        from core.suppress import SuppressionList
+
         audience, members = self.store.load(self.audience_name)
-        self.post_message(
-            self.MembersLoaded(audience, members, grid_frame(audience, members), focus)
-        )
+        suppressed = SuppressionList.load(self.store).keys()
+        calls = dial_frame(members, suppressed, self.dialing, self.dialing.now()).drop(KEY)
+        frame = grid_frame(audience, members).hstack(calls)
+        self.post_message(self.MembersLoaded(audience, members, frame, focus, suppressed))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=HOURS)
+    def judge_calls(self) -> None:
+        """Judge the members' calling hours at the current minute (the members as shown;
+        the do-not-call list read again)."""
+        from core.suppress import SuppressionList
+
+        members = self.members
+        suppressed = SuppressionList.load(self.store).keys()
+        calls = dial_frame(members, suppressed, self.dialing, self.dialing.now())
+        self.post_message(self.CallsJudged(members, calls.drop(KEY), suppressed))
+
+    @on(CallsJudged)
+    def calls_judged(self, event: CallsJudged) -> None:
+        if event.members is not self.members:  # reloaded meanwhile: that load judged them
+            return
+        self.suppressed = event.suppressed
+        self.base = self.base.with_columns(event.calls)
+        self.refresh_view(focus=self.current_key())
 
     @on(MembersLoaded)
     def members_loaded(self, event: MembersLoaded) -> None:
         self.audience = event.audience
         self.audience_id = event.audience.id
         self.by_key = {m.e164: m for m in event.members}
+        self.members = event.members
+        self.suppressed = event.suppressed
         self.marked &= self.by_key.keys()
         self.base = event.frame
         if self.status_filter is not None and self.status_filter not in self.statuses():
             self.status_filter = None
+        if self.line_filter is not None and self.line_filter not in self.line_types():
+            self.line_filter = None
         self.refresh_view(focus=event.focus or self.current_key())
 
     def store_changed(self, select: str | None) -> None:
@@ -196,10 +301,10 @@ class MemberGridScreen(StoreScreen):
 
     def shown_columns(self) -> list[str]:
         """The phone column first (it stays in place when scrolling sideways), then the
-        others in the audience's order, then the status."""
+        others in the audience's order, then local time, call, status and line type."""
         assert self.audience is not None
         phone = self.audience.phone_column
-        return [phone, *(c for c in self.audience.columns if c != phone), STATUS]
+        return [phone, *(c for c in self.audience.columns if c != phone), LOCAL, CALL, STATUS, LINE]
 
     def statuses(self) -> list[str]:
         """The statuses members have, most common first."""
@@ -207,6 +312,13 @@ class MemberGridScreen(StoreScreen):
             return []
         counts = self.base[STATUS].value_counts(sort=True)
         return [str(s) for s in counts[STATUS].to_list()]
+
+    def line_types(self) -> list[str]:
+        """The line types members have, most common first."""
+        if self.base.is_empty():
+            return []
+        counts = self.base[LINE].value_counts(sort=True)
+        return [str(s) for s in counts[LINE].to_list()]
 
     def refresh_view(self, focus: str | None = None) -> None:
         """Apply search, status filter and sort; show the rows, the cursor on `focus`."""
@@ -220,13 +332,20 @@ class MemberGridScreen(StoreScreen):
         )
         if self.status_filter is not None:
             view = view.filter(pl.col(STATUS) == self.status_filter)
+        if self.line_filter is not None:
+            view = view.filter(pl.col(LINE) == self.line_filter)
+        if self.callable_only:
+            view = view.filter(pl.col(READY))
         if self.sort is not None:
             column, descending = self.sort
             view = view.sort(column, descending=descending, nulls_last=True, maintain_order=True)
         self.view = view
+        self.do_not_call_rows = set(
+            view.with_row_index(ROW).filter(pl.col(CALL) == CALL_WORDS["suppressed"])[ROW]
+        )
         table = self.query_one(FrameTable)
         table.placeholder = self.empty_text()
-        labels = {STATUS: "status"}
+        labels = {STATUS: "status", **DIAL_LABELS}
         if self.sort is not None:
             column, descending = self.sort
             labels[column] = f"{labels.get(column, column)} {'↓' if descending else '↑'}"
@@ -243,16 +362,28 @@ class MemberGridScreen(StoreScreen):
         """What the table says when it shows no row."""
         if not self.by_key:
             return "No members yet: press a to add one, or A to add a CSV file"
-        if self.status_filter is not None and self.search_text:
-            return "No member of that status matches the search (esc clears the search)"
+        filtered = self.status_filter is not None or self.line_filter or self.callable_only
+        if filtered and self.search_text:
+            return "No member shown by the filters matches the search (esc clears the search)"
         if self.search_text:
             return "No member matches the search (esc clears it)"
-        return "No member has that status (f shows the next one)"
+        if self.callable_only and not (self.status_filter or self.line_filter):
+            return "No member may be called now (h shows when each zone may; c shows all)"
+        return "No member passes the filters (esc clears them)"
 
     @property
     def narrowed(self) -> bool:
-        """The search or the status filter hides some members."""
-        return bool(self.search_text) or self.status_filter is not None
+        """The search or a filter hides some members."""
+        return (
+            bool(self.search_text)
+            or self.status_filter is not None
+            or self.line_filter is not None
+            or self.callable_only
+        )
+
+    def row_style(self, index: int) -> str | None:
+        """Members on the do-not-call list are flagged in colour (and in words)."""
+        return "error" if index in self.do_not_call_rows else None
 
     def index_of(self, key: str) -> int | None:
         """Row of a member (by E.164 key) in the view."""
@@ -274,11 +405,27 @@ class MemberGridScreen(StoreScreen):
         if self.audience is None:
             return
         count = len(self.by_key)
-        parts = [f"{count:,} / {MEMBER_LIMIT:,} members", f"room for {MEMBER_LIMIT - count:,}"]
+        ready = int(self.base[READY].sum()) if READY in self.base.columns else 0
+        parts = [f"{count:,} / {MEMBER_LIMIT:,} members"]
+        if not self.narrowed:  # room matters when adding; the filters need the line
+            parts.append(f"room for {MEMBER_LIMIT - count:,}")
+        parts.append(callable_text(ready, count))
+        listed = len(self.suppressed.intersection(self.by_key))
+        if listed:
+            parts.append(f"{listed:,} do not call")
         if self.narrowed:
-            parts.append(f"{self.view.height:,} shown")
-        if self.status_filter is not None:
-            parts.append(f"status {clean(self.status_filter)}")
+            filters = [
+                *(["callable"] if self.callable_only else []),
+                *([f"line {clean(self.line_filter)}"] if self.line_filter is not None else []),
+                *(
+                    [f"status {clean(self.status_filter)}"]
+                    if self.status_filter is not None
+                    else []
+                ),
+            ]
+            parts.append(
+                f"{self.view.height:,} shown" + (f" ({', '.join(filters)})" if filters else "")
+            )
         if self.marked:
             parts.append(f"{self.marked_count()} marked")
         self.query_one("#grid-counter", Static).update(Content(" · ".join(parts)))
@@ -308,15 +455,25 @@ class MemberGridScreen(StoreScreen):
         if member is None:
             details.update("")
             return
-        row = self.query_one(FrameTable).cursor_row + 1
-        where = f"Row {row:,} of {self.view.height:,}" + (" shown" if self.narrowed else "")
+        index = self.query_one(FrameTable).cursor_row
+        where = f"Row {index + 1:,} of {self.view.height:,}" + (" shown" if self.narrowed else "")
         details.update(
             Content(
                 f"{where} · {member.e164} · {member.region or 'no region'} · "
-                f"{member.number_type or 'unknown type'}"
+                f"{member.number_type or 'unknown type'} · {self.call_text(index)}"
                 + (" · marked" if member.e164 in self.marked else "")
             )
         )
+
+    def call_text(self, index: int) -> str:
+        """When the member of row `index` may be called, in words."""
+        row = self.view.row(min(index, self.view.height - 1), named=True)
+        if row[CALL] == CALL_WORDS["suppressed"]:
+            return "on the do-not-call list"
+        when = next_window_text(
+            row[NEXT], ready=row[READY], unknown=row[CALL] == CALL_WORDS["unknown"]
+        )
+        return f"{row[LOCAL]} local, call {when}"
 
     # --- search, filter, sort -----------------------------------------------------------
     def action_search_members(self) -> None:
@@ -340,6 +497,40 @@ class MemberGridScreen(StoreScreen):
         at = choices.index(self.status_filter) if self.status_filter in choices else 0
         self.status_filter = choices[(at + 1) % len(choices)]
         self.refresh_view(focus=self.current_key())
+
+    def action_toggle_callable_filter(self) -> None:
+        """Show only the members callable now, or every member again."""
+        self.callable_only = not self.callable_only
+        self.refresh_view(focus=self.current_key())
+
+    def action_cycle_line_filter(self) -> None:
+        """Show only the members of one line type, the next one each time, then all."""
+        choices: list[str | None] = [None, *self.line_types()]
+        at = choices.index(self.line_filter) if self.line_filter in choices else 0
+        self.line_filter = choices[(at + 1) % len(choices)]
+        self.refresh_view(focus=self.current_key())
+
+    def action_show_hours(self) -> None:
+        """Calling hours by zone; the members of the zones chosen there are marked here."""
+        if self.audience is None:
+            return
+        from tui.screens.hours import CallingHoursScreen
+
+        def chosen(keys: frozenset[str] | None) -> None:
+            if keys:
+                added = keys.intersection(self.by_key) - self.marked
+                self.marked |= keys.intersection(self.by_key)
+                self.marks_changed()
+                self.notify(
+                    f"Marked {plural(len(added), 'more member')} (the zone's members); "
+                    f"{plural(len(self.marked), 'member')} marked",
+                    markup=False,
+                )
+
+        screen = CallingHoursScreen(
+            self.audience.name, self.members, self.store, dialing=self.dialing
+        )
+        self.app.push_screen(screen, chosen)
 
     def action_sort_column(self) -> None:
         """Sort by the column under the cursor: up, then down, then the original order."""
@@ -402,20 +593,8 @@ class MemberGridScreen(StoreScreen):
             if member is not None:
                 self.change_store(lambda: self._add(name, member), select=member.e164)
 
-        form = MemberFormModal(self.audience, set(self.by_key), suppressed=self.suppressed())
+        form = MemberFormModal(self.audience, set(self.by_key), suppressed=self.suppressed)
         self.app.push_screen(form, saved)
-
-    def suppressed(self) -> frozenset[str]:
-        """The store's do-not-call list, which the member form refuses (read when the
-        form opens: a small file; a damaged one is said, and refuses nothing)."""
-        from core.errors import AudiencesError
-        from core.suppress import SuppressionList
-
-        try:
-            return SuppressionList.load(self.store).keys()
-        except AudiencesError as error:
-            self.notify(f"The do-not-call list was not read: {error}", severity="error")
-            return frozenset()
 
     def _add(self, name: str, member: Member) -> str:
         self.history.add_members(name, [member], "add member")
@@ -433,7 +612,7 @@ class MemberGridScreen(StoreScreen):
             if new is not None and new != old:
                 self.change_store(lambda: self._edit(name, old, new), select=new.e164)
 
-        form = MemberFormModal(self.audience, set(self.by_key), old, suppressed=self.suppressed())
+        form = MemberFormModal(self.audience, set(self.by_key), old, suppressed=self.suppressed)
         self.app.push_screen(form, saved)
 
     def _edit(self, name: str, old: Member, new: Member) -> str:
@@ -521,11 +700,13 @@ class MemberGridScreen(StoreScreen):
     def action_go_back(self) -> None:
         """Clear the search and the status filter, or go back to the audience list."""
         box = self.query_one("#member-search", Input)
-        if self.search_text or box.display or self.status_filter is not None:
+        if self.search_text or box.display or self.narrowed:
             box.value = ""
             box.display = False
             self.search_text = ""
             self.status_filter = None
+            self.line_filter = None
+            self.callable_only = False
             self.refresh_view(focus=self.current_key())
             self.query_one(FrameTable).focus()
             return
