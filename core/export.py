@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.atomic import atomic_write
 from core.audience import Audience, Member
 from core.errors import AudiencesError, RuleViolation
-from core.store import atomic_write
 
 if TYPE_CHECKING:
     from core.platforms import Platform

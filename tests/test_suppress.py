@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import core.atomic
 import core.store
 from core.audience import Member
 from core.errors import NotFound, RuleViolation, StoreDamaged, StoreWriteFailed
@@ -192,7 +193,7 @@ def test_the_list_file_is_private_whatever_the_umask(store: Store) -> None:
 
 
 class FailingOS:
-    """`os` inside core.store, with its Nth `fsync` failing (disk full)."""
+    """`os` inside core.atomic and core.store, with its Nth `fsync` failing (disk full)."""
 
     def __init__(self, fail_at: int) -> None:
         self.fail_at = fail_at
@@ -218,7 +219,9 @@ def test_a_failed_write_leaves_the_old_list(
 ) -> None:
     add_numbers(store, ["+12025550123"], at=MONDAY)
     before = store.suppression_path.read_bytes()
-    monkeypatch.setattr(core.store, "os", FailingOS(fail_at))
+    failing = FailingOS(fail_at)
+    for module in (core.atomic, core.store):
+        monkeypatch.setattr(module, "os", failing)
     with pytest.raises(StoreWriteFailed, match="disk is full"):
         add_numbers(store, ["+12025550124"])
     monkeypatch.undo()

@@ -119,7 +119,7 @@ FAULTS = [
     ),
     (
         "add: interrupted (Ctrl-C)",
-        "raise:core.store:atomic_write:KeyboardInterrupt",
+        "raise:core.sealed:atomic_write:KeyboardInterrupt",
         ["add", "S", "{more}"],
     ),
     (
