@@ -38,9 +38,9 @@ from core.audience import (
     Member,
     check_columns,
     check_name,
-    combine_styles,
     limit_message,
     summarize_docs,
+    summary_after_adding,
 )
 from core.errors import (
     LimitExceeded,
@@ -280,14 +280,12 @@ class Store:
         # The TinyDB layout, written in one atomic write (insert_multiple would re-read).
         storage.write({"members": {str(i): d for i, d in enumerate(docs, start=1)}})
         if added is not None and "style" in doc:
-            # Adding only: update the summary from the new members alone.
-            style, regions = summarize_docs(list(added), doc["phone_column"])
-            style = combine_styles(doc["style"], style)
-            regions = {
-                r: doc["regions"].get(r, 0) + regions.get(r, 0) for r in {*doc["regions"], *regions}
-            }
+            # Adding only: the summary is updated from the new members alone.
+            style, regions = summary_after_adding(
+                doc["style"], doc["regions"], added, doc["phone_column"]
+            )
         else:
-            style, regions = summarize_docs(list(docs), doc["phone_column"])
+            style, regions = summarize_docs(docs, doc["phone_column"])
         return {
             **{k: v for k, v in doc.items() if k != "_doc_id"},
             "generation": generation,
