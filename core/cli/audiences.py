@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from core.audience import MEMBER_LIMIT
 from core.cli import options
 from core.cli.base import as_json_text, main, open_app, open_store, reports_errors
 from core.cli.check import blocked_text, ensure_column, pick_phone_column, print_plan, read_table
@@ -140,7 +141,6 @@ def add(
     all_problems: bool,
 ) -> None:
     """Add the members of a CSV (same column names, exactly) to audience NAME."""
-    from core.audience import MEMBER_LIMIT
     from core.headers import parse_mapping
     from core.plan import plan_add
 
@@ -217,7 +217,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 
     for a in audiences:
         click.echo(
-            f"{one_line(a.name)}  {a.member_count:,} / 10,000  phone: {one_line(a.phone_column)}  "
+            f"{one_line(a.name)}  {a.member_count:,} / {MEMBER_LIMIT:,}  "
+            f"phone: {one_line(a.phone_column)}  "
             f"regions: {', '.join(a.top_regions()) or '-'}  changed {a.changed_at}"
         )
 
@@ -265,9 +266,9 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     from core.text import one_line
 
     click.echo(
-        f"{one_line(audience.name)}: {audience.member_count:,} / 10,000 members, phone column "
-        f"{one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), required: "
-        f"{', '.join(one_line(c) for c in audience.required)}"
+        f"{one_line(audience.name)}: {audience.member_count:,} / {MEMBER_LIMIT:,} members, "
+        f"phone column {one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), "
+        f"required: {', '.join(one_line(c) for c in audience.required)}"
     )
     if flagged:
         click.echo(
@@ -449,7 +450,7 @@ def demo(report: bool) -> None:
             from core.plan import plan_check
 
             for a in store.list_audiences():
-                click.echo(f"audience {a.name!r}: {a.member_count:,} / 10,000 members")
+                click.echo(f"audience {a.name!r}: {a.member_count:,} / {MEMBER_LIMIT:,} members")
             for f in files:
                 table = read_table(f, None)
                 chosen, _ = pick_phone_column(table, None, False)
