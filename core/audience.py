@@ -148,7 +148,6 @@ def check_columns(columns: list[str], phone_column: str) -> None:
         raise RuleViolation(
             "column names must be unique and made of ASCII letters, digits and _: "
             + "; ".join(problems)
-            + " (accept the proposed names with --fix-headers)"
         )
     if phone_column not in columns:
         raise RuleViolation(

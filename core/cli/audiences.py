@@ -313,6 +313,7 @@ def export(
     Members on the do-not-call list are left out unless --include-suppressed. An
     existing file is refused (exit 1, nothing written) unless --force.
     """
+    from core.errors import FileExists, RuleViolation
     from core.export import export_to_file, leave_out, to_csv
     from core.suppress import SuppressionList
 
@@ -321,15 +322,18 @@ def export(
     left_out = 0
     if not include_suppressed:
         members, left_out = leave_out(members, SuppressionList.load(store).keys())
-    if platform_key is not None:
-        _export_for(audience, members, platform_key, output, excel_safe, force)
-    elif output is None:
-        click.echo(to_csv(audience, members, excel_safe_cells=excel_safe), nl=False)
-    else:
-        path = export_to_file(
-            audience, members, output, excel_safe_cells=excel_safe, overwrite=force
-        )
-        click.echo(f"exported {len(members):,} members to {path}", err=True)
+    try:
+        if platform_key is not None:
+            _export_for(audience, members, platform_key, output, excel_safe, force)
+        elif output is None:
+            click.echo(to_csv(audience, members, excel_safe_cells=excel_safe), nl=False)
+        else:
+            path = export_to_file(
+                audience, members, output, excel_safe_cells=excel_safe, overwrite=force
+            )
+            click.echo(f"exported {len(members):,} members to {path}", err=True)
+    except FileExists as exc:
+        raise RuleViolation(f"{exc.message} (--force replaces it)") from None
     if left_out:
         click.echo(
             f"left out {left_out:,} member{'s' if left_out != 1 else ''} on the do-not-call "
