@@ -294,14 +294,14 @@ def test_file_size_limit_through_the_cli(template: Path, tmp_path: Path) -> None
 
 def test_disk_errors_through_the_cli(template: Path, tmp_path: Path) -> None:
     """ENOSPC/EIO injected into a real `audiences` process: exit 2, one sentence."""
-    from ._support import HERE
+    from ._support import SCRIPTS
 
     for code, reason in ((errno.ENOSPC, "the disk is full"), (errno.EIO, "an I/O error occurred")):
         store = _fresh(template, tmp_path, code)
         before = store_bytes(store.path)
         result = run_python(
             [
-                str(HERE / "cli_with_fault.py"),
+                str(SCRIPTS / "cli_with_fault.py"),
                 f"fsync:2:{code}",
                 "--db",
                 str(store.path),

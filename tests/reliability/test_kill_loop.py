@@ -32,9 +32,9 @@ import pytest
 
 from core.store import Store
 
-from ._support import HERE, PYTHON, ROOT, State, apply, leftovers, snapshot, subprocess_env
+from ._support import PYTHON, ROOT, SCRIPTS, State, apply, leftovers, snapshot, subprocess_env
 
-WRITER = HERE / "kill_writer.py"
+WRITER = SCRIPTS / "kill_writer.py"
 
 
 @dataclass

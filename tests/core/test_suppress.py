@@ -244,7 +244,7 @@ def test_concurrent_adds_lose_nothing(store: Store, tmp_path: Path) -> None:
     """Four processes add 25 numbers each, one change at a time, under the store lock."""
     script = tmp_path / "adder.py"
     script.write_text(ADDER)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     procs = [
         subprocess.Popen([sys.executable, str(script), str(store.path), str(base)], env=env)
         for base in (1000, 2000, 3000, 4000)

@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _support import apply, snapshot
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reliability
+from _support import apply, snapshot  # noqa: E402
 
 from core.audience import Member
 from core.store import Store
