@@ -57,7 +57,12 @@ DEFAULT_ADVICE = "restore it from a backup"
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage that never reads a damaged or empty file as an empty database."""
+    """TinyDB storage that never reads a damaged or empty file as an empty database.
+
+    `create`: a missing file is a new database (else refused). `what` names the file in
+    messages, `check` refuses content the caller cannot use, and `advice` says what to
+    do about a damaged file.
+    """
 
     def __init__(
         self,

@@ -6,13 +6,12 @@ import errno
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run
 
 import core.atomic
 import core.store
@@ -258,14 +257,6 @@ def test_apply_split(store: Store, write_csv: WriteCsv) -> None:
 
 
 # --- the command ------------------------------------------------------------------------
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDIENCES_DB": str(db)},
-        timeout=120,
-    )
 
 
 def test_split_command(write_csv: WriteCsv, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run
 
 import core.atomic
 import core.store
@@ -261,14 +262,6 @@ def test_leave_out_suppressed_members() -> None:
 
 
 # --- the commands -----------------------------------------------------------------------
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDIENCES_DB": str(db)},
-        timeout=120,
-    )
 
 
 def member(number: str, name: str) -> Member:
