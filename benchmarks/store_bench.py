@@ -28,7 +28,7 @@ def build_store(path: Path, audiences: int = 100, members: int = 10_000) -> Stor
                 "US",
                 "fixed_line_or_mobile",
             )
-            for n in range(a * 0, count)
+            for n in range(count)
         ]
         store.create(f"audience {a:03d}", ["phone", "name", "city"], "phone", rows, ["phone"])
     return store

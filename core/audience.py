@@ -103,15 +103,30 @@ def combine_styles(a: PhoneStyle, b: PhoneStyle) -> PhoneStyle:
 
 
 def summarize_docs(
-    docs: list[dict[str, Any]], phone_column: str
+    docs: Sequence[dict[str, Any]], phone_column: str
 ) -> tuple[PhoneStyle, dict[str, int]]:
-    """`summarize` for stored member documents (no Member objects built)."""
+    """The summary an audience keeps of its members file: how its numbers are written
+    (`phone_style`) and how many members each region has. From stored member documents
+    (no Member objects built)."""
     regions: dict[str, int] = {}
     for d in docs:
         region = d.get("region")
         if region:
             regions[region] = regions.get(region, 0) + 1
     return phone_style([d["values"][phone_column] for d in docs]), regions
+
+
+def summary_after_adding(
+    style: PhoneStyle,
+    regions: dict[str, int],
+    added: Sequence[dict[str, Any]],
+    phone_column: str,
+) -> tuple[PhoneStyle, dict[str, int]]:
+    """The summary once `added` member documents join members summarized as `style` and
+    `regions`: counted from the new members alone (the same as summarizing them all)."""
+    added_style, added_regions = summarize_docs(added, phone_column)
+    combined = {r: regions.get(r, 0) + added_regions.get(r, 0) for r in {*regions, *added_regions}}
+    return combine_styles(style, added_style), combined
 
 
 def check_name(name: str) -> str:
@@ -133,7 +148,6 @@ def check_columns(columns: list[str], phone_column: str) -> None:
         raise RuleViolation(
             "column names must be unique and made of ASCII letters, digits and _: "
             + "; ".join(problems)
-            + " (accept the proposed names with --fix-headers)"
         )
     if phone_column not in columns:
         raise RuleViolation(

@@ -46,6 +46,16 @@ class RuleViolation(AudiencesError):
     exit_code = 1
 
 
+class FileExists(RuleViolation):
+    """The file to write exists and replacing it was not asked for; nothing was written.
+
+    Each front end says how to replace it (the CLI: --force)."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class LimitExceeded(RuleViolation):
     """The change would take an audience past its member limit."""
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.atomic import atomic_write
 from core.audience import Audience, Member
-from core.errors import AudiencesError, RuleViolation
-from core.store import atomic_write
+from core.errors import AudiencesError, FileExists, RuleViolation
 
 if TYPE_CHECKING:
     from core.platforms import Platform
@@ -75,7 +75,7 @@ def _check_target(target: Path, overwrite: bool) -> None:
         raise AudiencesError(f"the folder {target.parent} does not exist")
     if not overwrite and os.path.lexists(target):
         # Exit 1, as a taken audience name is: the command is right, the place is taken.
-        raise RuleViolation(f"{target} already exists; nothing was written (--force replaces it)")
+        raise FileExists(f"{target} already exists; nothing was written", str(target))
 
 
 def export_to_file(
@@ -88,7 +88,7 @@ def export_to_file(
 ) -> Path:
     """Write the CSV atomically and privately (0600); returns the path written.
 
-    `overwrite=False` refuses an existing file (RuleViolation) before writing anything.
+    `overwrite=False` refuses an existing file (FileExists) before writing anything.
     """
     target = Path(path).expanduser()
     _check_target(target, overwrite)

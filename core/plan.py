@@ -359,7 +359,7 @@ class ImportPlan:
         import io
         from pathlib import Path
 
-        from core.store import atomic_write
+        from core.atomic import atomic_write
 
         if path is None:
             source = Path(self.table.source or "input.csv")

@@ -3,7 +3,7 @@
 One row per platform: the header its phone column must have, its limits, and the
 column names it refuses or reads as call settings. Every front end and the export read
 this table; nothing else knows a platform's rules. The documentation page of each row is
-cited in tests/test_platforms.py; the facts marked `sure=False` could not be checked
+cited in tests/core/test_platforms.py; the facts marked `sure=False` could not be checked
 against that page when written (see `notes`).
 """
 
@@ -24,7 +24,7 @@ class Platform:
     phone_header: str | None  # None: the audience's own phone column name is kept
     max_rows: int | None  # data rows per file; None: no documented limit
     max_bytes: int | None  # bytes per file, header included; None: no documented limit
-    docs: str  # the page the facts come from (also cited in tests/test_platforms.py)
+    docs: str  # the page the facts come from (also cited in tests/core/test_platforms.py)
     # Column names refused outright (compared case-insensitively), and name prefixes.
     reserved: tuple[str, ...] = ()
     reserved_prefixes: tuple[str, ...] = ()

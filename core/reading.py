@@ -71,7 +71,6 @@ class CsvTable:
     source: str = ""
     parser: str = "csv"
     converted_from: str | None = None
-    notes: list[str] = field(default_factory=list)
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     numeric_columns: dict[str, NumericShare] = field(default_factory=dict)

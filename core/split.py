@@ -75,7 +75,9 @@ def plan_split(
     from core.plan import STATUS_NEW, plan_create
 
     if not 1 <= size <= MEMBER_LIMIT:
-        raise AudiencesError(f"--size must be between 1 and {MEMBER_LIMIT:,} (an audience's limit)")
+        raise AudiencesError(
+            f"an audience of the split holds between 1 and {MEMBER_LIMIT:,} members (the limit)"
+        )
     plan = plan_create(
         table,
         phone_column,

@@ -10,14 +10,15 @@ A change writes the audience's new members file under a new generation name, the
 replaces ``catalog.json`` atomically to point at it: that replace is the commit. A
 crash before it leaves the old catalog pointing at the old, intact members file; the
 orphaned new file and any temporary file are removed by the next writer.
+
+Every file is written with `core.atomic.atomic_write`, in the sealed JSON format of
+`core.sealed`; this module holds what makes a folder of such files a store.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
-import hashlib
 import os
 import secrets
 import time
@@ -27,19 +28,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
+from core.atomic import TMP_SUFFIX, fsync_dir
 from core.audience import (
     MEMBER_LIMIT,
     Audience,
     Member,
     check_columns,
     check_name,
-    combine_styles,
     limit_message,
     summarize_docs,
+    summary_after_adding,
 )
 from core.errors import (
     LimitExceeded,
@@ -51,11 +52,11 @@ from core.errors import (
     StoreLocked,
     StoreWriteFailed,
 )
+from core.sealed import AtomicJSONStorage
 
 FORMAT = "audiences-store"
 VERSION = 1
 ENV_VAR = "AUDIENCES_DB"
-TMP_SUFFIX = ".tmp"
 SUPPRESSION_FILE = "suppression.json"
 
 
@@ -73,199 +74,11 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old or the new file.
-
-    Temporary file in the same folder (0600 from creation), fsync, rename, fsync of the
-    folder. On any error the temporary file is removed and the old file is untouched:
-    when the folder fsync fails after the rename, the old file is put back (from a hard
-    link taken before the rename) or the new one removed, so that an error always means
-    "nothing changed". Only if that undo fails too does the error say the change may
-    have been saved (`StoreWriteFailed.changed`).
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
-    backup: Path | None = None
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        existed = os.path.lexists(path)
-        backup = _link_backup(path) if existed else None
-        os.replace(tmp, path)
-        try:
-            _fsync_dir(path.parent)
-        except OSError as exc:
-            if not _undo_replace(path, existed, backup):
-                raise StoreWriteFailed(_write_failure(exc, changed=True), changed=True) from None
-            backup = None
-            raise
-    except BaseException as exc:
-        for leftover in (tmp, backup):
-            if leftover is not None:
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-        if isinstance(exc, OSError):
-            raise StoreWriteFailed(_write_failure(exc)) from None
-        raise
-    if backup is not None:
-        with contextlib.suppress(OSError):
-            backup.unlink()
-
-
-def _link_backup(path: Path) -> Path | None:
-    """A hard link to the file about to be replaced (None if the file system has none)."""
-    backup = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old{TMP_SUFFIX}")
-    try:
-        os.link(path, backup)
-    except OSError:
-        return None
-    return backup
-
-
-def _undo_replace(path: Path, existed: bool, backup: Path | None) -> bool:
-    """Put the old file back after a replace whose folder fsync failed; True if done."""
-    try:
-        if backup is not None:
-            os.replace(backup, path)
-        elif not existed:
-            os.unlink(path)
-        else:
-            return False
-    except OSError:
-        return False
-    with contextlib.suppress(OSError):
-        _fsync_dir(path.parent)
-    return True
-
-
-def _write_failure(exc: OSError, changed: bool = False) -> str:
-    reason = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EIO: "an I/O error occurred",
-        errno.EFBIG: "the file size limit was reached",
-        errno.EACCES: "permission was denied",
-        errno.EROFS: "the file system is read-only",
-    }.get(exc.errno or 0, exc.strerror or "the write failed")
-    if changed:
-        return f"could not confirm the save: {reason}; check the change before repeating it"
-    return f"could not save: {reason}; the store still holds its previous state"
-
-
-# Every file the storage writes ends with its own checksum, as the JSON object's last
-# key: ``{...,"_sha256":"<hex of the object's bytes without this key>"}``. A file that
-# was partly overwritten (the new file's head glued to the old file's tail, a block of
-# NULs) is refused even when the damage happens to leave valid JSON. Files without the
-# key (written before it existed) are read as before.
-_SEAL_KEY = b'"_sha256":"'
-_SEAL_LENGTH = len(_SEAL_KEY) + 64 + 2
-
-
-def _seal(payload: bytes) -> bytes:
-    digest = hashlib.sha256(payload).hexdigest().encode()
-    return payload[:-1] + (b"," if payload != b"{}" else b"") + _SEAL_KEY + digest + b'"}'
-
-
-def _unseal(raw: bytes) -> tuple[bytes, bool | None]:
-    """The payload without its seal, and whether the checksum matches (None: no seal)."""
-    body = raw.rstrip()
-    seal = body[-_SEAL_LENGTH:]
-    if not (seal.startswith(_SEAL_KEY) and seal.endswith(b'"}')):
-        return raw, None
-    head = body[:-_SEAL_LENGTH]
-    payload = (head[:-1] if head.endswith(b",") else head) + b"}"
-    return payload, hashlib.sha256(payload).hexdigest().encode() == seal[len(_SEAL_KEY) : -2]
-
-
-def _tinydb_shaped(data: Any) -> bool:
-    """TinyDB's layout: tables (objects) of documents (objects)."""
-    return isinstance(data, dict) and all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
-        for table in data.values()
-    )
-
-
 CATALOG_ADVICE = "restore it from a backup, or move it away to start a new store"
 MEMBERS_ADVICE = (
     "restore it from a backup, or set the audience aside: 'audiences set-aside NAME', or "
     "delete it in the app; the file is kept in the store's damaged folder"
 )
-
-
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that never reads a damaged or empty file as an empty database."""
-
-    def __init__(
-        self,
-        path: str,
-        create: bool = False,
-        what: str = "store file",
-        check: Callable[[dict[str, Any]], bool] | None = None,
-        advice: str = CATALOG_ADVICE,
-    ) -> None:
-        self.path = Path(path)
-        self.create = create
-        self.what = what
-        self.check = check
-        self.advice = advice
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            if self.create:
-                return None
-            raise StoreDamaged(f"the {self.what} {self.path} is missing ({self.advice})") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
-        if not raw.strip():
-            raise StoreDamaged(
-                f"the {self.what} {self.path} is empty; it was left untouched ({self.advice})"
-            )
-        payload, sealed = _unseal(raw)
-        if sealed is False:
-            raise StoreDamaged(
-                f"the {self.what} {self.path} is damaged (its content does not match its "
-                "checksum: partly overwritten, or edited outside audiences); it was left "
-                f"untouched ({self.advice})"
-            )
-        try:
-            data = orjson.loads(payload)
-        except orjson.JSONDecodeError as exc:
-            position = getattr(exc, "pos", None)
-            where = f" at byte {position:,}" if position is not None else ""
-            raise StoreDamaged(
-                f"the {self.what} {self.path} is damaged (not valid JSON{where}); it was left "
-                f"untouched ({self.advice})"
-            ) from None
-        if not _tinydb_shaped(data) or (self.check is not None and not self.check(data)):
-            raise StoreDamaged(
-                f"the {self.what} {self.path} is damaged (unexpected content); it was left "
-                f"untouched ({self.advice})"
-            )
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        # orjson: a 10,000-member file parses and serialises about 5x faster than json.
-        atomic_write(self.path, _seal(orjson.dumps(data)))
-
-    def close(self) -> None:
-        pass
 
 
 class Store:
@@ -342,6 +155,7 @@ class Store:
                 storage=AtomicJSONStorage,
                 create=True,
                 check=_catalog_shaped,
+                advice=CATALOG_ADVICE,
             )
             db.table("store").insert({"format": FORMAT, "version": VERSION, "created_at": _now()})
             return db
@@ -350,6 +164,7 @@ class Store:
             storage=AtomicJSONStorage,
             what="store catalog",
             check=_catalog_shaped,
+            advice=CATALOG_ADVICE,
         )
         marker = db.table("store").all()
         if not marker or marker[0].get("format") != FORMAT:
@@ -465,14 +280,12 @@ class Store:
         # The TinyDB layout, written in one atomic write (insert_multiple would re-read).
         storage.write({"members": {str(i): d for i, d in enumerate(docs, start=1)}})
         if added is not None and "style" in doc:
-            # Adding only: update the summary from the new members alone.
-            style, regions = summarize_docs(list(added), doc["phone_column"])
-            style = combine_styles(doc["style"], style)
-            regions = {
-                r: doc["regions"].get(r, 0) + regions.get(r, 0) for r in {*doc["regions"], *regions}
-            }
+            # Adding only: the summary is updated from the new members alone.
+            style, regions = summary_after_adding(
+                doc["style"], doc["regions"], added, doc["phone_column"]
+            )
         else:
-            style, regions = summarize_docs(list(docs), doc["phone_column"])
+            style, regions = summarize_docs(docs, doc["phone_column"])
         return {
             **{k: v for k, v in doc.items() if k != "_doc_id"},
             "generation": generation,
@@ -707,8 +520,8 @@ class Store:
                 moved = source.exists()
                 if moved:
                     os.replace(source, target)
-                    _fsync_dir(folder)
-                    _fsync_dir(self.members_dir)
+                    fsync_dir(folder)
+                    fsync_dir(self.members_dir)
             except OSError as exc:
                 raise StoreError(
                     f"cannot set aside the members file of {name!r}: {exc.strerror}"
@@ -895,4 +708,4 @@ class _EmptyCatalog:
 
 _EMPTY: Any = _EmptyCatalog()
 
-__all__ = ["NewAudience", "Store", "atomic_write", "default_path"]
+__all__ = ["NewAudience", "Store", "default_path"]

@@ -9,9 +9,6 @@ import pytest
 
 from core.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFORMANCE = ROOT.parent / "shared" / "conformance"
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:

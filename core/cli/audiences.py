@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from core.audience import MEMBER_LIMIT
 from core.cli import options
 from core.cli.base import as_json_text, main, open_app, open_store, reports_errors
 from core.cli.check import (
@@ -159,7 +160,6 @@ def add(
     all_problems: bool,
 ) -> None:
     """Add the members of a CSV (same column names, exactly) to audience NAME."""
-    from core.audience import MEMBER_LIMIT
     from core.headers import parse_mapping
     from core.plan import plan_add
     from core.suppress import SuppressionList
@@ -254,7 +254,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 
     for a in audiences:
         click.echo(
-            f"{one_line(a.name)}  {a.member_count:,} / 10,000  phone: {one_line(a.phone_column)}  "
+            f"{one_line(a.name)}  {a.member_count:,} / {MEMBER_LIMIT:,}  "
+            f"phone: {one_line(a.phone_column)}  "
             f"regions: {', '.join(a.top_regions()) or '-'}  changed {a.changed_at}"
         )
 
@@ -302,9 +303,9 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     from core.text import one_line
 
     click.echo(
-        f"{one_line(audience.name)}: {audience.member_count:,} / 10,000 members, phone column "
-        f"{one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), required: "
-        f"{', '.join(one_line(c) for c in audience.required)}"
+        f"{one_line(audience.name)}: {audience.member_count:,} / {MEMBER_LIMIT:,} members, "
+        f"phone column {one_line(audience.phone_column)} ({STYLE_NAMES[audience.style]}), "
+        f"required: {', '.join(one_line(c) for c in audience.required)}"
     )
     if flagged:
         click.echo(
@@ -349,6 +350,7 @@ def export(
     Members on the do-not-call list are left out unless --include-suppressed. An
     existing file is refused (exit 1, nothing written) unless --force.
     """
+    from core.errors import FileExists, RuleViolation
     from core.export import export_to_file, leave_out, to_csv
     from core.suppress import SuppressionList
 
@@ -357,15 +359,18 @@ def export(
     left_out = 0
     if not include_suppressed:
         members, left_out = leave_out(members, SuppressionList.load(store).keys())
-    if platform_key is not None:
-        _export_for(audience, members, platform_key, output, excel_safe, force)
-    elif output is None:
-        click.echo(to_csv(audience, members, excel_safe_cells=excel_safe), nl=False)
-    else:
-        path = export_to_file(
-            audience, members, output, excel_safe_cells=excel_safe, overwrite=force
-        )
-        click.echo(f"exported {len(members):,} members to {path}", err=True)
+    try:
+        if platform_key is not None:
+            _export_for(audience, members, platform_key, output, excel_safe, force)
+        elif output is None:
+            click.echo(to_csv(audience, members, excel_safe_cells=excel_safe), nl=False)
+        else:
+            path = export_to_file(
+                audience, members, output, excel_safe_cells=excel_safe, overwrite=force
+            )
+            click.echo(f"exported {len(members):,} members to {path}", err=True)
+    except FileExists as exc:
+        raise RuleViolation(f"{exc.message} (--force replaces it)") from None
     if left_out:
         click.echo(
             f"left out {left_out:,} member{'s' if left_out != 1 else ''} on the do-not-call "
@@ -486,7 +491,7 @@ def demo(report: bool) -> None:
             from core.plan import plan_check
 
             for a in store.list_audiences():
-                click.echo(f"audience {a.name!r}: {a.member_count:,} / 10,000 members")
+                click.echo(f"audience {a.name!r}: {a.member_count:,} / {MEMBER_LIMIT:,} members")
             for f in files:
                 table = read_table(f, None)
                 chosen, _ = pick_phone_column(table, None, False)

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
+from core.audience import MEMBER_LIMIT
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -99,7 +101,7 @@ mapping = click.option(
 up_to_limit = click.option(
     "--up-to-limit",
     is_flag=True,
-    help="Add the rows that fit under the 10,000-member limit, in file order.",
+    help=f"Add the rows that fit under the {MEMBER_LIMIT:,}-member limit, in file order.",
 )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from core.audience import MEMBER_LIMIT
 from core.cli import options
 from core.cli.base import as_json_text, main, open_store, reports_errors
 from core.cli.check import pick_phone_column, print_plan, read_table
@@ -250,10 +251,10 @@ def suppress_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--phone-column", required=True, help="The one column used for calling.")
 @click.option(
     "--size",
-    type=click.IntRange(1, 10_000),
-    default=10_000,
+    type=click.IntRange(1, MEMBER_LIMIT),
+    default=MEMBER_LIMIT,
     show_default=True,
-    help="Members per audience (at most 10,000).",
+    help=f"Members per audience (at most {MEMBER_LIMIT:,}).",
 )
 @click.option(
     "--by",

@@ -198,7 +198,7 @@ def _choose_regions(sub: pl.DataFrame, meta: Meta) -> pl.DataFrame:
 
 
 def _per_value(digits: pl.Series, lenient: bool) -> pl.DataFrame:
-    """The reference `_judge_digits`, for calling codes whose patterns Rust refuses."""
+    """The reference `judge_digits`, for calling codes whose patterns Rust refuses."""
     rows = []
     for value in digits.to_list():
         v = judge_digits_reference(value, lenient)
@@ -220,7 +220,7 @@ def _per_value(digits: pl.Series, lenient: bool) -> pl.DataFrame:
 def judge_digits(
     digits: pl.Series, *, lenient: bool = False, full: bool = True, types: bool = True
 ) -> pl.DataFrame:
-    """`core.phones._judge_digits` for a column of ASCII-digit strings, row by row.
+    """`core.phones.reference.judge_digits` for a column of ASCII-digit strings, row by row.
 
     Columns valid, reason, e164, region, number_type, aligned with the input; null
     inputs give null rows. Without `full` only valid and e164 are filled (hints need

@@ -15,6 +15,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+SCRIPTS = HERE / "scripts"  # the programs the tests run in processes of their own
 PYTHON = sys.executable
 TMP_SUFFIX = ".tmp"
 

@@ -29,7 +29,7 @@ def test_exit_codes_and_one_sentence_errors(tmp_path: Path) -> None:
 
     # (arguments, exit code, part of the one-line error or None when the command succeeds)
     cases: list[tuple[tuple[str, ...], int, str | None]] = [
-        # (check's 0 / 1 / 2 on good, bad and missing files: tests/test_cli.py)
+        # (check's 0 / 1 / 2 on good, bad and missing files: tests/core/test_cli.py)
         (("create", "T", str(bad), "--phone-column", "phone"), 1, "nothing was written: 1 invalid"),
         (("add", "S", str(wrong)), 1, "'Phone' should be 'phone'"),
         (("add", "S", str(big)), 1, "at most 9,998 more"),

@@ -21,9 +21,9 @@ import pytest
 from core.audience import MEMBER_LIMIT, Member
 from core.store import Store
 
-from ._support import HERE, PYTHON, ROOT, leftovers, subprocess_env, us_number
+from ._support import PYTHON, ROOT, SCRIPTS, leftovers, subprocess_env, us_number
 
-ADDER = HERE / "concurrent_adder.py"
+ADDER = SCRIPTS / "concurrent_adder.py"
 WORKERS = 4
 
 

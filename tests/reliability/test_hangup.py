@@ -36,7 +36,7 @@ TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = Path(__file__).resolve().parent / "hangup_app.py"
+APP = Path(__file__).resolve().parent / "scripts" / "hangup_app.py"
 DEADLINE = 30.0
 """Seconds any one step may take (the test polls; it never sleeps a fixed time)."""
 HANG_UP_DEADLINE = 10.0

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+import core.atomic
 import core.store
 from core.audience import Member
 from core.errors import StoreWriteFailed
@@ -44,7 +45,8 @@ ERRNOS = (errno.ENOSPC, errno.EIO)
 
 
 class FaultyOS:
-    """Stands in for `os` inside core.store: counts calls and fails one of them."""
+    """Stands in for `os` inside the store's modules (core.atomic writes every file,
+    core.store moves and syncs folders): counts calls and fails one of them."""
 
     def __init__(
         self,
@@ -69,6 +71,11 @@ class FaultyOS:
             return real(*args, **kwargs)
 
         return call
+
+
+def patch_os(mp: pytest.MonkeyPatch, faulty: FaultyOS) -> None:
+    for module in (core.atomic, core.store):
+        mp.setattr(module, "os", faulty)
 
 
 def member(i: int, name: str = "x") -> Member:
@@ -125,7 +132,7 @@ def _count_calls(
     store = _fresh(template, tmp_path, 0)
     faulty = FaultyOS()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(core.store, "os", faulty)
+        patch_os(mp, faulty)
         operation(store)
     return faulty.calls
 
@@ -145,7 +152,7 @@ def test_every_failing_call_leaves_the_store_unchanged(
                 store = _fresh(template, tmp_path, cases)
                 before = store_bytes(store.path)
                 with pytest.MonkeyPatch.context() as mp:
-                    mp.setattr(core.store, "os", FaultyOS(fail, at, code))
+                    patch_os(mp, FaultyOS(fail, at, code))
                     with pytest.raises(StoreWriteFailed) as caught:
                         operation(store)
                 where = f"{name}: {fail} #{at} failing with {errno.errorcode[code]}"
@@ -168,9 +175,8 @@ def test_failed_undo_says_the_change_may_be_saved(template: Path, tmp_path: Path
     calls = _count_calls(template, tmp_path, operation)
     store = _fresh(template, tmp_path, 1)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            core.store,
-            "os",
+        patch_os(
+            mp,
             FaultyOS("fsync", calls["fsync"], errno.EIO, also=("replace", calls["replace"] + 1)),
         )
         with pytest.raises(StoreWriteFailed) as caught:
@@ -192,7 +198,7 @@ def test_failure_creating_a_new_store_leaves_no_catalog(tmp_path: Path) -> None:
             path = tmp_path / f"{fail}{at}" / "store"
             store = Store(path)
             with pytest.MonkeyPatch.context() as mp:
-                mp.setattr(core.store, "os", FaultyOS(fail, at, errno.ENOSPC))
+                patch_os(mp, FaultyOS(fail, at, errno.ENOSPC))
                 with pytest.raises(StoreWriteFailed):
                     store.create(
                         "A", ["phone"], "phone", [Member({"phone": us_number(1)}, us_number(1))]
@@ -208,7 +214,7 @@ def _count_calls_fresh(tmp_path: Path) -> dict[str, int]:
     store = Store(tmp_path / "count" / "store")
     faulty = FaultyOS()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(core.store, "os", faulty)
+        patch_os(mp, faulty)
         store.create("A", ["phone"], "phone", [Member({"phone": us_number(1)}, us_number(1))])
     return faulty.calls
 
@@ -288,14 +294,14 @@ def test_file_size_limit_through_the_cli(template: Path, tmp_path: Path) -> None
 
 def test_disk_errors_through_the_cli(template: Path, tmp_path: Path) -> None:
     """ENOSPC/EIO injected into a real `audiences` process: exit 2, one sentence."""
-    from ._support import HERE
+    from ._support import SCRIPTS
 
     for code, reason in ((errno.ENOSPC, "the disk is full"), (errno.EIO, "an I/O error occurred")):
         store = _fresh(template, tmp_path, code)
         before = store_bytes(store.path)
         result = run_python(
             [
-                str(HERE / "cli_with_fault.py"),
+                str(SCRIPTS / "cli_with_fault.py"),
                 f"fsync:2:{code}",
                 "--db",
                 str(store.path),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import time
@@ -32,9 +33,9 @@ import pytest
 
 from core.store import Store
 
-from ._support import HERE, PYTHON, ROOT, State, apply, leftovers, snapshot, subprocess_env
+from ._support import PYTHON, ROOT, SCRIPTS, State, apply, leftovers, snapshot, subprocess_env
 
-WRITER = HERE / "kill_writer.py"
+WRITER = SCRIPTS / "kill_writer.py"
 
 
 @dataclass
@@ -71,9 +72,19 @@ def _start_writer(store: Path, log: Path, seed: int, errors: Path, max_ops: int 
         [PYTHON, str(WRITER), str(store), str(log), str(seed), str(max_ops)],
         cwd=str(ROOT),
         env=subprocess_env(),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=errors.open("ab"),
     )
+
+
+def _wait_ready(writer: subprocess.Popen[bytes], errors: Path) -> None:
+    """Until the writer says it has started (imports done, store read)."""
+    assert writer.stdout is not None
+    ready, _, _ = select.select([writer.stdout], [], [], 120)
+    if not ready or writer.stdout.readline() != b"ready\n":
+        writer.kill()
+        writer.wait()
+        pytest.fail(f"the writer did not start: {errors.read_text()[-2000:]}")
 
 
 def _identity(store: Path, name: str) -> tuple[str, int, int]:
@@ -95,13 +106,16 @@ def run_kill_loop(tmp_path: Path, kills: int, seed: int) -> LoopReport:
 
     for k in range(kills):
         writer = _start_writer(store_path, log_path, seed * 100_000 + k, errors)
-        # Writer start-up (imports, first load) takes ~0.1-0.2 s; kill moments range over
-        # start-up, the first operation (with its clean-up) and the ones after it.
-        time.sleep(rng.uniform(0.02, 0.45))
+        _wait_ready(writer, errors)
+        # Kill moments range over the first operation (with its clean-up) and the ones
+        # after it; they are counted from the writer's start, not from its launch, so a
+        # loaded machine's slow imports do not leave every kill before the first write.
+        time.sleep(rng.uniform(0.0, 0.3))
         if writer.poll() is not None:
             pytest.fail(f"the writer stopped by itself: {errors.read_text()[-2000:]}")
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait()
+        writer.stdout.close()  # type: ignore[union-attr]
         report.kills += 1
 
         entries, offset = _read_log(log_path, offset)
@@ -161,6 +175,7 @@ def run_kill_loop(tmp_path: Path, kills: int, seed: int) -> LoopReport:
     # A last writer, left to finish: it cleans up and its operations all commit.
     final = _start_writer(store_path, log_path, seed * 100_000 + kills, errors, max_ops=5)
     assert final.wait(timeout=60) == 0, errors.read_text()[-2000:]
+    final.stdout.close()  # type: ignore[union-attr]
     entries, offset = _read_log(log_path, offset)
     for kind, _op_id, op in entries:
         if kind == "B":

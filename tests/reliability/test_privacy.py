@@ -19,7 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from ._support import HERE, one_line_error, run_cli_many, run_python, store_bytes, subprocess_env
+from ._support import (
+    SCRIPTS,
+    one_line_error,
+    run_cli_many,
+    run_python,
+    store_bytes,
+    subprocess_env,
+)
 
 NAMES = ["Zebediah Quartermaine", "Ottoline Featherstonehaugh", "Xanthippe Oyelaran"]
 PHONES = ["+447911123456", "+919876543210", "+12025550187"]
@@ -41,7 +48,7 @@ def leaks(text: str) -> list[str]:
 
 
 def test_files_and_folders_are_private_from_the_moment_they_exist(tmp_path: Path) -> None:
-    result = run_python([str(HERE / "privacy_probe.py"), str(tmp_path / "work")])
+    result = run_python([str(SCRIPTS / "privacy_probe.py"), str(tmp_path / "work")])
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.splitlines()[-1].removeprefix("PROBE "))
     assert probe["codes"] == dict.fromkeys(probe["codes"], 0)
@@ -119,7 +126,7 @@ FAULTS = [
     ),
     (
         "add: interrupted (Ctrl-C)",
-        "raise:core.store:atomic_write:KeyboardInterrupt",
+        "raise:core.sealed:atomic_write:KeyboardInterrupt",
         ["add", "S", "{more}"],
     ),
     (
@@ -186,7 +193,7 @@ def test_forced_faults_never_show_contacts(
         XDG_CONFIG_HOME=str(home / "config"),
     )
     result = run_python(
-        [str(HERE / "cli_with_fault.py"), fault, "--db", str(work / "store"), *args], env=env
+        [str(SCRIPTS / "cli_with_fault.py"), fault, "--db", str(work / "store"), *args], env=env
     )
     assert result.returncode != 0, (description, result.stdout, result.stderr)
     # Nothing personal on stderr, whether a one-sentence error or a traceback.

@@ -19,7 +19,8 @@ from textual.pilot import Pilot
 from core.demo import seed_demo
 from core.plan import plan_create
 from core.reading import read_file
-from core.store import AtomicJSONStorage, Store
+from core.sealed import AtomicJSONStorage
+from core.store import Store
 from tui.app import AudiencesApp, make_app
 from tui.testing import settle
 

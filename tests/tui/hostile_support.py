@@ -33,7 +33,8 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 from core.audience import Member
-from core.store import AtomicJSONStorage, Store
+from core.sealed import AtomicJSONStorage
+from core.store import Store
 from core.text import strip_controls
 from tui.testing import settle as settle_app
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_runner import run
 
 import core.export
 from core.audience import Audience, Member
@@ -46,16 +45,6 @@ ROWS = [
     ("+12025550123", "Иван", "line one\nline two"),
     ("447911123456", "Zoë", '=HYPERLINK("x")'),
 ]
-
-
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDIENCES_DB": str(db)},
-        timeout=120,
-    )
 
 
 def make_member(phone: str, **values: str) -> Member:

@@ -4,7 +4,8 @@ Usage: python cli_with_fault.py FAULT [audiences arguments...]
 
 FAULT is one of:
   write:N:ERRNO | fsync:N:ERRNO | replace:N:ERRNO
-      the Nth os.write / os.fsync / os.replace made by core.store fails with ERRNO
+      the Nth os.write / os.fsync / os.replace made by core.atomic or core.store
+      fails with ERRNO
   raise:MODULE:ATTR:EXCEPTION
       MODULE.ATTR (a function, or Class.method) raises EXCEPTION("injected fault")
   none
@@ -21,6 +22,7 @@ from typing import Any
 
 
 def _os_fault(kind: str, at: int, code: int) -> None:
+    import core.atomic
     import core.store
 
     class FaultyOS:
@@ -39,7 +41,9 @@ def _os_fault(kind: str, at: int, code: int) -> None:
 
             return call
 
-    core.store.os = FaultyOS()  # type: ignore[assignment]
+    faulty = FaultyOS()
+    core.atomic.os = faulty  # type: ignore[assignment]
+    core.store.os = faulty  # type: ignore[assignment]
 
 
 def _raise_fault(module: str, attr: str, exception: str) -> None:

@@ -4,7 +4,7 @@ Not part of the test suite (atheris is not a project dependency). To run it:
 
     uv venv /tmp/atheris-venv && VIRTUAL_ENV=/tmp/atheris-venv uv pip install atheris
     PYTHONPATH=.:.venv/lib/python3.11/site-packages \
-        /tmp/atheris-venv/bin/python tests/reliability/atheris_fuzz.py -runs=100000
+        /tmp/atheris-venv/bin/python tests/reliability/scripts/atheris_fuzz.py -runs=100000
 
 Any exception other than core.errors.AudiencesError (or a broken table) is a crash.
 """
@@ -23,7 +23,7 @@ import polars  # noqa: E402,F401
 with atheris.instrument_imports(include=["core"]):
     from core import plan, profile, reading  # noqa: F401
 
-sys.path.insert(0, __file__.rsplit("/", 1)[0])
+sys.path.insert(0, __file__.rsplit("/", 2)[0])  # tests/reliability, for test_fuzz
 from test_fuzz import exercise  # noqa: E402
 
 

@@ -6,14 +6,14 @@ import errno
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run
 
+import core.atomic
 import core.store
 from core.audience import Member
 from core.errors import AudiencesError, RuleViolation, StoreWriteFailed
@@ -161,7 +161,8 @@ def test_two_new_audiences_with_one_name_are_refused(store: Store) -> None:
 
 
 class FaultyOS:
-    """`os` inside core.store: counts write/fsync/replace calls and fails the Nth one."""
+    """`os` inside core.atomic and core.store: counts write/fsync/replace calls and fails
+    the Nth one."""
 
     FAULTY = ("write", "fsync", "replace")
 
@@ -193,7 +194,8 @@ def test_a_failure_at_any_write_leaves_the_store_as_it_was(
     counter = FaultyOS()
     trial = tmp_path / "count"
     shutil.copytree(seed.path, trial)
-    monkeypatch.setattr(core.store, "os", counter)
+    for module in (core.atomic, core.store):
+        monkeypatch.setattr(module, "os", counter)
     Store(trial).create_many(batch)
     monkeypatch.undo()
     assert counter.calls > 9  # three members files and the catalog, each written and synced
@@ -202,7 +204,9 @@ def test_a_failure_at_any_write_leaves_the_store_as_it_was(
         shutil.copytree(seed.path, copy)
         store = Store(copy)
         before = store_files(store)
-        monkeypatch.setattr(core.store, "os", FaultyOS(fail_at))
+        faulty = FaultyOS(fail_at)
+        for module in (core.atomic, core.store):
+            monkeypatch.setattr(module, "os", faulty)
         try:
             with pytest.raises(StoreWriteFailed):
                 store.create_many(batch)
@@ -253,14 +257,6 @@ def test_apply_split(store: Store, write_csv: WriteCsv) -> None:
 
 
 # --- the command ------------------------------------------------------------------------
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDIENCES_DB": str(db)},
-        timeout=120,
-    )
 
 
 def test_split_command(write_csv: WriteCsv, tmp_path: Path) -> None:

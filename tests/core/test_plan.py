@@ -1,4 +1,4 @@
-"""Audience rules end to end on a real store: create, add by CSV, manual entry, limit."""
+"""Import plans end to end on a real store: create, add by CSV, manual entry, limit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from core.audience import MEMBER_LIMIT, Member
 from core.errors import LimitExceeded, RuleViolation
-from core.export import excel_safe, to_csv
 from core.headers import diff_headers
 from core.member_check import check_member
 from core.phones import PHONE_REASONS, Reason
@@ -212,29 +211,6 @@ def test_names_are_unique(store: Store, write_csv: WriteCsv) -> None:
         create(store, write_csv(SEED), name="Seed")
 
 
-def test_export_round_trip_is_byte_exact(store: Store, write_csv: WriteCsv, tmp_path: Path) -> None:
-    text = (
-        'phone,name,note\n+12025550123,"Doe, John","says ""hi""\nline 2"\n919876543210,Zoë,=1+1\n'
-    )
-    create(store, write_csv(text))
-    audience, members = store.load("Seed")
-    exported = to_csv(audience, members)
-    assert exported == text
-    again = write_csv(exported, "again.csv")
-    create(store, again, name="Again")
-    assert [m.values for m in store.members("Again")] == [m.values for m in members]
-
-
-def test_excel_safe_guards_non_phone_cells_only(store: Store, write_csv: WriteCsv) -> None:
-    create(store, write_csv("phone,name,note\n+12025550123,=HYPERLINK(1),@x\n"))
-    audience, members = store.load("Seed")
-    safe = to_csv(audience, members, excel_safe_cells=True)
-    assert safe.splitlines()[1] == "+12025550123,'=HYPERLINK(1),'@x"
-    for start in "=+-@\t\r":
-        assert excel_safe(start + "x") == "'" + start + "x"
-    assert excel_safe("plain") == "plain"
-
-
 def test_hints_are_made_when_asked_and_match_judging_with_hints(write_csv: WriteCsv) -> None:
     """A plan judges every row at once but hints only the rows that are shown or written;
     the hints it makes are the ones judging the column with hints gives."""
@@ -311,51 +287,3 @@ def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> Non
         judge(m.values["phone"]).number_type for m in members
     ]
     assert all(m.number_type for m in members)
-
-
-@pytest.mark.parametrize("wide", [False, True])
-def test_table_profile_counts_like_one_column_at_a_time(
-    write_csv: WriteCsv, wide: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """profile_table counts every column in one select (or, for wide tables, in long
-    form); each column must come out as profiling it alone does (blank cells,
-    candidates, valid phones, regions)."""
-    from core import profile
-    from core.profile import profile_column, profile_table
-
-    if wide:
-        monkeypatch.setattr(profile, "_WIDE", 1)
-
-    text = (
-        "phone,alt,name,note\n"
-        "+12025550123,  ,Ann,\n"
-        "919876543210,+442079460000,\u00a0,x\n"
-        ",2025550123,Bo,\t\n"
-        "+44 20 7946 0000,+12025550123,Cy,12\n"
-    )
-    table = read_file(write_csv(text))
-    together = profile_table(table).columns
-    alone = [profile_column(table.frame[c]) for c in table.frame.columns]
-    assert together == alone
-    assert [c.empty for c in together] == [1, 1, 1, 2]
-    assert [c.valid_phones for c in together] == [2, 2, 0, 0]
-
-
-def test_a_wide_file_is_profiled_in_long_form(write_csv: WriteCsv) -> None:
-    """3,000 columns take the long-form count (one expression per column was minutes at
-    100,000); blanks, the phone column and the other columns still come out right."""
-    from core.profile import profile_table
-
-    n = 3_000
-    # Two columns named like the long form's own (a review found they crashed it).
-    header = ",".join(["value", "column"] + [f"c{i}" for i in range(2, n)])
-    rows = [
-        ",".join("+12025550123" if i == 7 else ("" if i % 2 else f"v{i}") for i in range(n)),
-        ",".join("+442079460000" if i == 7 else " " for i in range(n)),
-    ]
-    profile = profile_table(read_file(write_csv(header + "\n" + "\n".join(rows) + "\n")))
-    assert profile.suggested_phone_column == "c7"
-    assert profile.column("c7").valid_phones == 2 and profile.column("c7").empty == 0
-    assert profile.column("column").empty == 2 and profile.column("c2").empty == 1
-    assert profile.column("value").empty == 1
-    assert [c.name for c in profile.columns] == ["value", "column"] + [f"c{i}" for i in range(2, n)]

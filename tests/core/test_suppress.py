@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run
 
+import core.atomic
 import core.store
 from core.audience import Member
 from core.errors import NotFound, RuleViolation, StoreDamaged, StoreWriteFailed
@@ -192,7 +194,7 @@ def test_the_list_file_is_private_whatever_the_umask(store: Store) -> None:
 
 
 class FailingOS:
-    """`os` inside core.store, with its Nth `fsync` failing (disk full)."""
+    """`os` inside core.atomic and core.store, with its Nth `fsync` failing (disk full)."""
 
     def __init__(self, fail_at: int) -> None:
         self.fail_at = fail_at
@@ -218,7 +220,9 @@ def test_a_failed_write_leaves_the_old_list(
 ) -> None:
     add_numbers(store, ["+12025550123"], at=MONDAY)
     before = store.suppression_path.read_bytes()
-    monkeypatch.setattr(core.store, "os", FailingOS(fail_at))
+    failing = FailingOS(fail_at)
+    for module in (core.atomic, core.store):
+        monkeypatch.setattr(module, "os", failing)
     with pytest.raises(StoreWriteFailed, match="disk is full"):
         add_numbers(store, ["+12025550124"])
     monkeypatch.undo()
@@ -241,7 +245,7 @@ def test_concurrent_adds_lose_nothing(store: Store, tmp_path: Path) -> None:
     """Four processes add 25 numbers each, one change at a time, under the store lock."""
     script = tmp_path / "adder.py"
     script.write_text(ADDER)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     procs = [
         subprocess.Popen([sys.executable, str(script), str(store.path), str(base)], env=env)
         for base in (1000, 2000, 3000, 4000)
@@ -258,14 +262,6 @@ def test_leave_out_suppressed_members() -> None:
 
 
 # --- the commands -----------------------------------------------------------------------
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDIENCES_DB": str(db)},
-        timeout=120,
-    )
 
 
 def member(number: str, name: str) -> Member:

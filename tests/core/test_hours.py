@@ -8,14 +8,12 @@ each row.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_runner import run
 
 from core.audience import Member
 from core.hours import (
@@ -292,14 +290,6 @@ def test_a_naive_time_is_refused() -> None:
 
 
 # --- the command ------------------------------------------------------------------------
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDIENCES_DB": str(db)},
-        timeout=120,
-    )
 
 
 @pytest.fixture

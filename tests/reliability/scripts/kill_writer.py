@@ -2,8 +2,9 @@
 
 Usage: python kill_writer.py STORE LOG SEED [MAX_OPS]
 
-Before an operation starts, the writer appends ``B <id> <operation as JSON>`` to LOG and
-fsyncs it; when the store call has returned, ``C <id>``. The test kills this process at
+It prints ``ready`` once it has read the store. Before an operation starts, the writer
+appends ``B <id> <operation as JSON>`` to LOG and fsyncs it; when the store call has
+returned, ``C <id>``. The test kills this process at
 random moments and checks the store against the log. Any error from the store is a
 failure: the writer prints it and exits 3 (the test reports it).
 """
@@ -18,7 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _support import apply, snapshot
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reliability
+from _support import apply, snapshot  # noqa: E402
 
 from core.audience import Member
 from core.store import Store
@@ -172,7 +174,11 @@ def main() -> None:
     max_ops = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     Path(store_path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        Writer(store_path, log_path, seed).run(max_ops)
+        writer = Writer(store_path, log_path, seed)
+        # Started (imports done, the store read): kill moments are counted from here, so
+        # that a slow start on a loaded machine does not eat them.
+        print("ready", flush=True)
+        writer.run(max_ops)
     except Exception as exc:  # the test reads this and fails with it
         print(f"writer failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         raise SystemExit(3) from None

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
 WriteCsv = Callable[..., Path]
 SEED = "phone,name\n+12025550123,John Doe\n919876543210,Sarah Chen\n"
 BAD = SEED + "(202) 555-0123,Mike Johnson\n202.555.0123,Sarah Chen\n2025550123,Mike Johnson\n"
-
-
-def run(*args: str | Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AUDIENCES_DB": str(db)} if db else dict(os.environ)
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 @pytest.fixture
