@@ -26,11 +26,6 @@ class HeaderDiff:
     def ok(self) -> bool:
         return not self.missing and not self.extra
 
-    @property
-    def only_near(self) -> bool:
-        """Every difference is a near match (case, spaces, `_`): a mapping fixes it all."""
-        return not self.ok and len(self.near) == len(self.missing) == len(self.extra)
-
     def message(self) -> str:
         parts: list[str] = []
         for incoming, existing in self.near:

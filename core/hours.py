@@ -162,17 +162,6 @@ def _nanp_geocoder_data() -> dict[str, dict[str, str]]:
     return data
 
 
-def us_state_of_number(e164: str) -> str | None:
-    """FL, OK or WA for a +1 number whose area code is in one of those states.
-
-    The area code says where a number was issued. A landline keeps it only within its
-    rate centre when ported, so for landlines it holds; a mobile keeps its number when
-    its owner moves to another state, so for mobiles it is a fair guess, not a fact (a
-    known address is better). NANP area codes never cross a state line.
-    """
-    return US_AREA_CODE_STATES.get(e164[2:5]) if e164.startswith("+1") else None
-
-
 # --- many numbers, cached -----------------------------------------------------------
 # libphonenumber looks a geographical number up by its longest prefix in TIMEZONE_DATA,
 # and a non-geographical one by its country code; which of the two depends on the

@@ -95,6 +95,15 @@ class Blocker:
     headers: HeaderDiff | None = None
 
 
+class HeadersRefused(RuleViolation):
+    """A new audience's column names break the rules; `proposed` are names that pass
+    (each front end says how to accept them)."""
+
+    def __init__(self, message: str, proposed: list[str]) -> None:
+        super().__init__(message)
+        self.proposed = proposed
+
+
 class PlanBlocked(RuleViolation):
     """The rules refuse the plan as the user chose it; nothing was written."""
 
@@ -336,12 +345,7 @@ class ImportPlan:
         rows = self.with_hints(self.ambiguous_rows())
         # A formatted value with two readings is invalid as typed (no e164): its reading
         # as typed is its digits with a + (`resolved("as-typed")` stores that).
-        typed = judge_column(
-            "+" + rows["value"].str.replace_all("[^0-9]", ""),
-            lenient=self.lenient,
-            with_hints=False,
-            types=False,
-        )["e164"]
+        typed = phones_vector.typed_numbers(rows["value"], lenient=self.lenient)
         first = rows["e164"].fill_null(typed)
         return rows.select(
             "row",
@@ -818,10 +822,11 @@ def plan_create(
             pairs = ", ".join(
                 f"{a!r} -> {b!r}" for a, b in zip(table.headers, proposed, strict=True) if a != b
             )
-            raise RuleViolation(
+            raise HeadersRefused(
                 "column names must be unique and made of letters, digits and _: "
                 + "; ".join(problems)
-                + f". Proposed names: {pairs} (accept them with --fix-headers)"
+                + f". Proposed names: {pairs}",
+                proposed,
             )
         fixes = {
             old: new for old, new in zip(table.frame.columns, proposed, strict=True) if old != new

@@ -14,6 +14,7 @@ from core.cli.check import (
     PROBLEMS_SHOWN,
     blocked_text,
     ensure_column,
+    fix_headers_advice,
     pick_phone_column,
     print_plan,
     read_table,
@@ -94,15 +95,16 @@ def create(
     table = read_table(file, encoding)
     ensure_column(table, phone_column)
     store = open_store(ctx)
-    plan = plan_create(
-        table,
-        phone_column,
-        fix_headers=fix_headers,
-        lenient=lenient,
-        default_region=default_region,
-        repair=repair,
-        suppressed=SuppressionList.load(store).keys(),
-    )
+    with fix_headers_advice():
+        plan = plan_create(
+            table,
+            phone_column,
+            fix_headers=fix_headers,
+            lenient=lenient,
+            default_region=default_region,
+            repair=repair,
+            suppressed=SuppressionList.load(store).keys(),
+        )
     if plan.header_fixes:
         click.echo(
             "column names fixed: " + ", ".join(f"{a} -> {b}" for a, b in plan.header_fixes.items())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,19 @@ def ensure_column(table: CsvTable, column: str) -> None:
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@contextmanager
+def fix_headers_advice() -> Iterator[None]:
+    """Core refuses a new audience's column names; the CLI says how to accept its
+    proposed names."""
+    from core.errors import RuleViolation
+    from core.plan import HeadersRefused
+
+    try:
+        yield
+    except HeadersRefused as refused:
+        raise RuleViolation(f"{refused} (accept them with --fix-headers)") from None
 
 
 def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> str:

@@ -281,23 +281,25 @@ def split(
     all_problems: bool,
 ) -> None:
     """Split a big FILE into audiences of at most --size valid, new members (all or none)."""
+    from core.cli.check import fix_headers_advice
     from core.split import apply_split, plan_split
     from core.suppress import SuppressionList
     from core.text import one_line
 
     store = open_store(ctx)
     table = read_table(file, encoding)
-    planned = plan_split(
-        table,
-        phone_column,
-        prefix,
-        size=size,
-        by=by,  # type: ignore[arg-type]
-        fix_headers=fix_headers,
-        lenient=lenient,
-        default_region=default_region,
-        suppressed=SuppressionList.load(store).keys(),
-    )
+    with fix_headers_advice():
+        planned = plan_split(
+            table,
+            phone_column,
+            prefix,
+            size=size,
+            by=by,  # type: ignore[arg-type]
+            fix_headers=fix_headers,
+            lenient=lenient,
+            default_region=default_region,
+            suppressed=SuppressionList.load(store).keys(),
+        )
     print_plan(planned.plan, all_problems=all_problems)
     if planned.suppressed:
         click.echo(f"left out {planned.suppressed:,} numbers on the do-not-call list")

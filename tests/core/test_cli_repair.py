@@ -517,3 +517,19 @@ def test_check_repair_warns_of_a_value_with_two_readings(write_csv: WriteCsv, ot
     (warning,) = data["warnings"]
     assert warning["value"] == "514-332-7349" and warning["reason"] == "ambiguous_country"
     assert warning["readings"] == ["+5143327349", "+15143327349"]
+
+
+def test_refused_column_names_core_names_no_flag_the_cli_does(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    from core.plan import HeadersRefused, plan_create
+    from core.reading import read_file
+
+    path = write_csv("Phone Number,Имя\n+12025550123,Ann\n", "names.csv")
+    with pytest.raises(HeadersRefused) as refused:
+        plan_create(read_file(path), "Phone Number")
+    assert "--" not in str(refused.value)
+    assert refused.value.proposed == ["Phone_Number", "Imya"]
+    result = run(store, "create", "L", path, "--phone-column", "Phone Number")
+    assert result.exit_code == 1
+    assert "'Phone Number' -> 'Phone_Number'" in result.output
+    assert "(accept them with --fix-headers)" in result.output
+    assert store.list_audiences() == []
