@@ -258,6 +258,10 @@ def judge_digits(
         going = going & ~slow_mask
     rest = x.str.slice(pl.col("cclen"))
     frame = frame.with_columns(rest=pl.when(going).then(rest))
+    # The large regexes of the calling codes present (compiling every code's costs more
+    # than judging 100,000 values).
+    codes = frame.get_column("cc").filter(frame.get_column("rest").is_not_null()).unique()
+    meta = meta.for_codes(codes.to_list())
     # National prefix: which rows start with it (the pattern of the row's calling code:
     # a few dozen distinct patterns, each compiled once), then how long the match is.
     starts = pl.col("rest").str.contains(_lookup(meta.npp_pattern, pl.col("cc"))).fill_null(False)
@@ -446,8 +450,12 @@ _WRAPPERS = tuple(_whole(p) for p in rules.WRAPPERS)
 
 @cache
 def _unicode_digits() -> tuple[list[str], list[str]]:
-    table = rules.unicode_digits()
+    table = meta_tables().unicode_digits  # `rules.unicode_digits()`, kept in the cache
     return list(table), list(table.values())
+
+
+def _whitespace() -> str:
+    return meta_tables().whitespace  # `rules.python_whitespace()`, kept in the cache
 
 
 @cache
@@ -459,7 +467,7 @@ def _where_table() -> dict[str, str]:
 def _normalised(frame: pl.DataFrame) -> pl.DataFrame:
     """`reference.normalise` of column v: adds candidate, unicode, excel_float, digits."""
     v = pl.col("v")
-    text = v.str.strip_chars(rules.python_whitespace())
+    text = v.str.strip_chars(_whitespace())
     frame = frame.with_columns(text=text)
     if frame.select(pl.col("text").str.contains(rules.NON_ASCII).any()).item():
         keys, values = _unicode_digits()
@@ -798,7 +806,7 @@ def _judge_column(
     reason = verdicts.get_column("reason")
     # Values that are not well formed (a few, usually): empty, spreadsheet-damaged, or
     # with bad characters.
-    stripped = v.str.strip_chars(rules.python_whitespace())
+    stripped = v.str.strip_chars(_whitespace())
     others = _rows(frame.with_row_index("i"), ~wf, "i", "v").select(
         "i",
         reason=pl.when(stripped == "")
