@@ -348,10 +348,14 @@ def check_large(
     explained = None
     fixable = 0
     if invalid_rows.height:
-        hints = _explain(invalid_rows, lenient, tuple(regions), fix_region)
-        fixable = int(hints.get_column("fix").is_not_null().sum())
+        parts = []
+        for part in invalid_rows.iter_slices(EXPLAIN_ROWS):
+            hints = _explain(part, lenient, tuple(regions), fix_region)
+            fixable += int(hints.get_column("fix").is_not_null().sum())
+            if keep_hints:
+                parts.append(hints)
         if keep_hints:
-            explained = hints
+            explained = pl.concat(parts)
     return LargeCheck(
         table=first,
         phone_column=chosen,
@@ -370,9 +374,13 @@ def check_large(
 
 
 def _concat(parts: list[pl.DataFrame], schema: Mapping[str, Any]) -> pl.DataFrame:
+    """The parts as one frame (their chunks kept as they are: no copy); `parts` is
+    emptied, so that only the frame holds them."""
     if not parts:
         return pl.DataFrame(schema=schema)
-    return pl.concat(parts, rechunk=True)
+    frame = pl.concat(parts, rechunk=False)
+    parts.clear()
+    return frame
 
 
 AMBIGUOUS_ROWS = 500_000  # valid rows without + read nationally at a time
