@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core.phones import judge_column, judge_column_reference, metadata, vector
+from core.phones import judge_column_reference, metadata, vector
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = [
@@ -107,8 +107,7 @@ def test_an_unwritable_cache_folder_only_costs_the_build(
 _CHILD = """
 import json, sys
 import polars as pl
-from core.phones import judge_column
-from core.phones.metadata import cached_pieces
+from core.phones.vector import judge_column  # the vectorized path: it reads the tables
 out = judge_column(pl.Series(json.loads(sys.argv[1])), hint_regions=("GB",), fix_region="GB")
 print(json.dumps(out.rows()))
 """
@@ -135,7 +134,7 @@ def test_concurrent_first_runs_agree(cache_dir: Path) -> None:
         assert child.returncode == 0, err
         outputs.append(out)
     assert len(set(outputs)) == 1
-    want = judge_column(pl.Series(SAMPLE), hint_regions=("GB",), fix_region="GB")
+    want = judge_column_reference(pl.Series(SAMPLE), hint_regions=("GB",), fix_region="GB")
     assert json.loads(outputs[0]) == [list(r) for r in want.rows()]
     kept = json.loads(metadata.cache_file().read_text())
     assert kept["key"] == metadata._cache_key()
@@ -163,3 +162,28 @@ def test_regexes_grow_with_the_codes_columns_hold() -> None:
     assert grown.chosen_codes is not None and {1, 44, 33, 61, 49, 353} <= grown.chosen_codes
     assert meta.for_codes(None).chosen_codes is None
     assert len(meta.for_codes(None).types["any"]) == 1  # every code: one regex
+
+
+@pytest.mark.parametrize("lenient", [False, True])
+@pytest.mark.parametrize("with_hints", [False, True])
+@pytest.mark.parametrize("types", [False, True])
+def test_short_columns_judged_per_value_agree_with_the_vectorized_path(
+    lenient: bool, with_hints: bool, types: bool
+) -> None:
+    """`judge_column` judges a short column value by value: the same frame as the
+    vectorized path gives, in every mode."""
+    from core import phones
+
+    series = pl.Series("phone", SAMPLE)
+    assert series.len() <= phones.SHORT_COLUMN
+    modes = {
+        "lenient": lenient,
+        "with_hints": with_hints,
+        "types": types,
+        "hint_regions": ("GB", "US"),
+        "fix_region": "GB",
+    }
+    short = phones.judge_column(series, **modes)  # type: ignore[arg-type]
+    vectorized = vector.judge_column(series, **modes)  # type: ignore[arg-type]
+    assert short.equals(vectorized)
+    assert short.schema == vectorized.schema
