@@ -614,8 +614,9 @@ def read_batches(
         _refuse_binary(data)
         if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
             raise UnreadableFile(
-                f"{p.name} is over {MAX_FILE_BYTES // 1024**2} MB and in UTF-16 or UTF-32: "
-                "convert it to UTF-8 first (large files are read in batches of lines)"
+                f"{p.name} holds NUL bytes: binary data, or text in UTF-16 or UTF-32, which "
+                f"files over {MAX_FILE_BYTES // 1024**2} MB may not be (they are read in "
+                "batches of lines): convert it to UTF-8 first"
             )
         # The header is the first non-blank record (blank lines before it are kept with
         # it, so that line numbers count them as a whole file's reading does).
