@@ -59,6 +59,7 @@ from phonenumbers import __version__ as _pn_version
 from phonenumbers import phonenumberutil as _pnu
 
 from core.phones import rules
+from core.phones.reference import where
 
 # Limits of `phonenumbers.parse`.
 MAX_INPUT = _pnu._MAX_INPUT_STRING_LENGTH  # 250: a longer string raises TOO_LONG
@@ -215,6 +216,7 @@ class Meta:
     fallback_patterns: tuple[tuple[int, str, str], ...] = field(default=())
     whitespace: str = ""  # `rules.python_whitespace()`
     unicode_digits: dict[str, str] = field(default_factory=dict)  # `rules.unicode_digits()`
+    where: dict[str, str] = field(default_factory=dict)  # `reference.where` by 1-3 digits
     # The large regexes (see `for_codes`): empty until chosen for the codes of a column.
     npp: tuple[str, ...] = ()  # keyed by cc_key, prefix match
     gen0: tuple[str, ...] = ()  # general pattern of the main region, keyed by cc_key
@@ -524,6 +526,10 @@ def _build_pieces(force_fallback: frozenset[int] = frozenset()) -> dict[str, Any
         # Two scans of every code point (0.2 s), kept with the tables.
         "whitespace": rules.python_whitespace(),
         "unicode_digits": rules.unicode_digits(),
+        # `reference.where` of every 1-3 digit start (it looks at three digits at most).
+        "where": {
+            f"{i:0{size}d}": where(f"{i:0{size}d}") for size in (1, 2, 3) for i in range(10**size)
+        },
     }
 
 
@@ -570,6 +576,7 @@ def _meta(pieces: dict[str, Any]) -> Meta:
         fallback_patterns=tuple(tuple(p) for p in pieces["fallback_patterns"]),
         whitespace=pieces["whitespace"],
         unicode_digits=pieces["unicode_digits"],
+        where=pieces["where"],
         alternatives={
             name: _Alternatives(
                 tuple((cc, alt) for cc, alt in found["pairs"]),
@@ -604,7 +611,13 @@ def cache_folder() -> Path:
 
 
 def _cache_key() -> str:
-    source = Path(__file__).read_bytes()
+    """The versions and sources the tables are built from: phonenumbers, the Unicode
+    database, and the modules that build them (an edited builder never reads tables an
+    older one wrote)."""
+    here = Path(__file__).parent
+    source = b"".join(
+        (here / name).read_bytes() for name in ("metadata.py", "rules.py", "reference.py")
+    )
     versions = f"{CACHE_FORMAT} {_pn_version} {unicodedata.unidata_version}"
     digest = hashlib.sha256(source + versions.encode()).hexdigest()
     return digest[:16]

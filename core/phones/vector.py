@@ -39,7 +39,6 @@ from core.phones.reference import (
     POSSIBILITY_REASON,
     TYPE_NAMES,
     country_code_of,
-    where,
 )
 from core.phones.reference import judge_digits as judge_digits_reference
 from core.phones.rules import Reason
@@ -458,10 +457,9 @@ def _whitespace() -> str:
     return meta_tables().whitespace  # `rules.python_whitespace()`, kept in the cache
 
 
-@cache
 def _where_table() -> dict[str, str]:
-    """`reference.where` of every 1-3 digit start (it looks at three digits at most)."""
-    return {f"{i:0{size}d}": where(f"{i:0{size}d}") for size in (1, 2, 3) for i in range(10**size)}
+    """`reference.where` of every 1-3 digit start (built once, kept in the cache)."""
+    return meta_tables().where
 
 
 def _normalised(frame: pl.DataFrame) -> pl.DataFrame:
