@@ -57,7 +57,7 @@ def _both(path: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str,
 
 @pytest.fixture(scope="module")
 def contacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _contacts(tmp_path_factory.mktemp("large") / "contacts.csv", 3_000)
+    return _contacts(tmp_path_factory.mktemp("large") / "contacts.csv", 2_000)
 
 
 @pytest.mark.parametrize(
