@@ -187,3 +187,21 @@ def test_short_columns_judged_per_value_agree_with_the_vectorized_path(
     vectorized = vector.judge_column(series, **modes)  # type: ignore[arg-type]
     assert short.equals(vectorized)
     assert short.schema == vectorized.schema
+
+
+def test_repeated_values_are_explained_once_with_the_same_answers() -> None:
+    """`vector.explain` explains each distinct (value, reason) once on long columns: the
+    same hints and fixes as the column judged with its hints."""
+    from benchmarks.data import phone_values
+
+    values = pl.Series("phone", phone_values(1_000, seed=5) * 4)  # every value 4 times
+    modes = {"hint_regions": ("GB", "IN"), "fix_region": "GB"}
+    judged = vector.judge_column(values, **modes)  # type: ignore[arg-type]
+    problem = ~judged["valid"]
+    assert int(problem.sum()) > vector.DISTINCT_ROWS  # long enough to be deduplicated
+    explained = vector.explain(
+        values.filter(problem),
+        judged["reason"].filter(problem),
+        **modes,  # type: ignore[arg-type]
+    )
+    assert explained.equals(judged.filter(problem).select(explained.columns))

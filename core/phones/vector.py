@@ -678,7 +678,29 @@ def explain(
     again (only their readings are judged, all in one pass)."""
     values = values.cast(pl.String).fill_null("")
     regions = tuple(hint_regions)
-    return _in_slices(lambda v, r: _explain(v, r, lenient, regions, fix_region), values, reasons)
+    frame = pl.DataFrame({"v": values, "r": reasons.cast(pl.String)})
+    # An explanation depends on the value and its reason only: a value that repeats
+    # (invalid exports repeat the same broken cells) is explained once.
+    distinct = frame.unique(maintain_order=True) if frame.height > DISTINCT_ROWS else frame
+    if distinct.height * 5 > frame.height * 4:
+        distinct = frame  # under a fifth repeats: the join would cost more than it saves
+    explained = _in_slices(
+        lambda v, r: _explain(v, r, lenient, regions, fix_region),
+        distinct.get_column("v"),
+        distinct.get_column("r"),
+    )
+    if distinct.height == frame.height:
+        return explained
+    return frame.join(
+        distinct.hstack(explained),
+        on=["v", "r"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    ).select(explained.columns)
+
+
+DISTINCT_ROWS = 1_000  # longer columns are explained once per distinct (value, reason)
 
 
 _EXPLAINED = {
