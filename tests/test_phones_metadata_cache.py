@@ -205,3 +205,30 @@ def test_repeated_values_are_explained_once_with_the_same_answers() -> None:
         **modes,  # type: ignore[arg-type]
     )
     assert explained.equals(judged.filter(problem).select(explained.columns))
+
+
+def test_values_with_kept_letters_are_not_phone_like(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`phone_like` skips values holding an ASCII letter normalising never removes: the
+    same count as normalising every value."""
+    from benchmarks.data import phone_values
+
+    numbers = phone_values(2_000, seed=9)
+    values = pl.Series(
+        [
+            *numbers,
+            *(f"tel:{n}" for n in numbers[:200]),
+            *(f"TEL: {n[:4]} {n[4:]}" for n in numbers[200:400]),
+            *(f"Tel:+{n}" for n in numbers[400:500]),
+            *(f"customer {i}" for i in range(300)),
+            *(f"{n} ext 12" for n in numbers[500:600]),
+            *(f"call {n}" for n in numbers[600:700]),
+            *(f'="{n}"' for n in numbers[700:800]),
+            *(f"'{n}" for n in numbers[800:900]),
+            "2024-01-05 10:00",
+            "el 020 7183 8750",
+        ]
+    )
+    found = vector.phone_like(values)
+    monkeypatch.setattr(vector, "_KEPT_LETTER", "\x00\x01\x02")  # in no value: no skip
+    assert found == vector.phone_like(values)
+    assert found > 400  # the tel: links and wrapped numbers count

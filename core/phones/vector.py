@@ -226,6 +226,18 @@ def judge_digits(
     no more), which spares the number type. Without `types` every column but
     number_type is filled: validity then takes two regex passes instead of four.
     """
+    if digits.null_count() == digits.len():
+        # Nothing to judge (a column with no well-formed value: notes, names).
+        nothing = pl.repeat(None, digits.len(), dtype=pl.String, eager=True)
+        return pl.DataFrame(
+            {
+                "valid": nothing.cast(pl.Boolean),
+                "reason": nothing,
+                "e164": nothing,
+                "region": nothing,
+                "number_type": nothing,
+            }
+        )
     meta = meta_tables()
     frame = pl.DataFrame({"x": digits.cast(pl.String)}).with_row_index("i")
     x = pl.col("x")
@@ -943,6 +955,11 @@ _DATE = (
 )
 
 
+# An ASCII letter that normalising never removes (only the "tel:" of a link goes): a
+# value holding one cannot become a number, so notes and names skip `_normalised`.
+_KEPT_LETTER = "[A-DF-KM-SU-Za-df-km-su-z]"
+
+
 def phone_like(values: pl.Series) -> int:
     """How many values that are not well formed normalise to an optional + and 7 to 17
     digits: formatted numbers a repair may make callable (a column of them is a phone
@@ -951,6 +968,7 @@ def phone_like(values: pl.Series) -> int:
     frame = frame.filter(
         ~pl.col("v").str.contains(_WELL_FORMED)
         & pl.col("v").str.contains("[0-9]")
+        & ~pl.col("v").str.contains(_KEPT_LETTER)
         & ~pl.col("v").str.contains(_DATE)
     )
     if frame.height == 0:
