@@ -113,7 +113,14 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--only", help="comma-separated scenario keys: check,limit,memory,help,store,grid,diff"
+        "--only",
+        help="comma-separated scenario keys: "
+        "cmd10k,first,cmd1m,launch,check,limit,memory,help,store,grid,diff",
+    )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="also the long run: `audiences check` on 10 million rows (about 500 MB)",
     )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
@@ -128,6 +135,27 @@ def main() -> None:
         rows.append((scenario, ours, baseline, ratio, memory))
         print(f"  {scenario}: {ours} | {baseline} | {ratio} {memory}", file=sys.stderr, flush=True)
 
+    from benchmarks import targets
+
+    # Issue 12's targets first: whole processes beside their baselines.
+    if want("cmd10k"):
+        for row in targets.check_vs_naive(contact_csv(10_000), max(7, args.repeats), "10,000 rows"):
+            add(*row)
+    if want("first"):
+        add(*targets.first_verdict(max(7, args.repeats)))
+    if want("cmd1m"):
+        label = f"{big:,} rows"
+        for row in targets.check_vs_naive(
+            contact_csv(big), args.repeats, label, without_bytecode=False
+        ):
+            add(row[0].replace("ratio <= 1.0", "ratio <= 0.05, 20x faster"), *row[1:])
+    if want("launch"):
+        launched = targets.app_launch(max(5, args.repeats))
+        if launched is not None:
+            add(*launched)
+    if args.large:
+        for row in targets.large_file(10_000_000):
+            add(*row)
     if want("check"):
         path = contact_csv(big)
         check_in_process(path)  # warm imports and caches once, as a running app would be

@@ -69,3 +69,36 @@ def contact_csv(rows: int, seed: int = 1) -> Path:
             )
     tmp.replace(path)
     return path
+
+
+def large_contact_csv(rows: int, seed: int = 1) -> Path:
+    """A contact CSV of `rows` rows (10 million: about 460 MB) for the batched path,
+    built from copies of the 1M-row file whose phones' last two digits are shifted per
+    copy (so most numbers stay valid and distinct), written by Polars."""
+    import polars as pl
+
+    path = DATA / f"contacts_{rows}_{seed}_large.csv"
+    if path.exists():
+        return path
+    base = pl.read_csv(contact_csv(1_000_000, seed), infer_schema=False).fill_null("")
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as out:
+        done = 0
+        copy = 0
+        while done < rows:
+            part = base.head(rows - done)
+            if copy:
+                phone = pl.col("phone")
+                digits = phone.str.slice(-2).cast(pl.Int64, strict=False)
+                shifted = ((digits + 7 * copy) % 100).cast(pl.String).str.zfill(2)
+                part = part.with_columns(
+                    phone=pl.when(phone.str.contains(r"[0-9]{2}$"))
+                    .then(pl.concat_str(phone.str.slice(0, phone.str.len_chars() - 2), shifted))
+                    .otherwise(phone),
+                    notes=pl.concat_str(pl.lit(f"copy {copy} "), pl.col("notes")),
+                )
+            part.write_csv(out, include_header=copy == 0, quote_style="never")
+            done += part.height
+            copy += 1
+    tmp.replace(path)
+    return path

@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Reading takes about 7x (plain) to 11x (quoted) the file's size in memory; 80 MB keeps a
-# check under 1 GB and still holds about 1.7 million 5-column contact rows.
+# check under 1 GB and still holds about 1.7 million 5-column contact rows. Larger CSV
+# files are checked in batches (`read_batches`), which bounds memory whatever the size.
 MAX_FILE_BYTES = 80 * 1024 * 1024
+BATCH_BYTES = 16 * 1024 * 1024  # about 350,000 5-column contact rows a batch
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed"),
@@ -542,3 +545,137 @@ def _check_lone_cr(text: str, delim: str) -> None:
             row = max(complete if prefix.endswith("\n") else complete - 1, 0)
             line = prefix.count("\n") + 1
             raise _lone_cr_error(row, line)
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@dataclass
+class Batch:
+    """Records of a large file read as a table of its own (`CsvTable`, with the file's
+    header), with where they sit in the file: `table.line_numbers` are file lines, and
+    the batch's rows are rows `first_row` to `first_row + table.rows - 1` of the file."""
+
+    table: CsvTable
+    first_row: int
+    offset: int  # bytes of the file read so far, this batch included
+    size: int  # the file's size in bytes
+
+
+def is_large(path: str | os.PathLike[str]) -> bool:
+    """A CSV file over `MAX_FILE_BYTES`: checked in batches (`read_batches`)."""
+    p = Path(path).expanduser()
+    try:
+        return p.is_file() and p.stat().st_size > MAX_FILE_BYTES
+    except OSError:
+        return False
+
+
+def _record_end(data: bytes, start: int, quotes_before: int) -> int:
+    """The end (after its LF) of the last complete record in ``data[start:]``: an LF
+    outside quotes, which an even count of quote characters before it tells (an escaped
+    quote is two). -1 when there is none."""
+    end = len(data)
+    while True:
+        newline = data.rfind(b"\n", start, end)
+        if newline < 0:
+            return -1
+        if (quotes_before + data.count(b'"', start, newline)) % 2 == 0:
+            return newline + 1
+        end = newline
+
+
+def read_batches(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    batch_bytes: int = BATCH_BYTES,
+) -> Iterator[Batch]:
+    """Read a CSV file of any size in batches of about `batch_bytes` of whole records.
+
+    Each batch is read by `read_bytes` with the file's header in front, so it follows
+    every rule of a file read whole (encoding, delimiter, quotes, shape errors, control
+    characters); errors name the file's rows and lines. Encodings where a newline is not
+    the byte 0x0A (UTF-16, UTF-32) are refused: such a file must be converted first.
+    """
+    p = Path(path).expanduser()
+    try:
+        size = p.stat().st_size
+        file = p.open("rb")
+    except FileNotFoundError:
+        raise UnreadableFile(f"no file at {p}") from None
+    except PermissionError:
+        raise UnreadableFile(f"no permission to read {p}") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {p}: {exc.strerror or 'I/O error'}") from None
+    with file:
+        data = file.read(min(batch_bytes, 1024 * 1024))
+        _refuse_binary(data)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+            raise UnreadableFile(
+                f"{p.name} holds NUL bytes: binary data, or text in UTF-16 or UTF-32, which "
+                f"files over {MAX_FILE_BYTES // 1024**2} MB may not be (they are read in "
+                "batches of lines): convert it to UTF-8 first"
+            )
+        # The header is the first non-blank record (blank lines before it are kept with
+        # it, so that line numbers count them as a whole file's reading does).
+        header_end = -1
+        searched = 0
+        while header_end < 0:
+            newline = data.find(b"\n", searched)
+            if newline < 0:
+                more = file.read(batch_bytes)
+                if not more:
+                    header_end = len(data)
+                    break
+                data += more
+                continue
+            searched = newline + 1
+            if data[:newline].strip() and data.count(b'"', 0, newline) % 2 == 0:
+                header_end = newline + 1
+        header = data[:header_end]
+        header_lines = header.count(b"\n")
+        pending = data[header_end:]
+        done = header_end
+        line = header_lines + 1  # the file line the next batch starts on
+        row = 1
+        ended = False
+        first = True
+        while not ended or pending or first:
+            while not ended and len(pending) < batch_bytes:
+                more = file.read(batch_bytes)
+                ended = not more
+                pending += more
+            cut = len(pending) if ended else _record_end(pending, 0, 0)
+            if cut < 0:  # a record longer than a batch: read on
+                more = file.read(batch_bytes)
+                ended = not more
+                pending += more
+                continue
+            body, pending = pending[:cut], pending[cut:]
+            done += len(body)
+            try:
+                table = read_bytes(header + body, encoding=encoding, source=str(p))
+            except MalformedRow as exc:
+                raise _shifted(exc, row - 1, line - 1 - header_lines) from None
+            if table.rows or first:
+                import polars as pl
+
+                lines = table.line_numbers
+                series = lines if isinstance(lines, pl.Series) else pl.Series(lines)
+                shift = line - 1 - header_lines
+                table.line_numbers = (series.cast(pl.Int64) + shift).alias("line")
+                yield Batch(table, row, done, size)
+                row += table.rows
+            first = False
+            line += body.count(b"\n")
+
+
+def _shifted(exc: MalformedRow, rows: int, lines: int) -> MalformedRow:
+    """A batch's shape error with the file's row and line numbers."""
+    message = exc.message
+    row = None if exc.row is None else exc.row + rows if exc.row else exc.row
+    at = None if exc.line is None else exc.line + lines
+    if exc.row and exc.line is not None:
+        message = message.replace(f"row {exc.row} (line {exc.line})", f"row {row} (line {at})", 1)
+    return MalformedRow(message, row, at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +16,8 @@ from core.cli.base import escape_controls, main, reports_errors
 from core.errors import AudiencesError
 
 if TYPE_CHECKING:
-    from core.plan import Blocker, ImportPlan
+    from core.large import LargeCheck
+    from core.plan import Blocker, ImportPlan, Problem
     from core.reading import CsvTable
 
 _PLACEHOLDER = "8f1c2a7e-placeholder"
@@ -31,7 +32,7 @@ def read_table(file: Path, encoding: str | None) -> CsvTable:
     return read_file(file, encoding=encoding, sheet=sheet)
 
 
-def numbers_note(plan: ImportPlan) -> str | None:
+def numbers_note(plan: ImportPlan | LargeCheck) -> str | None:
     """What to say when the phone column of a workbook held number cells, else None."""
     table = plan.table
     column = plan.phone_column
@@ -119,10 +120,77 @@ def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> 
     return "nothing was written: " + "; ".join(parts)
 
 
+def _is_workbook(file: Path) -> bool:
+    try:
+        with file.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+
+def _max_mb() -> int:
+    from core.reading import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES // 1024**2
+
+
+# Files up to this size are judged on one thread: Polars' pool compiles each large regex
+# once per thread that runs it, which costs more than a small file's parallel work saves.
+SMALL_FILE_BYTES = 8 * 1024 * 1024
+
+
+def _small_work(file: Path) -> None:
+    """Polars on one thread for a small file (unless the user chose a thread count);
+    it takes effect only before Polars first runs, which in a `check` it has not."""
+    import os
+
+    try:
+        small = file.stat().st_size <= SMALL_FILE_BYTES
+    except OSError:
+        return
+    if small and "polars" not in sys.modules:
+        os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
+
+def _progress(file: Path) -> Callable[[int, int, int], None]:
+    """Rows checked so far on stderr, on one line rewritten (a terminal only)."""
+
+    def show(rows: int, done: int, size: int) -> None:
+        end = "\n" if done >= size else ""
+        click.echo(
+            f"\r{file.name}: {rows:,} rows read and judged ({done / max(size, 1):.0%})",
+            err=True,
+            nl=False,
+        )
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
 PROBLEMS_SHOWN = 20  # problem rows printed unless --all: a big file can have 100,000s
 
 
-def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bool = False) -> None:
+def _problems(plan: ImportPlan | LargeCheck, limit: int | None) -> list[Problem]:
+    """The problem rows to print. A plan whose every hint is made already (its count of
+    fixes made them) gives them from those, not by explaining the rows shown again."""
+    from core.plan import ImportPlan, Problem
+
+    if not isinstance(plan, ImportPlan) or "explained" not in plan._cache:
+        return plan.problems(limit)
+    frame = plan.problems_frame()
+    if limit is not None:
+        frame = frame.head(limit)
+    return [
+        Problem(row, line, column, value, reason, hint, fix, kind)
+        for row, line, column, value, reason, hint, fix, kind in frame.iter_rows()
+    ]
+
+
+def print_plan(
+    plan: ImportPlan | LargeCheck, *, show_problems: bool = True, all_problems: bool = False
+) -> None:
     table = plan.table
     layout = (
         f"Excel sheet {escape_controls(table.sheet)!r}"
@@ -169,7 +237,7 @@ def print_plan(plan: ImportPlan, *, show_problems: bool = True, all_problems: bo
         click.echo("regions: " + ", ".join(f"{r} {n:,}" for r, n in list(regions.items())[:8]))
     if not show_problems:
         return
-    problems = plan.problems(None if all_problems else PROBLEMS_SHOWN)
+    problems = _problems(plan, None if all_problems else PROBLEMS_SHOWN)
     if problems:
         click.echo("problems (row, line, value, reason, hint):")
         for p in problems:
@@ -209,24 +277,51 @@ def check(
     all_problems: bool,
 ) -> None:
     """Check a CSV: exit 0 when every row is valid and unique, 1 when not."""
-    from core.plan import plan_check
-    from core.profile import profile_table
+    from core.reading import is_large
 
-    table = read_table(file, encoding)
-    if phone_column is not None:
-        ensure_column(table, phone_column)
-    profile = profile_table(table, lenient=lenient)
-    chosen = phone_column or profile.suggested_phone_column
-    if chosen is None:
-        raise AudiencesError("no column holds phone numbers; name one with --phone-column")
-    plan = plan_check(
-        table,
-        chosen,
-        lenient=lenient,
-        default_region=default_region,
-        profile=profile,
-        repair=repair,
-    )
+    large = is_large(file) and not _is_workbook(file)
+    if not large:
+        _small_work(file)
+    plan: ImportPlan | LargeCheck
+    if large:
+        if repair:
+            raise AudiencesError(
+                f"--repair reads the whole file; files up to {_max_mb()} MB are repaired "
+                "(check this one without --repair, or split it)"
+            )
+        from core.large import check_large
+
+        plan = check_large(
+            file,
+            phone_column=phone_column,
+            lenient=lenient,
+            default_region=default_region,
+            encoding=encoding,
+            keep_hints=as_json or all_problems,
+            progress=_progress(file) if sys.stderr.isatty() else None,
+        )
+        table = plan.table
+        profile = plan.profile
+        chosen: str | None = plan.phone_column
+    else:
+        from core.plan import plan_check
+        from core.profile import profile_table
+
+        table = read_table(file, encoding)
+        if phone_column is not None:
+            ensure_column(table, phone_column)
+        profile = profile_table(table, lenient=lenient)
+        chosen = phone_column or profile.suggested_phone_column
+        if chosen is None:
+            raise AudiencesError("no column holds phone numbers; name one with --phone-column")
+        plan = plan_check(
+            table,
+            chosen,
+            lenient=lenient,
+            default_region=default_region,
+            profile=profile,
+            repair=repair,
+        )
     if as_json:
         report = {
             "file": str(file),

@@ -55,6 +55,9 @@ __all__ = [
 ]
 
 
+SHORT_COLUMN = 100  # values judged one by one (see `judge_column`)
+
+
 def judge_column(
     values: pl.Series,
     *,
@@ -64,7 +67,24 @@ def judge_column(
     with_hints: bool = True,
     types: bool = True,
 ) -> pl.DataFrame:
-    """Verdicts for a column, one row per value (see `core.phones.vector.judge_column`)."""
+    """Verdicts for a column, one row per value (see `core.phones.vector.judge_column`).
+
+    A short column is judged value by value (`judge_column_reference`, the answers the
+    vectorized path is tested against): its tables and regexes cost a fresh process
+    tens of milliseconds, more than judging a hundred values one by one.
+    """
+    if values.len() <= SHORT_COLUMN:
+        import polars as pl
+
+        out = judge_column_reference(
+            values, lenient=lenient, hint_regions=hint_regions, fix_region=fix_region
+        )
+        nothing = pl.lit(None, pl.String)
+        if not with_hints:
+            out = out.with_columns(hint=nothing, fix=nothing, fix_kind=nothing)
+        if not types:
+            out = out.with_columns(number_type=nothing)
+        return out
     from core.phones import vector
 
     return vector.judge_column(

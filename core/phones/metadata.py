@@ -39,13 +39,27 @@ that Python and Rust read differently, is judged per value by `core.phones` inst
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass, field
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 from phonenumbers import PhoneMetadata, PhoneNumberType, ValidationResult
+from phonenumbers import __version__ as _pn_version
 from phonenumbers import phonenumberutil as _pnu
+
+from core.phones import rules
+from core.phones.reference import where
 
 # Limits of `phonenumbers.parse`.
 MAX_INPUT = _pnu._MAX_INPUT_STRING_LENGTH  # 250: a longer string raises TOO_LONG
@@ -121,24 +135,30 @@ def _compiles(pattern: str) -> bool:
     return True
 
 
-def _big(
-    alternatives: list[tuple[int, str]], end: bool
-) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
-    """``^(?:a|b|...)$`` (``$`` when `end`) over (calling code, alternative) pairs.
+def _joined(alternatives: Sequence[str], end: bool) -> str:
+    """``^(?:a|b|...)$`` (``$`` when `end`), without Unicode classes: the patterns hold
+    ASCII digits only, and Rust compiles the large alternations about 1.5x faster so."""
+    return "(?-u)^(?:" + "|".join(alternatives) + (")$" if end else ")")
 
-    Returns the chunks the engine accepts (one unless it refuses the whole) and the
-    alternatives it refuses even alone.
+
+def _chunk_ranges(
+    alternatives: list[tuple[int, str]], end: bool, start: int = 0
+) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
+    """Ranges of `alternatives` whose joined regexes the engine accepts (one range unless
+    it refuses the whole), and the alternatives it refuses even alone.
+
+    A subset of a range compiles too (the engine's limits are on size), so the ranges
+    found for every calling code serve any subset of them.
     """
     if not alternatives:
-        return (), []
-    pattern = "^(?:" + "|".join(a for _, a in alternatives) + (")$" if end else ")")
-    if _compiles(pattern):
-        return (pattern,), []
+        return [], []
+    if _compiles(_joined([a for _, a in alternatives], end)):
+        return [(start, start + len(alternatives))], []
     if len(alternatives) == 1:
-        return (), list(alternatives)
+        return [], list(alternatives)
     half = len(alternatives) // 2
-    first, bad_first = _big(alternatives[:half], end)
-    second, bad_second = _big(alternatives[half:], end)
+    first, bad_first = _chunk_ranges(alternatives[:half], end, start)
+    second, bad_second = _chunk_ranges(alternatives[half:], end, start + half)
     return first + second, bad_first + bad_second
 
 
@@ -149,6 +169,30 @@ class _Transform:
     pattern: str  # ^(npp): group 1 is the whole match, the rule's groups are shifted by one
     inner_groups: int
     template: tuple[str | int, ...]  # literal text or (unshifted) group numbers
+
+
+# The large regexes, by name: the types of `SPECIALS` and these, each (end anchored).
+TYPE_NAMES = ("general", "specials", "fixed", "mobile", "any", *(s for s, _ in SPECIALS))
+_REGEX_ENDS = {"npp": False, "gen0": True, "leading": False, **{t: True for t in TYPE_NAMES}}
+
+
+@dataclass(frozen=True)
+class _Alternatives:
+    """One large regex as (calling code, alternative) pairs, with the ranges of pairs
+    that compile as one regex (see `_chunk_ranges`)."""
+
+    pairs: tuple[tuple[int, str], ...]
+    ranges: tuple[tuple[int, int], ...]
+    end: bool
+
+    def chunks(self, codes: frozenset[int] | None) -> tuple[str, ...]:
+        """The regexes over the alternatives of `codes` (None: every code)."""
+        out = []
+        for lo, hi in self.ranges:
+            alts = [a for cc, a in self.pairs[lo:hi] if codes is None or cc in codes]
+            if alts:
+                out.append(_joined(alts, self.end))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -163,17 +207,75 @@ class Meta:
     rid_key: pl.Series  # String[n_rid * 19]: "042" + "10"
     same: pl.Series  # Boolean[n_rid]: same_mobile_and_fixed_line_pattern
     region: pl.Series  # String[n_rid]
-    npp: tuple[str, ...]  # keyed by cc_key, prefix match
-    gen0: tuple[str, ...]  # general pattern of the main region, keyed by cc_key
-    types: dict[str, tuple[str, ...]]  # general/specials/fixed/mobile/any/<special>
     transforms: dict[int, _Transform]
     segments: tuple[tuple[pl.Series, pl.Series], ...]  # per step: kind, value by cc
     run_key: pl.Series  # String[n_runs]
-    leading: tuple[str, ...]  # keyed by run_key; the match length tells the region
     run_rid: pl.Series  # UInt32[n_runs * run_width]: rid of alternative j of a run
     run_width: int
     fallback_ccs: frozenset[int]
     fallback_patterns: tuple[tuple[int, str, str], ...] = field(default=())
+    whitespace: str = ""  # `rules.python_whitespace()`
+    unicode_digits: dict[str, str] = field(default_factory=dict)  # `rules.unicode_digits()`
+    where: dict[str, str] = field(default_factory=dict)  # `reference.where` by 1-3 digits
+    # The large regexes (see `for_codes`): empty until chosen for the codes of a column.
+    npp: tuple[str, ...] = ()  # keyed by cc_key, prefix match
+    gen0: tuple[str, ...] = ()  # general pattern of the main region, keyed by cc_key
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)  # TYPE_NAMES
+    leading: tuple[str, ...] = ()  # keyed by run_key; the match length tells the region
+    alternatives: dict[str, _Alternatives] = field(default_factory=dict, repr=False)
+    chosen_codes: frozenset[int] | None = None  # the codes of the large regexes
+    _chosen: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def for_codes(self, codes: Iterable[int] | None = None) -> Meta:
+        """This metadata with the large regexes of the calling codes `codes` (None:
+        every code): compiling them costs about 1 ms per KB of pattern (0.1 s to 0.2 s
+        for every code, on each thread that runs them), so a column pays for the codes
+        it holds.
+
+        Over a process the codes chosen grow in groups: a column with codes not chosen
+        before adds a group of those (its own regexes) and keeps the regexes of the
+        groups before it, which Polars has compiled and cached. Alternatives are keyed
+        by code, so a row matches in its code's group only; a fifth group merges all.
+        """
+        with _CHOSEN_LOCK:
+            if codes is None:
+                if "all" in self._chosen:
+                    return self._chosen["all"]
+                groups: list[frozenset[int] | None] = [None]
+                have: frozenset[int] | None = frozenset()
+                new: frozenset[int] = frozenset()
+            else:
+                wanted = frozenset(codes)
+                before = self._chosen.get("grown")
+                have = frozenset() if before is None else before.chosen_codes
+                if before is not None and (have is None or wanted <= have):
+                    return before
+                assert have is not None
+                groups = list(self._chosen.get("groups", []))
+                new = wanted - have
+                groups = groups + [new] if len(groups) < 4 else [have | new]
+            chunks: dict[str, tuple[str, ...]] = {name: () for name in _REGEX_ENDS}
+            for group in groups:
+                for name, alt in self.alternatives.items():
+                    chunks[name] += alt.chunks(group)
+            found = replace(
+                self,
+                npp=chunks["npp"],
+                gen0=chunks["gen0"],
+                leading=chunks["leading"],
+                types={t: chunks[t] for t in TYPE_NAMES},
+                chosen_codes=None if codes is None else (have or frozenset()) | new,
+                _chosen={},
+            )
+            if codes is None:
+                self._chosen["all"] = found
+            else:
+                self._chosen["grown"] = found
+                self._chosen["groups"] = groups
+            return found
+
+
+_CHOSEN_LOCK = threading.Lock()
 
 
 def _length_results(md: PhoneMetadata) -> list[int]:
@@ -241,18 +343,15 @@ def _regexes(
     rids: dict[int, list[tuple[int, str, PhoneMetadata]]],
     mains: dict[int, PhoneMetadata],
     fallback: frozenset[int],
-) -> tuple[dict[str, object], list[tuple[int, str]]]:
-    """The keyed regexes and the tables that go with them, for codes not in `fallback`.
-
-    Returns them with the (calling code, alternative) pairs the engine refused.
-    """
+) -> tuple[dict[str, object], dict[str, list[tuple[int, str]]]]:
+    """The tables of the keyed regexes, and their (calling code, alternative) pairs by
+    regex name, for codes not in `fallback`."""
     npp_key: list[str | None] = [None] * 1000
     npp_pattern: list[str | None] = [None] * 1000
     npp_alts: list[tuple[int, str]] = []
     gen0_alts: list[tuple[int, str]] = []
-    type_names = ("general", "specials", "fixed", "mobile", "any", *(s for s, _ in SPECIALS))
-    type_alts: dict[str, list[tuple[int, str]]] = {name: [] for name in type_names}
-    transforms: dict[int, _Transform] = {}
+    type_alts: dict[str, list[tuple[int, str]]] = {name: [] for name in TYPE_NAMES}
+    transforms: dict[int, list[object]] = {}
     steps: list[dict[int, tuple[int, int]]] = []  # per step: cc -> (kind, value)
     runs: list[tuple[int, list[tuple[int, str]]]] = []  # (cc, [(rid, leading digits)])
     for cc, regions in rids.items():
@@ -268,7 +367,7 @@ def _regexes(
             rule = main.national_prefix_transform_rule
             if rule:
                 groups = re.compile(npp).groups
-                transforms[cc] = _Transform(f"^({_ascii(npp)})", groups, _template(rule))
+                transforms[cc] = [f"^({_ascii(npp)})", groups, list(_template(rule))]
         general = _general_pattern(main)
         if general:
             gen0_alts.append((cc, f"{key}(?:{_ascii(general)})"))
@@ -327,37 +426,28 @@ def _regexes(
             run_alts.append(f"(?:{_ascii(ld)})[0-9]*#{'x' * j}")
             run_rid[run * width + j] = rid
         leading_alts.append((cc, f"{run:03d}(?:{'|'.join(run_alts)})"))
-    refused: list[tuple[int, str]] = []
-
-    def big(alternatives: list[tuple[int, str]], end: bool) -> tuple[str, ...]:
-        chunks, bad = _big(alternatives, end)
-        refused.extend(bad)
-        return chunks
-
     built: dict[str, object] = {
-        "npp_key": pl.Series(npp_key, dtype=pl.String),
-        "npp_pattern": pl.Series(npp_pattern, dtype=pl.String),
-        "npp": big(npp_alts, end=False),
-        "gen0": big(gen0_alts, end=True),
-        "types": {name: big(alts, end=True) for name, alts in type_alts.items()},
+        "npp_key": npp_key,
+        "npp_pattern": npp_pattern,
         "transforms": transforms,
-        "segments": tuple(
-            (
-                pl.Series([step.get(cc, (0, 0))[0] for cc in range(1000)], dtype=pl.Int8),
-                pl.Series([step.get(cc, (0, 0))[1] for cc in range(1000)], dtype=pl.UInt32),
-            )
+        "segments": [
+            [
+                [step.get(cc, (0, 0))[0] for cc in range(1000)],
+                [step.get(cc, (0, 0))[1] for cc in range(1000)],
+            ]
             for step in steps
-        ),
-        "run_key": pl.Series([f"{run:03d}" for run in range(len(runs))], dtype=pl.String),
-        "leading": big(leading_alts, end=False),
-        "run_rid": pl.Series(run_rid, dtype=pl.UInt32),
+        ],
+        "n_runs": len(runs),
+        "run_rid": run_rid,
         "run_width": width,
     }
-    return built, refused
+    alternatives = {"npp": npp_alts, "gen0": gen0_alts, "leading": leading_alts, **type_alts}
+    return built, alternatives
 
 
-def _build_meta(force_fallback: frozenset[int] = frozenset()) -> Meta:
-    """Tables and regexes built once from the metadata `phonenumbers` ships.
+def _build_pieces(force_fallback: frozenset[int] = frozenset()) -> dict[str, Any]:
+    """Everything `Meta` holds, as JSON data, built from the metadata `phonenumbers`
+    ships (about 0.3 s: every region's metadata is loaded and every regex compiled once).
 
     `force_fallback` sends calling codes to the per-value path (for tests).
     """
@@ -396,56 +486,194 @@ def _build_meta(force_fallback: frozenset[int] = frozenset()) -> Meta:
             odd.add((cc, "national prefix transform rule", rule))
     fallback |= {cc for cc, _, _ in odd}
     while True:
-        built, refused = _regexes(rids, mains, fallback)
+        built, alternatives = _regexes(rids, mains, fallback)
+        regexes: dict[str, Any] = {}
+        refused: list[tuple[int, str]] = []
+        for name, pairs in alternatives.items():
+            ranges, bad = _chunk_ranges(pairs, _REGEX_ENDS[name])
+            regexes[name] = {"pairs": pairs, "ranges": ranges}
+            refused += bad
         if not refused:
             break
         fallback = fallback | {cc for cc, _ in refused}
-    failed = tuple(sorted(odd)) + tuple(
+    failed = sorted(odd) + [
         (cc, where, pattern)
         for cc in sorted(fallback - force_fallback)
         for where, pattern in _patterns_of(rids[cc], mains[cc])
         if not _compiles(pattern)
-    )
+    ]
     # `_extract_country_code`: the shortest known prefix (none starts with 0).
     cc_of3: list[int | None] = [None] * 1000
     for i in range(100, 1000):
         text = f"{i:03d}"
         cc_of3[i] = next((int(text[:k]) for k in (1, 2, 3) if int(text[:k]) in by_code), None)
-    cc_key: list[str | None] = [None] * 1000
     lres: list[int | None] = [None] * (1000 * LENS)
+    for cc in rids:
+        lres[cc * LENS : (cc + 1) * LENS] = _length_results(mains[cc])
+    return {
+        **built,
+        "codes": list(by_code),
+        "regions": [
+            [cc, region, bool(md.same_mobile_and_fixed_line_pattern)]
+            for cc, regions in rids.items()
+            for _rid, region, md in regions
+        ],
+        "cc_of3": cc_of3,
+        "lres": lres,
+        "fallback_ccs": sorted(fallback),
+        "fallback_patterns": failed,
+        "regexes": regexes,
+        # Two scans of every code point (0.2 s), kept with the tables.
+        "whitespace": rules.python_whitespace(),
+        "unicode_digits": rules.unicode_digits(),
+        # `reference.where` of every 1-3 digit start (it looks at three digits at most).
+        "where": {
+            f"{i:0{size}d}": where(f"{i:0{size}d}") for size in (1, 2, 3) for i in range(10**size)
+        },
+    }
+
+
+def _meta(pieces: dict[str, Any]) -> Meta:
+    """`Meta` from `_build_pieces` data (a few milliseconds)."""
     rid0: list[int | None] = [None] * 1000
     multi = [False] * 1000
-    same: list[bool] = []
-    region_of: list[str] = []
-    for cc, regions in rids.items():
+    cc_key: list[str | None] = [None] * 1000
+    regions = pieces["regions"]
+    per_code: dict[int, list[int]] = {}
+    for rid, (cc, _region, _same) in enumerate(regions):
+        per_code.setdefault(cc, []).append(rid)
+    for cc, rids in per_code.items():
         cc_key[cc] = f"{cc:03d}"
-        lres[cc * LENS : (cc + 1) * LENS] = _length_results(mains[cc])
-        multi[cc] = len(regions) > 1
-        if len(regions) == 1:
-            rid0[cc] = regions[0][0]
-        for _rid, region, md in regions:
-            same.append(bool(md.same_mobile_and_fixed_line_pattern))
-            region_of.append(region)
+        multi[cc] = len(rids) > 1
+        if len(rids) == 1:
+            rid0[cc] = rids[0]
+    n_rid = len(regions)
     return Meta(
-        cc_of3=pl.Series(cc_of3, dtype=pl.Int32),
+        cc_of3=pl.Series(pieces["cc_of3"], dtype=pl.Int32),
         cc_key=pl.Series(cc_key, dtype=pl.String),
-        lres=pl.Series(lres, dtype=pl.Int8),
+        npp_key=pl.Series(pieces["npp_key"], dtype=pl.String),
+        npp_pattern=pl.Series(pieces["npp_pattern"], dtype=pl.String),
+        lres=pl.Series(pieces["lres"], dtype=pl.Int8),
         rid0=pl.Series(rid0, dtype=pl.UInt32),
         multi=pl.Series(multi, dtype=pl.Boolean),
         rid_key=pl.Series(
             [f"{rid:03d}{n:02d}" for rid in range(n_rid) for n in range(LENS)], dtype=pl.String
         ),
-        same=pl.Series(same, dtype=pl.Boolean),
-        region=pl.Series(region_of, dtype=pl.String),
-        fallback_ccs=fallback,
-        fallback_patterns=failed,
-        **built,  # type: ignore[arg-type]
+        same=pl.Series([same for _, _, same in regions], dtype=pl.Boolean),
+        region=pl.Series([region for _, region, _ in regions], dtype=pl.String),
+        transforms={
+            int(cc): _Transform(pattern, groups, tuple(template))
+            for cc, (pattern, groups, template) in pieces["transforms"].items()
+        },
+        segments=tuple(
+            (pl.Series(kinds, dtype=pl.Int8), pl.Series(values, dtype=pl.UInt32))
+            for kinds, values in pieces["segments"]
+        ),
+        run_key=pl.Series([f"{run:03d}" for run in range(pieces["n_runs"])], dtype=pl.String),
+        run_rid=pl.Series(pieces["run_rid"], dtype=pl.UInt32),
+        run_width=pieces["run_width"],
+        fallback_ccs=frozenset(pieces["fallback_ccs"]),
+        fallback_patterns=tuple(tuple(p) for p in pieces["fallback_patterns"]),
+        whitespace=pieces["whitespace"],
+        unicode_digits=pieces["unicode_digits"],
+        where=pieces["where"],
+        alternatives={
+            name: _Alternatives(
+                tuple((cc, alt) for cc, alt in found["pairs"]),
+                tuple((lo, hi) for lo, hi in found["ranges"]),
+                _REGEX_ENDS[name],
+            )
+            for name, found in pieces["regexes"].items()
+        },
     )
+
+
+def _build_meta(force_fallback: frozenset[int] = frozenset()) -> Meta:
+    """Tables and regexes built from the metadata `phonenumbers` ships (no cache)."""
+    return _meta(json.loads(json.dumps(_build_pieces(force_fallback))))
+
+
+# --------------------------------------------------------------------------- cache
+
+# Bumped when the pieces' layout changes; the module's own source is in the key too, so
+# an edited builder never reads tables an older one wrote.
+CACHE_FORMAT = 1
+
+
+def cache_folder() -> Path:
+    """Where built tables are kept: $AUDIENCES_CACHE_DIR, else the user cache folder."""
+    folder = os.environ.get("AUDIENCES_CACHE_DIR")
+    if folder:
+        return Path(folder)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("audiences", appauthor=False)
+
+
+def _cache_key() -> str:
+    """The versions and sources the tables are built from: phonenumbers, the Unicode
+    database, and the modules that build them (an edited builder never reads tables an
+    older one wrote)."""
+    here = Path(__file__).parent
+    source = b"".join(
+        (here / name).read_bytes() for name in ("metadata.py", "rules.py", "reference.py")
+    )
+    versions = f"{CACHE_FORMAT} {_pn_version} {unicodedata.unidata_version}"
+    digest = hashlib.sha256(source + versions.encode()).hexdigest()
+    return digest[:16]
+
+
+def cache_file() -> Path:
+    return cache_folder() / f"phone-metadata-{_pn_version}.json"
+
+
+def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
+    """The pieces kept at `path`, or None when missing, unreadable or stale."""
+    try:
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("key") != key:
+        return None
+    pieces = found.get("pieces")
+    return pieces if isinstance(pieces, dict) else None
+
+
+def _write_cache(path: Path, key: str, pieces: dict[str, Any]) -> None:
+    """Write atomically (a temporary file renamed over the old one): a process starting
+    at the same time reads the old file, the new one or none, never half of one. A
+    folder that cannot be written only costs the next process the build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"key": key, "pieces": pieces}, out, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def cached_pieces() -> tuple[dict[str, Any], bool]:
+    """The pieces from the cache, or built and kept there; and whether they were built."""
+    path, key = cache_file(), _cache_key()
+    pieces = _read_cache(path, key)
+    if pieces is not None:
+        return pieces, False
+    pieces = json.loads(json.dumps(_build_pieces()))  # as a reader of the file sees them
+    _write_cache(path, key, pieces)
+    return pieces, True
 
 
 @cache
 def meta_tables() -> Meta:
-    return _build_meta()
+    """The metadata tables, from the user cache folder (built there on first use, and
+    again when phonenumbers or this module changes)."""
+    return _meta(cached_pieces()[0])
 
 
 def fallback_report() -> dict[str, object]:

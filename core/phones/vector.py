@@ -39,7 +39,6 @@ from core.phones.reference import (
     POSSIBILITY_REASON,
     TYPE_NAMES,
     country_code_of,
-    where,
 )
 from core.phones.reference import judge_digits as judge_digits_reference
 from core.phones.rules import Reason
@@ -227,6 +226,18 @@ def judge_digits(
     no more), which spares the number type. Without `types` every column but
     number_type is filled: validity then takes two regex passes instead of four.
     """
+    if digits.null_count() == digits.len():
+        # Nothing to judge (a column with no well-formed value: notes, names).
+        nothing = pl.repeat(None, digits.len(), dtype=pl.String, eager=True)
+        return pl.DataFrame(
+            {
+                "valid": nothing.cast(pl.Boolean),
+                "reason": nothing,
+                "e164": nothing,
+                "region": nothing,
+                "number_type": nothing,
+            }
+        )
     meta = meta_tables()
     frame = pl.DataFrame({"x": digits.cast(pl.String)}).with_row_index("i")
     x = pl.col("x")
@@ -258,6 +269,10 @@ def judge_digits(
         going = going & ~slow_mask
     rest = x.str.slice(pl.col("cclen"))
     frame = frame.with_columns(rest=pl.when(going).then(rest))
+    # The large regexes of the calling codes present (compiling every code's costs more
+    # than judging 100,000 values).
+    codes = frame.get_column("cc").filter(frame.get_column("rest").is_not_null()).unique()
+    meta = meta.for_codes(codes.to_list())
     # National prefix: which rows start with it (the pattern of the row's calling code:
     # a few dozen distinct patterns, each compiled once), then how long the match is.
     starts = pl.col("rest").str.contains(_lookup(meta.npp_pattern, pl.col("cc"))).fill_null(False)
@@ -446,20 +461,23 @@ _WRAPPERS = tuple(_whole(p) for p in rules.WRAPPERS)
 
 @cache
 def _unicode_digits() -> tuple[list[str], list[str]]:
-    table = rules.unicode_digits()
+    table = meta_tables().unicode_digits  # `rules.unicode_digits()`, kept in the cache
     return list(table), list(table.values())
 
 
-@cache
+def _whitespace() -> str:
+    return meta_tables().whitespace  # `rules.python_whitespace()`, kept in the cache
+
+
 def _where_table() -> dict[str, str]:
-    """`reference.where` of every 1-3 digit start (it looks at three digits at most)."""
-    return {f"{i:0{size}d}": where(f"{i:0{size}d}") for size in (1, 2, 3) for i in range(10**size)}
+    """`reference.where` of every 1-3 digit start (built once, kept in the cache)."""
+    return meta_tables().where
 
 
 def _normalised(frame: pl.DataFrame) -> pl.DataFrame:
     """`reference.normalise` of column v: adds candidate, unicode, excel_float, digits."""
     v = pl.col("v")
-    text = v.str.strip_chars(rules.python_whitespace())
+    text = v.str.strip_chars(_whitespace())
     frame = frame.with_columns(text=text)
     if frame.select(pl.col("text").str.contains(rules.NON_ASCII).any()).item():
         keys, values = _unicode_digits()
@@ -673,7 +691,29 @@ def explain(
     again (only their readings are judged, all in one pass)."""
     values = values.cast(pl.String).fill_null("")
     regions = tuple(hint_regions)
-    return _in_slices(lambda v, r: _explain(v, r, lenient, regions, fix_region), values, reasons)
+    frame = pl.DataFrame({"v": values, "r": reasons.cast(pl.String)})
+    # An explanation depends on the value and its reason only: a value that repeats
+    # (invalid exports repeat the same broken cells) is explained once.
+    distinct = frame.unique(maintain_order=True) if frame.height > DISTINCT_ROWS else frame
+    if distinct.height * 5 > frame.height * 4:
+        distinct = frame  # under a fifth repeats: the join would cost more than it saves
+    explained = _in_slices(
+        lambda v, r: _explain(v, r, lenient, regions, fix_region),
+        distinct.get_column("v"),
+        distinct.get_column("r"),
+    )
+    if distinct.height == frame.height:
+        return explained
+    return frame.join(
+        distinct.hstack(explained),
+        on=["v", "r"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    ).select(explained.columns)
+
+
+DISTINCT_ROWS = 1_000  # longer columns are explained once per distinct (value, reason)
 
 
 _EXPLAINED = {
@@ -799,7 +839,7 @@ def _judge_column(
     reason = verdicts.get_column("reason")
     # Values that are not well formed (a few, usually): empty, spreadsheet-damaged, or
     # with bad characters.
-    stripped = v.str.strip_chars(rules.python_whitespace())
+    stripped = v.str.strip_chars(_whitespace())
     others = _rows(frame.with_row_index("i"), ~wf, "i", "v").select(
         "i",
         reason=pl.when(stripped == "")
@@ -916,6 +956,11 @@ _DATE = (
 )
 
 
+# An ASCII letter that normalising never removes (only the "tel:" of a link goes): a
+# value holding one cannot become a number, so notes and names skip `_normalised`.
+_KEPT_LETTER = "[A-DF-KM-SU-Za-df-km-su-z]"
+
+
 def phone_like(values: pl.Series) -> int:
     """How many values that are not well formed normalise to an optional + and 7 to 17
     digits: formatted numbers a repair may make callable (a column of them is a phone
@@ -924,6 +969,7 @@ def phone_like(values: pl.Series) -> int:
     frame = frame.filter(
         ~pl.col("v").str.contains(_WELL_FORMED)
         & pl.col("v").str.contains("[0-9]")
+        & ~pl.col("v").str.contains(_KEPT_LETTER)
         & ~pl.col("v").str.contains(_DATE)
     )
     if frame.height == 0:

@@ -23,7 +23,10 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneMetadata, PhoneNumberType
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-from core.phones import VERDICT_COLUMNS, judge_column, judge_column_reference, metadata, vector
+from core.phones import VERDICT_COLUMNS, judge_column_reference, metadata, vector
+
+# The vectorized path itself (`core.phones.judge_column` judges short columns per value).
+from core.phones.vector import judge_column
 
 SEED = 20240605
 # (hint regions, fix region): none, a default region alone, a default region with the
