@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from core.errors import EncodingNeedsConsent, MalformedRow, RuleViolation, UnreadableFile
-from core.plan import plan_check, plan_create
+from core.errors import EncodingNeedsConsent, MalformedRow, UnreadableFile
+from core.plan import HeadersRefused, plan_check, plan_create
 from core.profile import profile_table
 from core.reading import MAX_FILE_BYTES, read_bytes, read_file
 
@@ -187,9 +187,11 @@ def test_header_problems_are_named_at_creation(tmp_path: Path) -> None:
         path = tmp_path / "h.csv"
         path.write_text(content)
         table = read_file(path)
-        with pytest.raises(RuleViolation) as caught:
+        with pytest.raises(HeadersRefused) as caught:
             plan_create(table, "phone")
-        assert problem in caught.value.message and "--fix-headers" in caught.value.message
+        # Core names the problem and the names that pass; the CLI adds its flag.
+        assert problem in caught.value.message and "Proposed names" in caught.value.message
+        assert len(caught.value.proposed) == len(table.headers)
         fixed = plan_create(table, "phone", fix_headers=True)
         assert len(set(fixed.columns)) == len(fixed.columns) == len(table.headers)
         assert fixed.new == table.rows
@@ -209,7 +211,7 @@ def test_headers_that_polars_would_read_as_patterns(tmp_path: Path) -> None:
         assert profile.suggested_phone_column == "phone"
         plan = plan_check(table, "phone", profile=profile)
         assert plan.new == 2 and len(plan.members()) == 2
-        with pytest.raises(RuleViolation, match="--fix-headers"):
+        with pytest.raises(HeadersRefused, match="Proposed names"):
             plan_create(table, "phone")
         assert plan_create(table, "phone", fix_headers=True).new == 2
 
