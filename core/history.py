@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from core.audience import Audience, Member
 from core.errors import NotFound, RuleViolation
-from core.store import Store
+from core.store import NewAudience, Store
 from core.words import plural
 
 DEPTH = 50
@@ -149,6 +149,26 @@ class History:
             session.renewed(audience.id, again.id)
 
         self.record(Change(f"create audience {created.name!r}", undo, redo))
+        return created
+
+    def create_many(self, audiences: Sequence[NewAudience], description: str) -> list[Audience]:
+        """Create several audiences at once (a split); undo deletes them all."""
+        session = self.session
+        created = self.store.create_many(audiences)
+        kept: dict[str, list[tuple[Audience, list[Member]]]] = {}
+
+        def undo() -> None:
+            kept["last"] = [self.store.delete(session.name_of(a.id)) for a in created]
+
+        def redo() -> None:
+            held = kept.pop("last")
+            again = self.store.create_many(
+                [NewAudience(a.name, a.columns, a.phone_column, m, a.required) for a, m in held]
+            )
+            for (old, _), new in zip(held, again, strict=True):
+                session.renewed(old.id, new.id)
+
+        self.record(Change(description, undo, redo))
         return created
 
     def rename_audience(self, old: str, new: str) -> Audience:

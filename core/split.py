@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from core.audience import Audience
     from core.plan import ImportPlan
     from core.reading import CsvTable
-    from core.store import Store
+    from core.store import NewAudience, Store
 
 GroupBy = Literal["zone", "region"]
 NO_REGION = "no region"
@@ -69,10 +69,7 @@ def plan_split(
     suppressed: frozenset[str] = frozenset(),
 ) -> SplitPlan:
     """Judge the file and cut its valid, new rows into audiences (nothing written)."""
-    import polars as pl
-
-    from core.phones import judge_column
-    from core.plan import STATUS_NEW, plan_create
+    from core.plan import plan_create
 
     if not 1 <= size <= MEMBER_LIMIT:
         raise AudiencesError(
@@ -85,6 +82,30 @@ def plan_split(
         lenient=lenient,
         default_region=default_region,
     )
+    return split_of(plan, prefix, size=size, by=by, suppressed=suppressed)
+
+
+def split_of(
+    plan: ImportPlan,
+    prefix: str,
+    *,
+    size: int = MEMBER_LIMIT,
+    by: GroupBy | None = None,
+    suppressed: frozenset[str] = frozenset(),
+) -> SplitPlan:
+    """Cut the valid, new rows of a judged file (with the user's repairs and choices
+    applied, as the app's diff view has it) into audiences (nothing written)."""
+    import polars as pl
+
+    from core.phones import judge_column
+    from core.plan import STATUS_NEW
+
+    if not 1 <= size <= MEMBER_LIMIT:
+        raise AudiencesError(
+            f"an audience of the split holds between 1 and {MEMBER_LIMIT:,} members (the limit)"
+        )
+    table, lenient = plan.table, plan.lenient
+    suppressed = suppressed | plan.suppressed_keys
     chosen = plan.rows.with_row_index("__i").filter(pl.col("status") == STATUS_NEW)
     left_out = 0
     if suppressed:
@@ -111,7 +132,9 @@ def plan_split(
         rows = chosen if group is None else chosen.filter(pl.col("__group") == group)
         for start in range(0, rows.height, size):
             chunk = rows.slice(start, size)
-            values = frame[chunk["__i"]].select(columns)
+            # The phone value as the plan has it (repaired, when it was).
+            values = frame[chunk["__i"]].with_columns(chunk["value"].alias(plan.phone_column))
+            values = values.select(columns)
             members = [
                 Member(dict(zip(columns, row, strict=True)), e164, region, ntype)
                 for row, e164, region, ntype in zip(
@@ -140,14 +163,17 @@ def _groups(rows: pl.DataFrame, by: GroupBy | None) -> pl.Series:
     return number_zones(rows["e164"], rows["number_type"])["zone"]
 
 
-def apply_split(store: Store, split: SplitPlan) -> list[Audience]:
-    """Create every audience of the split in one locked, all-or-nothing change."""
+def new_audiences(split: SplitPlan) -> list[NewAudience]:
+    """The audiences a split creates, as `Store.create_many` takes them."""
     from core.store import NewAudience
 
     plan = split.plan
-    return store.create_many(
-        [
-            NewAudience(p.name, plan.columns, plan.phone_column, p.members, split.required)
-            for p in split.parts
-        ]
-    )
+    return [
+        NewAudience(p.name, plan.columns, plan.phone_column, p.members, split.required)
+        for p in split.parts
+    ]
+
+
+def apply_split(store: Store, split: SplitPlan) -> list[Audience]:
+    """Create every audience of the split in one locked, all-or-nothing change."""
+    return store.create_many(new_audiences(split))

@@ -208,3 +208,34 @@ async def test_u_updates_members_already_in_and_undo_takes_it_back(store: Store,
     ]
     history.undo()
     assert [m.values["name"] for m in store.load("L")[1]] == ["Ann", "Bo"]
+
+
+async def test_s_splits_a_file_over_the_limit_into_audiences_and_undo_removes_them(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    numbers = uk_numbers(0, 10_005)
+    text = "phone,name\n" + "".join(f"{p},n{i}\n" for i, p in enumerate(numbers)) + "12345,bad\n"
+    plan = plan_create(read_file(write_csv(text, "big.csv")), "phone")
+    session = Session(store)
+    screen = CsvDiffScreen(store, plan, audience=None, new_name="Big", history=session.audiences)
+    app = DiffApp(screen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # the invalid row is not skipped yet: nothing is split
+        await settle(pilot)
+        assert store.list_audiences() == []
+        await pilot.press("i")
+        assert "press s to split them into several" in text_of(app, "#diff-verdict")
+        await pilot.press("s")
+        await settle(pilot)
+    assert str(app.result).startswith("Created 2 audiences ('Big 1' to 'Big 2') with 10,005")
+    assert [(a.name, a.member_count) for a in store.list_audiences()] == [
+        ("Big 1", 10_000),
+        ("Big 2", 5),
+    ]
+    stored = [m.e164 for name in ("Big 1", "Big 2") for m in store.load(name)[1]]
+    assert stored == numbers
+    session.audiences.undo()
+    assert store.list_audiences() == []
+    session.audiences.redo()
+    assert [a.member_count for a in store.list_audiences()] == [10_000, 5]

@@ -78,6 +78,12 @@ class CsvDiffScreen(Screen[str | None]):
         ),
         Binding("l", "toggle_up_to_limit", "Fit", tooltip="Add only the rows that fit the limit"),
         Binding(
+            "s",
+            "split",
+            "Split",
+            tooltip="Create audiences of at most 10,000 members each from this file",
+        ),
+        Binding(
             "u",
             "toggle_update",
             "Update",
@@ -548,6 +554,11 @@ class CsvDiffScreen(Screen[str | None]):
             return describe(blocker) + " (press a to choose)"
         if blocker.kind == "limit" and not self.creating:
             return describe(blocker) + f" (press l to add the {self.plan.room:,} that fit)"
+        if blocker.kind == "limit":
+            return (
+                f"{self.counts.new:,} valid new rows are more than one audience holds "
+                f"({MEMBER_LIMIT:,}; press s to split them into several)"
+            )
         if blocker.kind == "empty":
             return "no valid new rows to write"
         return describe(blocker)
@@ -583,6 +594,8 @@ class CsvDiffScreen(Screen[str | None]):
         if action == "toggle_mapping":
             diff = self.judged.header_diff
             return not self.creating and diff is not None and bool(near_mapping(diff))
+        if action == "split":
+            return self.creating and self.headers_ok and self.counts.new > MEMBER_LIMIT
         if action == "toggle_update":
             return not self.creating and bool(self.counts.already_in_audience or self.update)
         if action == "toggle_up_to_limit":
@@ -662,6 +675,52 @@ class CsvDiffScreen(Screen[str | None]):
             else:
                 self.store.add_members(self.audience, members)
             summary = f"Added {count}"
+        self.post_message(self.PlanApplied("; ".join([summary, *notes])))
+
+    def action_split(self) -> None:
+        """Create audiences `NAME 1`, `NAME 2`, ... of at most 10,000 members each from
+        the valid new rows (all or none; the skip choices must be made first)."""
+        if self.waits(self.action_split):
+            return
+        others = [
+            b
+            for b in self.plan.blockers(
+                skip_invalid=self.skip_invalid, skip_duplicates=self.skip_duplicates
+            )
+            if b.kind != "limit"
+        ]
+        if others:
+            why = "; ".join(self.worded(b) for b in others)
+            self.notify(clean(why), title="Nothing split", severity="warning", markup=False)
+            return
+        self.busy = True
+        self.query_one("#diff-verdict", Static).update("Creating the audiences…")
+        self.write_split(self.plan, self.skip_invalid, self.skip_duplicates)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=WRITE)
+    def write_split(self, plan: ImportPlan, skip_invalid: bool, skip_duplicates: bool) -> None:
+        from core.split import new_audiences, split_of
+
+        assert self.new_name is not None
+        split = split_of(plan, self.new_name)
+        audiences = new_audiences(split)
+        count = plural(len(audiences), "audience")
+        if self.history is not None:
+            created = self.history.create_many(audiences, f"split into {count}")
+        else:
+            created = self.store.create_many(audiences)
+        counts = PlanCounts.of(plan)
+        notes = []
+        if counts.repaired:
+            notes.append(f"{counts.repaired:,} repaired")
+        if skip_invalid and counts.invalid:
+            notes.append(f"{counts.invalid:,} skipped as invalid")
+        if skip_duplicates and counts.duplicates:
+            notes.append(f"{plural(counts.duplicates, 'duplicate')} skipped")
+        summary = (
+            f"Created {count} ({created[0].name!r} to {created[-1].name!r}) "
+            f"with {plural(split.members, 'member')}"
+        )
         self.post_message(self.PlanApplied("; ".join([summary, *notes])))
 
     @on(PlanApplied)
