@@ -16,7 +16,7 @@ from typing import Literal
 import polars as pl
 
 from core.audience import MEMBER_LIMIT, Audience, Member, PhoneStyle
-from core.errors import LimitExceeded, RuleViolation
+from core.errors import LimitExceeded, NotFound, RuleViolation
 from core.headers import HeaderDiff, diff_headers, ensure_header_row, incoming_names
 from core.phones import (
     AMBIGUOUS_COUNTRY,
@@ -403,11 +403,12 @@ class ImportPlan:
         ambiguous = frame.select(self._ambiguous(frame)).to_series()
         if ambiguity == "as-typed":
             # Valid rows are kept as they are; formatted ones (no fix: two readings)
-            # become their digits with a +, judged again like any repair.
-            formatted = ambiguous & frame["status"].is_in(_PHONE_REASON_TEXTS)
+            # become their reading as typed (their digits with a +, other scripts'
+            # digits made ASCII), judged again like any repair.
+            typed = phones_vector.typed_numbers(frame["value"], lenient=self.lenient)
+            formatted = ambiguous & frame["status"].is_in(_PHONE_REASON_TEXTS) & typed.is_not_null()
             if formatted.any():
-                typed = pl.lit("+") + frame["value"].str.replace_all("[^0-9]", "")
-                plan = self._replaced(frame, formatted, frame.select(typed).to_series())
+                plan = self._replaced(frame, formatted, typed)
                 return replace(plan, ambiguity=ambiguity, _cache={})
         if ambiguity == "as-typed" or not ambiguous.any():
             return replace(self, ambiguity=ambiguity, _cache={})
@@ -557,7 +558,8 @@ class ImportPlan:
         rows whose number is already a member, in file order (a later row of the same
         number wins). The file's cells replace the member's other columns; a blank cell
         keeps what the member has, and the phone value stays as stored. Members whose
-        values would not change are left out."""
+        values would not change are left out; NotFound when a member the file updates
+        is no longer in `current` (deleted since the plan was made)."""
         if self.header_diff is not None and not self.header_diff.ok:
             return []
         rows = self.rows.with_row_index("(i)").filter(
@@ -576,7 +578,10 @@ class ImportPlan:
         for e164, values in zip(rows["e164"], cells.iter_rows(named=True), strict=True):
             member = after.get(e164) or by_key.get(e164)
             if member is None:
-                continue  # gone since the plan was made: the store refuses the write
+                raise NotFound(
+                    "nothing was written: a member the file updates was deleted since the "
+                    "file was checked; check the file again"
+                )
             changed = {c: v for c, v in values.items() if v is not None and v.strip() != ""}
             after[e164] = replace(member, values={**member.values, **changed})
         return [(by_key[k], m) for k, m in after.items() if m.values != by_key[k].values]

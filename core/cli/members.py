@@ -73,7 +73,10 @@ def _chosen(result: MemberCheck, ambiguous: str | None) -> Member:
     for w in result.warnings:
         click.echo(f"{w.column}: {w.message}")
     if ambiguous == "national":
-        raise RuleViolation("the member was not saved: its national reading is already a member")
+        raise RuleViolation(
+            "the member was not saved: its national reading is already a member or on "
+            "the do-not-call list"
+        )
     raise RuleViolation(
         "the member was not saved: the number reads as two countries' numbers (see above); "
         "choose with --ambiguous as-typed or national"

@@ -100,3 +100,13 @@ def test_merge_is_refused_whole_when_a_member_to_update_is_gone(audience: Store)
             "L", add=[Member({"phone": "+12025550123", "name": "A", "city": "B"}, "+12025550123")]
         )
     assert len(rows(audience)) == 2
+
+
+def test_updates_of_a_member_deleted_since_the_check_are_refused(audience: Store, write_csv):
+    current_audience, current = audience.load("L")
+    plan = plan_add(
+        read_file(write_csv(SECOND, "b.csv")), current_audience, {m.e164 for m in current}
+    )
+    audience.remove_members("L", ["+12025550123"])
+    with pytest.raises(NotFound):
+        plan.updates(audience.load("L")[1])

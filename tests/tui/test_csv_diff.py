@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from core.audience import Member
 from core.demo import seed_demo
@@ -46,7 +48,9 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         running = list(pilot.app.workers)
         if running:
-            await pilot.app.workers.wait_for_complete(running)
+            # An exclusive worker replaced by the next one ends cancelled: expected.
+            with contextlib.suppress(WorkerCancelled):
+                await pilot.app.workers.wait_for_complete(running)
     await asyncio.sleep(0)
     await pilot.pause()
 

@@ -239,3 +239,51 @@ async def test_s_splits_a_file_over_the_limit_into_audiences_and_undo_removes_th
     assert store.list_audiences() == []
     session.audiences.redo()
     assert [a.member_count for a in store.list_audiences()] == [10_000, 5]
+
+
+async def test_keys_typed_while_a_slow_choice_runs_act_on_the_plan_it_makes(
+    store: Store, write_csv, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """`r u enter` in one burst on a big file: `u` only becomes possible once the repair
+    has made the row a member's number; it must still be taken, then enter."""
+    import time
+
+    from core.plan import ImportPlan
+
+    slow = ImportPlan.chosen
+
+    def chosen(self, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # a big file, or a slow machine
+        return slow(self, **kwargs)
+
+    monkeypatch.setattr(ImportPlan, "chosen", chosen)
+    created = plan_create(read_file(write_csv("phone,name\n+12025550123,Ann\n", "a.csv")), "phone")
+    store.create("L", created.columns, created.phone_column, created.members())
+    audience, members = store.load("L")
+    table = read_file(write_csv("phone,name\n(202) 555-0123,Annie\n", "b.csv"))
+    plan = plan_add(table, audience, {m.e164 for m in members})
+    app = DiffApp(CsvDiffScreen(store, plan, audience="L"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "u", "enter")
+        await settle(pilot)
+    assert [m.values for m in store.load("L")[1]] == [{"phone": "+12025550123", "name": "Annie"}]
+
+
+async def test_u_with_nothing_to_change_writes_nothing(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    text = "phone,name\n+12025550123,Ann\n"
+    created = plan_create(read_file(write_csv(text, "a.csv")), "phone")
+    store.create("L", created.columns, created.phone_column, created.members())
+    audience, members = store.load("L")
+    plan = plan_add(read_file(write_csv(text, "b.csv")), audience, {m.e164 for m in members})
+    history = Session(store).members(audience.id)
+    app = DiffApp(CsvDiffScreen(store, plan, audience="L", history=history))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "Nothing to write" in text_of(app, "#diff-verdict")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CsvDiffScreen)
+    assert history.undo() is None  # no empty step was recorded

@@ -119,12 +119,14 @@ class CsvDiffScreen(Screen[str | None]):
             plan: ImportPlan,
             rows: pl.DataFrame,
             updates: list[tuple[Member, Member]],
+            choices: tuple[bool, bool, Ambiguity | None],
         ) -> None:
             super().__init__()
             self.base = base
             self.plan = plan
             self.rows = rows
             self.updates = updates
+            self.choices = choices  # (repair, update, ambiguity) the plan was made with
 
     class ProblemsWritten(Message):
         """The problem rows were written to a CSV file."""
@@ -159,6 +161,8 @@ class CsvDiffScreen(Screen[str | None]):
         self.up_to_limit = False
         self.update = False
         self.updates: list[tuple[Member, Member]] = []
+        self.shown_choices: tuple[bool, bool, Ambiguity | None] = (False, False, None)
+        """(repair, update, ambiguity) of the plan shown: a failed choice goes back to it."""
         """(member now, member after) of the members the file updates, when `update`."""
         self.all_rows = rows_frame(plan)
         self.counts = PlanCounts.of(plan)
@@ -435,6 +439,8 @@ class CsvDiffScreen(Screen[str | None]):
             if choice is not None:
                 self.ambiguity = choice  # type: ignore[assignment]
                 self.rechoose(self.base)
+            else:
+                self.run_pending()  # keys typed behind the question act now
 
         modal = AmbiguityModal(count, self.plan.fix_region or "", example, hint)
         self.app.push_screen(modal, chosen)
@@ -488,16 +494,21 @@ class CsvDiffScreen(Screen[str | None]):
         return True
 
     def run_pending(self) -> None:
-        while self.pending and not self.choosing:
-            self.pending.pop(0)()
+        """Run the keys kept while choosing, each checked against the plan now shown
+        (a key the new plan has no use for is dropped, as it would be when typed)."""
+        while self.pending and not self.choosing and self.app.screen is self:
+            action = self.pending.pop(0)
+            if self.check_action(action.__name__.removeprefix("action_"), ()) is not False:
+                action()
 
     def _chose(self, base: ImportPlan) -> None:
+        choices = (self.repair, self.update, self.ambiguity)
         plan = base.chosen(repair=self.repair, ambiguity=self.ambiguity)
         rows = rows_frame(plan)
         updates: list[tuple[Member, Member]] = []
         if self.update and self.audience is not None:
             updates = plan.updates(self.store.load(self.audience)[1])
-        self.post_message(self.PlanChosen(base, plan, rows, updates))
+        self.post_message(self.PlanChosen(base, plan, rows, updates, choices))
 
     def action_toggle_update(self) -> None:
         """Let rows whose number is already a member update it (or not)."""
@@ -510,11 +521,12 @@ class CsvDiffScreen(Screen[str | None]):
     def plan_chosen(self, event: PlanChosen) -> None:
         self.base, self.plan, self.all_rows = event.base, event.plan, event.rows
         self.updates = event.updates
+        self.shown_choices = event.choices
         self.counts = PlanCounts.of(event.plan)
         self.choosing = False
         self.show_plan()
         self.ask_ambiguity()
-        self.run_pending()
+        self.run_pending()  # not under the ambiguity question: after its answer
 
     # the verdict --------------------------------------------------------------------------
     def blocked(self) -> str | None:
@@ -525,6 +537,8 @@ class CsvDiffScreen(Screen[str | None]):
             up_to_limit=self.up_to_limit and not self.creating,
             update=self.update,
         )
+        if not blockers and self.update and not self.counts.new and not self.updates:
+            return "Nothing to write: every row's number is a member, and the file changes none"
         if not blockers:
             return None
         return "Nothing can be written yet: " + "; ".join(self.worded(b) for b in blockers)
@@ -581,6 +595,8 @@ class CsvDiffScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.busy and action != "cancel":
             return False
+        if self.choosing and action != "cancel":
+            return True  # kept by `waits`, checked against the new plan by `run_pending`
         if action in ("next_problem", "previous_problem", "cycle_filter", "write_problems"):
             return self.headers_ok
         if action == "toggle_skip_invalid":
@@ -670,6 +686,10 @@ class CsvDiffScreen(Screen[str | None]):
                     self.history.merge_members(self.audience, members, updated, what)
                 else:
                     self.store.merge_members(self.audience, add=members, update=updated)
+            elif not members:
+                # Every row is a member already, and the file changes none of them.
+                self.post_message(self.PlanApplied("Nothing written: no new member, no change"))
+                return
             elif self.history is not None:
                 self.history.add_members(self.audience, members, f"add {count} from {source}")
             else:
@@ -757,6 +777,8 @@ class CsvDiffScreen(Screen[str | None]):
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
         self.busy = False
+        if self.choosing:
+            self.repair, self.update, self.ambiguity = self.shown_choices
         self.choosing = False
         self.pending.clear()
         message = error_text(event.worker.error)

@@ -221,8 +221,8 @@ def test_formatted_numbers_of_two_countries_follow_the_ambiguity_choice() -> Non
     rows = typed.rows.filter(pl.col("row").is_in(waiting["row"].implode()))
     assert rows["status"].unique().to_list() == ["new"]
     digits = waiting["value"].str.replace_all("[^0-9]", "")
-    assert rows["value"].to_list() == ("+" + digits).to_list()
     assert rows["e164"].to_list() == [judge("+" + d).e164 for d in digits]
+    assert rows["value"].to_list() == rows["e164"].to_list()
 
 
 @pytest.mark.parametrize(
@@ -242,3 +242,16 @@ def test_011_is_an_exit_code_only_in_north_america(value: str, region: str | Non
     ):
         got = verdict.fix if hasattr(verdict, "fix") else verdict["fix"]
         assert got == fix
+
+
+def test_as_typed_reads_other_scripts_digits_too() -> None:
+    """Fullwidth and Arabic-Indic digits of a two-country value become ASCII, not '+'."""
+    from core.plan import plan_create
+    from core.reading import read_bytes
+
+    text = "phone\n+12025550123\n+13125550100\n２０１-５５５-０１２３\n٢٠١-٥٥٥-٠١٢٤\n"
+    plan = plan_create(read_bytes(text.encode(), source="u.csv"), "phone", repair=True)
+    assert plan.ambiguous == 2
+    typed = plan.resolved("as-typed")
+    assert typed.rows["status"].to_list() == ["new"] * 4
+    assert typed.rows["value"].to_list()[2:] == ["+2015550123", "+2015550124"]
