@@ -233,6 +233,14 @@ def member_label(audience: Audience, member: Member) -> str:
     return f"{name} ({number})" if name else number
 
 
+def example_for(audience: Audience) -> str:
+    """An example number that this audience accepts as typed: of its main region, and
+    written in its style (without + when its numbers are)."""
+    regions = audience.top_regions(1)
+    example = example_phone(regions[0] if regions else None)
+    return example.lstrip("+") if audience.style == "no_plus" else example
+
+
 def example_phone(region: str | None = None) -> str:
     """A valid mobile number of `region` (GB when none or unknown), in E.164, to show as an
     example: taken from libphonenumber's own examples, so it is always valid there."""

@@ -9,6 +9,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from core.audience import Audience, Member
+from core.member_check import check_member
 from core.phones import judge
 from core.store import Store
 from tui.dialogs.confirm import ConfirmModal
@@ -254,8 +255,14 @@ async def test_every_example_number_shown_is_valid(demo, store: Store, tmp_path,
             await pilot.pause()
             texts = [await kit.text(pilot)]
             texts += [box.placeholder for box in form.query(Input)]
-            for text in texts:
-                seen += EXAMPLE.findall(text)
+            shown = [e for text in texts for e in EXAMPLE.findall(text)]
+        # Typed as shown, the example passes this audience's own checks (its style too:
+        # India's numbers are written without +).
+        for example in shown:
+            values = {c: "x" for c in audience.columns} | {audience.phone_column: example}
+            problems = check_member(audience, values, {m.e164 for m in members}).problems
+            assert not [p for p in problems if p.column == audience.phone_column], example
+        seen += shown
     assert len(seen) >= 6  # each form shows its example twice
     for example in seen:
         verdict = judge(example)
@@ -264,7 +271,7 @@ async def test_every_example_number_shown_is_valid(demo, store: Store, tmp_path,
 
 
 def test_no_example_number_is_written_in_the_app_s_source() -> None:
-    """Examples come from core.audience.example_phone, never typed into the app."""
+    """Examples come from core.audience.example_for, never typed into the app."""
     import tui
 
     root = Path(tui.__file__).parent

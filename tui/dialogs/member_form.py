@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from core.audience import STYLE_NAMES, Audience, Member, example_phone
+from core.audience import STYLE_NAMES, Audience, Member, example_for
 from core.member_check import FieldProblem, MemberCheck, check_member
 from core.phones import judge
 from core.words import plural
@@ -114,8 +114,7 @@ class MemberFormModal(ModalScreen[Member | None]):
     @property
     def example(self) -> str:
         """A valid number to show as an example: of the audience's main region."""
-        regions = self.audience.top_regions(1)
-        return example_phone(regions[0] if regions else None)
+        return example_for(self.audience)
 
     def _placeholder(self, index: int) -> str:
         return f"e.g. {self.example}" if self._is_phone(index) else ""
