@@ -16,16 +16,16 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     """An ISO 3166 region libphonenumber knows (`us` is read as `US`), else exit 2."""
     if value is None:
         return None
-    import phonenumbers
+    from core.phones import region_code
 
-    region = value.strip().upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
+    try:
+        return region_code(value)
+    except ValueError:
         raise click.BadParameter(
             f"{value!r} is not a region code; use a two-letter ISO code such as US, GB or IN",
             ctx=ctx,
             param=param,
-        )
-    return region
+        ) from None
 
 
 default_region = click.option(

@@ -22,6 +22,7 @@ from core.phones.reference import (
     judge_column_reference,
     judge_many,
     normalise,
+    region_code,
     search_keys,
 )
 from core.phones.rules import (
@@ -51,6 +52,7 @@ __all__ = [
     "judge_column_reference",
     "judge_many",
     "normalise",
+    "region_code",
     "search_keys",
 ]
 

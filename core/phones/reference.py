@@ -97,6 +97,15 @@ def has_plus(value: str) -> bool:
     return value.startswith("+")
 
 
+def region_code(value: str) -> str:
+    """The ISO 3166 region libphonenumber knows that `value` names (`us` is `US`);
+    ValueError when it names none (`XX`, `USA`)."""
+    region = value.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"{value!r} is not a region code; use a two-letter ISO code")
+    return region
+
+
 def country_code_of(region: str) -> int:
     """The calling code of an ISO region (0 when unknown)."""
     return phonenumbers.country_code_for_region(region.upper())

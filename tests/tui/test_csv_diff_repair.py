@@ -287,3 +287,34 @@ async def test_u_with_nothing_to_change_writes_nothing(store: Store, write_csv) 
         await settle(pilot)
         assert isinstance(app.screen, CsvDiffScreen)
     assert history.undo() is None  # no empty step was recorded
+
+
+async def test_g_names_the_region_of_numbers_without_a_country_code(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    """Half UK, half US numbers: no region is the file's, so (202) 555-0143 has no fix
+    until the user names one; then r repairs it, as --default-region US does."""
+    text = (
+        "phone,name\n+447400123456,A\n+447400123457,B\n+12025550123,C\n+12025550124,D\n"
+        "(202) 555-0143,E\nXX,F\n"
+    )
+    plan = plan_create(read_file(write_csv(text, "mixed.csv")), "phone")
+    assert plan.fix_region is None and plan.fixable == 0
+    app = DiffApp(CsvDiffScreen(store, plan, audience=None, new_name="Mixed"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "g to name their region" in text_of(app, "#diff-verdict")
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"usa", "enter")  # not a region: said, not closed
+        await settle(pilot)
+        assert "not a region code" in str(app.screen.query_one("#region-problem").render())
+        await pilot.press("ctrl+u", *"us", "enter", "r", "i", "enter")
+        await settle(pilot)
+    assert stored_numbers(store, "Mixed") == [
+        "+447400123456",
+        "+447400123457",
+        "+12025550123",
+        "+12025550124",
+        "+12025550143",
+    ]

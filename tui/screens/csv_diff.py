@@ -28,10 +28,19 @@ from textual.worker import Worker, WorkerState
 from core.audience import MEMBER_LIMIT, Member
 from core.headers import near_mapping
 from core.history import History
-from core.plan import STATUS_NEW, Ambiguity, Blocker, ImportPlan, describe, plan_add
+from core.plan import (
+    STATUS_NEW,
+    Ambiguity,
+    Blocker,
+    ImportPlan,
+    describe,
+    plan_add,
+    plan_create,
+)
 from core.store import Store
 from core.words import plural
 from tui.dialogs.ambiguity import AmbiguityModal
+from tui.dialogs.region import RegionModal
 from tui.display import clean, error_text
 from tui.screens.plan_view import (
     DUPLICATE_STATUSES,
@@ -67,6 +76,12 @@ class CsvDiffScreen(Screen[str | None]):
             "choose_ambiguity",
             "Countries",
             tooltip="Choose how numbers that read as two countries' numbers are read",
+        ),
+        Binding(
+            "g",
+            "choose_region",
+            "Region",
+            tooltip="Read numbers without a country code as national numbers of a region",
         ),
         Binding("i", "toggle_skip_invalid", "Invalid", tooltip="Skip invalid rows (or not)"),
         Binding("d", "toggle_skip_duplicates", "Dups", tooltip="Skip duplicates (or not)"),
@@ -120,6 +135,7 @@ class CsvDiffScreen(Screen[str | None]):
             rows: pl.DataFrame,
             updates: list[tuple[Member, Member]],
             choices: tuple[bool, bool, Ambiguity | None],
+            judged: ImportPlan | None = None,
         ) -> None:
             super().__init__()
             self.base = base
@@ -127,6 +143,7 @@ class CsvDiffScreen(Screen[str | None]):
             self.rows = rows
             self.updates = updates
             self.choices = choices  # (repair, update, ambiguity) the plan was made with
+            self.judged = judged  # the file judged again (another region), if it was
 
     class ProblemsWritten(Message):
         """The problem rows were written to a CSV file."""
@@ -156,6 +173,7 @@ class CsvDiffScreen(Screen[str | None]):
         self.repair = False
         self.ambiguity: Ambiguity | None = None
         self.asked = False  # the ambiguity question is asked once per file
+        self.national_region: str | None = None  # chosen with g (the app's --default-region)
         self.skip_invalid = False
         self.skip_duplicates = False
         self.up_to_limit = False
@@ -475,9 +493,58 @@ class CsvDiffScreen(Screen[str | None]):
             {m.e164 for m in members},
             lenient=judged.lenient,
             mapping=mapping,
+            default_region=self.national_region,
             suppressed=judged.suppressed_keys,
         )
         self._chose(base)
+
+    def action_choose_region(self) -> None:
+        """Ask which region numbers without a country code belong to, then judge the
+        file again with it (core's --default-region)."""
+        if self.waits(self.action_choose_region):
+            return
+        regions = list(self.plan.regions())
+        proposed = self.national_region or self.plan.fix_region or (regions[0] if regions else "")
+
+        def chosen(region: str | None) -> None:
+            if region is not None:
+                self.national_region = region
+                self.choosing = True
+                self.rejudge(region)
+            else:
+                self.run_pending()
+
+        self.app.push_screen(RegionModal(proposed, regions[:8]), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
+    def rejudge(self, region: str) -> None:
+        judged = self.judged
+        mapped = self.base is not self.judged
+        if self.creating:
+            new = plan_create(
+                judged.table,
+                judged.phone_column,
+                fix_headers=bool(judged.header_fixes),
+                lenient=judged.lenient,
+                default_region=region,
+                suppressed=judged.suppressed_keys,
+            )
+            base = new
+        else:
+            assert self.audience is not None
+            audience, members = self.store.load(self.audience)
+            keys = {m.e164 for m in members}
+            options = {
+                "lenient": judged.lenient,
+                "default_region": region,
+                "suppressed": judged.suppressed_keys,
+            }
+            new = plan_add(judged.table, audience, keys, **options)  # type: ignore[arg-type]
+            base = new
+            if mapped and new.header_diff is not None:
+                mapping = near_mapping(new.header_diff)
+                base = plan_add(judged.table, audience, keys, mapping=mapping, **options)  # type: ignore[arg-type]
+        self._chose(base, judged=new)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
     def choose(self, base: ImportPlan) -> None:
@@ -501,14 +568,14 @@ class CsvDiffScreen(Screen[str | None]):
             if self.check_action(action.__name__.removeprefix("action_"), ()) is not False:
                 action()
 
-    def _chose(self, base: ImportPlan) -> None:
+    def _chose(self, base: ImportPlan, judged: ImportPlan | None = None) -> None:
         choices = (self.repair, self.update, self.ambiguity)
         plan = base.chosen(repair=self.repair, ambiguity=self.ambiguity)
         rows = rows_frame(plan)
         updates: list[tuple[Member, Member]] = []
         if self.update and self.audience is not None:
             updates = plan.updates(self.store.load(self.audience)[1])
-        self.post_message(self.PlanChosen(base, plan, rows, updates, choices))
+        self.post_message(self.PlanChosen(base, plan, rows, updates, choices, judged))
 
     def action_toggle_update(self) -> None:
         """Let rows whose number is already a member update it (or not)."""
@@ -520,6 +587,8 @@ class CsvDiffScreen(Screen[str | None]):
     @on(PlanChosen)
     def plan_chosen(self, event: PlanChosen) -> None:
         self.base, self.plan, self.all_rows = event.base, event.plan, event.rows
+        if event.judged is not None:
+            self.judged = event.judged  # `m` goes back to this one now
         self.updates = event.updates
         self.shown_choices = event.choices
         self.counts = PlanCounts.of(event.plan)
@@ -553,6 +622,8 @@ class CsvDiffScreen(Screen[str | None]):
         if blocker.kind == "invalid":
             fix = counts.fixable and not self.repair
             keys = "press i to skip them" + (f", r to repair {counts.fixable:,}" if fix else "")
+            if self.plan.fix_region is None:
+                keys += ", g to name their region"
             return f"{plural(counts.invalid, 'invalid row')} ({keys})"
         if blocker.kind == "duplicates":
             kinds = []
@@ -610,6 +681,8 @@ class CsvDiffScreen(Screen[str | None]):
         if action == "toggle_mapping":
             diff = self.judged.header_diff
             return not self.creating and diff is not None and bool(near_mapping(diff))
+        if action == "choose_region":
+            return self.headers_ok and bool(self.counts.invalid or self.national_region)
         if action == "split":
             return self.creating and self.headers_ok and self.counts.new > MEMBER_LIMIT
         if action == "toggle_update":
