@@ -15,7 +15,7 @@ import pytest
 
 from core.phones import judge_column_reference, metadata, vector
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the checkout (tests/core/phones/ -> .)
 SAMPLE = [
     "+12025550123",
     "+14165550123",  # CA: +1 shared by regions
