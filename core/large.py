@@ -29,11 +29,10 @@ from core.errors import AudiencesError
 from core.phones import AMBIGUOUS_COUNTRY, PHONE_REASONS, dominant_region, explain
 from core.phones import vector as phones_vector
 from core.phones.rules import Reason
-from core.plan import INVALID_STATUSES, Problem
+from core.plan import INVALID_STATUSES, ROW_HINTS, Problem, problem_columns
 from core.profile import ColumnProfile, TableProfile, profile_table, suggest_phone_column
 from core.reading import Batch, CsvTable, read_batches
 
-_DUPLICATE_HINT = "the same number appears on an earlier row (compared in E.164 form)"
 _PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
 EXPLAIN_ROWS = 200_000  # problem rows explained at a time (readings take ~1 KB a row)
 
@@ -148,23 +147,14 @@ class LargeCheck:
             "line",
             value=_value(),
             status=pl.lit(str(Reason.DUPLICATE_IN_FILE)),
-            hint=pl.lit(_DUPLICATE_HINT),
+            hint=pl.lit(ROW_HINTS[Reason.DUPLICATE_IN_FILE]),
             fix=pl.lit(None, pl.String),
             fix_kind=pl.lit(None, pl.String),
         )
         both = pl.concat([invalid.cast({"status": pl.String}), repeats]).sort("row")
         if limit is not None:
             both = both.head(limit)
-        return both.select(
-            "row",
-            "line",
-            pl.lit(self.phone_column).alias("column"),
-            "value",
-            pl.col("status").alias("reason"),
-            "hint",
-            "fix",
-            "fix_kind",
-        )
+        return both.select(problem_columns(self.phone_column))
 
     def problems(self, limit: int | None = None) -> list[Problem]:
         return [

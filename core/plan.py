@@ -41,6 +41,29 @@ INVALID_STATUSES: tuple[str, ...] = (
 )
 DUPLICATE_STATUSES: tuple[str, ...] = (Reason.DUPLICATE_IN_FILE, Reason.ALREADY_IN_AUDIENCE)
 _PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
+# The hints of row statuses that are not about the phone value itself.
+ROW_HINTS: dict[str, str] = {
+    Reason.ALREADY_IN_AUDIENCE: "this number is already a member (compared in E.164 form)",
+    Reason.DUPLICATE_IN_FILE: "the same number appears on an earlier row (compared in E.164 form)",
+    Reason.MISSING_REQUIRED: "a column that every member of the audience fills is empty here",
+    Reason.SUPPRESSED: "this number is on the do-not-call list",
+}
+
+
+def problem_columns(phone_column: str) -> list[str | pl.Expr]:
+    """A problem frame's columns (row, line, column, value, reason, hint, fix, fix_kind)
+    from rows with a status: what `check` prints and the problems CSV holds."""
+    return [
+        "row",
+        "line",
+        pl.lit(phone_column).alias("column"),
+        "value",
+        pl.col("status").alias("reason"),
+        "hint",
+        "fix",
+        "fix_kind",
+    ]
+
 
 Ambiguity = Literal["as-typed", "national", "skip"]
 AMBIGUITY_CHOICES: tuple[str, ...] = ("as-typed", "national", "skip")
@@ -316,16 +339,7 @@ class ImportPlan:
         return (
             self.with_hints()
             .filter(pl.col("status") != STATUS_NEW)
-            .select(
-                "row",
-                "line",
-                pl.lit(self.phone_column).alias("column"),
-                "value",
-                pl.col("status").alias("reason"),
-                "hint",
-                "fix",
-                "fix_kind",
-            )
+            .select(problem_columns(self.phone_column))
         )
 
     def problems(self, limit: int | None = None) -> list[Problem]:
@@ -629,16 +643,9 @@ def _statuses(
         cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.SUPPRESSED))))
     cases.append((~key.is_first_distinct(), pl.lit(str(Reason.DUPLICATE_IN_FILE))))
     frame = frame.with_columns(status=first_of(cases, pl.lit(STATUS_NEW)))
-    hint = (
-        pl.when(pl.col("status") == str(Reason.ALREADY_IN_AUDIENCE))
-        .then(pl.lit("this number is already a member (compared in E.164 form)"))
-        .when(pl.col("status") == str(Reason.DUPLICATE_IN_FILE))
-        .then(pl.lit("the same number appears on an earlier row (compared in E.164 form)"))
-        .when(pl.col("status") == str(Reason.MISSING_REQUIRED))
-        .then(pl.lit("a column that every member of the audience fills is empty here"))
-        .when(pl.col("status") == str(Reason.SUPPRESSED))
-        .then(pl.lit("this number is on the do-not-call list"))
-        .otherwise(pl.col("hint"))
+    hint = first_of(
+        [(pl.col("status") == str(status), pl.lit(text)) for status, text in ROW_HINTS.items()],
+        pl.col("hint"),
     )
     return frame.with_columns(hint=hint).select(list(ROWS_SCHEMA))
 
