@@ -25,6 +25,15 @@ def hubspot_plan(write_csv) -> object:  # type: ignore[no-untyped-def]
     return plan_create(read_file(path), "Phone Number", fix_headers=True)
 
 
+def audience_and_plan(store: Store, write_csv, first: str, second: str):  # type: ignore[no-untyped-def]
+    """Audience "L" created from the CSV text `first`, and the plan to add `second`."""
+    created = plan_create(read_file(write_csv(first, "a.csv")), "phone")
+    store.create("L", created.columns, created.phone_column, created.members())
+    audience, members = store.load("L")
+    plan = plan_add(read_file(write_csv(second, "b.csv")), audience, {m.e164 for m in members})
+    return audience, plan
+
+
 def stored_numbers(store: Store, name: str) -> list[str]:
     return [m.values[store.get(name).phone_column] for m in store.load(name)[1]]
 
@@ -183,11 +192,8 @@ async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
 
 async def test_u_updates_members_already_in_and_undo_takes_it_back(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
     first = "phone,name,city\n+12025550123,Ann,Boston\n+12025550124,Bo,Denver\n"
-    created = plan_create(read_file(write_csv(first, "a.csv")), "phone")
-    store.create("L", created.columns, created.phone_column, created.members())
     second = "phone,name,city\n+12025550123,Ann Lee,\n+12025550125,Cy,Austin\n"
-    audience, members = store.load("L")
-    plan = plan_add(read_file(write_csv(second, "b.csv")), audience, {m.e164 for m in members})
+    audience, plan = audience_and_plan(store, write_csv, first, second)
     history = Session(store).members(audience.id)
     app = DiffApp(CsvDiffScreen(store, plan, audience="L", history=history))
     async with app.run_test(size=(100, 32)) as pilot:
@@ -257,11 +263,8 @@ async def test_keys_typed_while_a_slow_choice_runs_act_on_the_plan_it_makes(
         return slow(self, **kwargs)
 
     monkeypatch.setattr(ImportPlan, "chosen", chosen)
-    created = plan_create(read_file(write_csv("phone,name\n+12025550123,Ann\n", "a.csv")), "phone")
-    store.create("L", created.columns, created.phone_column, created.members())
-    audience, members = store.load("L")
-    table = read_file(write_csv("phone,name\n(202) 555-0123,Annie\n", "b.csv"))
-    plan = plan_add(table, audience, {m.e164 for m in members})
+    first, second = "phone,name\n+12025550123,Ann\n", "phone,name\n(202) 555-0123,Annie\n"
+    _, plan = audience_and_plan(store, write_csv, first, second)
     app = DiffApp(CsvDiffScreen(store, plan, audience="L"))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -272,10 +275,7 @@ async def test_keys_typed_while_a_slow_choice_runs_act_on_the_plan_it_makes(
 
 async def test_u_with_nothing_to_change_writes_nothing(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
     text = "phone,name\n+12025550123,Ann\n"
-    created = plan_create(read_file(write_csv(text, "a.csv")), "phone")
-    store.create("L", created.columns, created.phone_column, created.members())
-    audience, members = store.load("L")
-    plan = plan_add(read_file(write_csv(text, "b.csv")), audience, {m.e164 for m in members})
+    audience, plan = audience_and_plan(store, write_csv, text, text)
     history = Session(store).members(audience.id)
     app = DiffApp(CsvDiffScreen(store, plan, audience="L", history=history))
     async with app.run_test(size=(100, 32)) as pilot:
