@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from core.audience import Audience, Member, member_name
-from core.phones import AMBIGUOUS_COUNTRY, Reason, judge
+from core.phones import AMBIGUOUS_COUNTRY, PhoneVerdict, Reason, judge
 from core.text import strip_controls
 
 
@@ -40,6 +40,7 @@ class MemberCheck:
     problems: list[FieldProblem]
     warnings: list[FieldProblem] = field(default_factory=list)
     national: Member | None = None  # the member with the national reading, if ambiguous
+    phone: PhoneVerdict | None = None  # core's verdict on the phone value as typed
 
     @property
     def ok(self) -> bool:
@@ -95,7 +96,7 @@ def check_member(
                 None if verdict.fix_kind is None else str(verdict.fix_kind),
             )
         )
-        return MemberCheck(None, problems)
+        return MemberCheck(None, problems, phone=verdict)
     assert verdict.e164 is not None
     if verdict.e164 in existing and verdict.e164 != replacing:
         who = ""
@@ -134,10 +135,10 @@ def check_member(
             )
         )
     if problems:
-        return MemberCheck(None, problems)
+        return MemberCheck(None, problems, phone=verdict)
     member = Member(clean, verdict.e164, verdict.region, verdict.number_type)
     if verdict.alternative is None:
-        return MemberCheck(member, [])
+        return MemberCheck(member, [], phone=verdict)
     national_value = verdict.alternative
     if audience.style == "no_plus":
         national_value = national_value.lstrip("+")
@@ -159,7 +160,7 @@ def check_member(
             national_verdict.region,
             national_verdict.number_type,
         )
-    return MemberCheck(member, [], [warning], national)
+    return MemberCheck(member, [], [warning], national, phone=verdict)
 
 
 def _style_fix(audience: Audience, phone: str) -> str | None:

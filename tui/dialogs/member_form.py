@@ -14,7 +14,6 @@ from textual.widgets import Button, Input, Label, Static
 
 from core.audience import STYLE_NAMES, Audience, Member, example_for
 from core.member_check import FieldProblem, MemberCheck, check_member
-from core.phones import judge
 from core.words import plural
 from tui.display import clean, plain
 from tui.widgets.typed_input import TypedInput
@@ -23,8 +22,8 @@ from tui.widgets.typed_input import TypedInput
 class MemberFormModal(ModalScreen[Member | None]):
     """The member form; returns the checked member to save, or None when cancelled.
 
-    Every rule comes from core: `judge` for the phone as it is typed, `check_member`
-    (required fields, phone, style, duplicates) before the form may close.
+    Every rule comes from core: `check_member` (required fields, phone, style,
+    duplicates, the do-not-call list) as the phone is typed and before the form may close.
     """
 
     CSS_PATH = "../styles/dialogs.tcss"
@@ -181,13 +180,9 @@ class MemberFormModal(ModalScreen[Member | None]):
         result = self.check()
         phone_problems = [p for p in result.problems if p.column == self.audience.phone_column]
         fixes = [p.fix for p in phone_problems if p.fix]
-        verdict = judge(
-            clean(value),
-            hint_regions=self.audience.hint_regions(),
-            fix_region=self.audience.fix_region(),
-        )
+        verdict = result.phone  # judged once, by check_member
         parts: list[str | tuple[str, str] | Content] = []
-        if verdict.valid:
+        if verdict is not None and verdict.valid:
             parts += [
                 ("✓ valid", "bold $success"),
                 f" · {verdict.region or 'no region'} {verdict.number_type or ''} · {verdict.e164}",
