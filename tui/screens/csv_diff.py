@@ -178,10 +178,10 @@ class CsvDiffScreen(Screen[str | None]):
         self.skip_duplicates = False
         self.up_to_limit = False
         self.update = False
-        self.updates: list[tuple[Member, Member]] = []
+        self.updates: dict[str, tuple[Member, Member]] = {}
+        """(member now, member after) by E.164 key, of the members the file updates."""
         self.shown_choices: tuple[bool, bool, Ambiguity | None] = (False, False, None)
         """(repair, update, ambiguity) of the plan shown: a failed choice goes back to it."""
-        """(member now, member after) of the members the file updates, when `update`."""
         self.all_rows = rows_frame(plan)
         self.counts = PlanCounts.of(plan)
         self.problem_rows: pl.Series = pl.Series([], dtype=pl.UInt32)
@@ -350,7 +350,7 @@ class CsvDiffScreen(Screen[str | None]):
         if self.update and row[STATUS] == "already_in_audience":
             parts[1] = "updates the member"
             e164 = self.plan.rows["e164"][row[ROW] - 1]
-            change = next((pair for pair in self.updates if pair[0].e164 == e164), None)
+            change = self.updates.get(e164)
             parts = parts[:3] + [self.change_text(change)]
         detail.update(Content(clean(" · ".join(parts))))
 
@@ -554,7 +554,11 @@ class CsvDiffScreen(Screen[str | None]):
 
     def waits(self, action: Callable[[], None]) -> bool:
         """Keep a key for after the choice being made (keys typed ahead, as over a slow
-        SSH link, act on the state the key before them left): True when kept."""
+        SSH link, act on the state the key before them left): True when kept.
+
+        The app's TypedKeys already holds keys while store work runs, but for at most
+        HOLD_SECONDS (a locked store must not freeze the keyboard); a repair of a big
+        file can take longer, and the screen keeps its own keys past that."""
         if not self.choosing:
             return False
         self.pending.append(action)
@@ -589,7 +593,7 @@ class CsvDiffScreen(Screen[str | None]):
         self.base, self.plan, self.all_rows = event.base, event.plan, event.rows
         if event.judged is not None:
             self.judged = event.judged  # `m` goes back to this one now
-        self.updates = event.updates
+        self.updates = {old.e164: (old, new) for old, new in event.updates}
         self.shown_choices = event.choices
         self.counts = PlanCounts.of(event.plan)
         self.choosing = False
