@@ -343,16 +343,16 @@ class ImportPlan:
         )
 
     def problems(self, limit: int | None = None) -> list[Problem]:
-        """The problem rows in file order (the first `limit` of them, when given)."""
-        column = self.phone_column
-        bad = self.rows.filter(pl.col("status") != STATUS_NEW)
-        bad = self.with_hints(bad if limit is None else bad.head(limit))
-        return [
-            Problem(row, line, column, value, reason, hint, fix, kind)
-            for row, line, value, reason, hint, fix, kind in bad.select(
-                "row", "line", "value", "status", "hint", "fix", "fix_kind"
-            ).iter_rows()
-        ]
+        """The problem rows in file order (the first `limit` of them, when given). Only
+        those are explained, unless every row's explanation is made already (a count
+        of fixes made them): then they are taken from it."""
+        explained = "explained" in self._cache
+        bad = (self.with_hints() if explained else self.rows).filter(pl.col("status") != STATUS_NEW)
+        if limit is not None:
+            bad = bad.head(limit)
+        if not explained:
+            bad = self.with_hints(bad)
+        return [Problem(*row) for row in bad.select(problem_columns(self.phone_column)).iter_rows()]
 
     def warnings_frame(self) -> pl.DataFrame:
         """Valid rows to look at: row, column, value, reason, readings, hint."""

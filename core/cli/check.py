@@ -17,7 +17,7 @@ from core.errors import AudiencesError
 
 if TYPE_CHECKING:
     from core.large import LargeCheck
-    from core.plan import Blocker, ImportPlan, Problem
+    from core.plan import Blocker, ImportPlan
     from core.reading import CsvTable
 
 _PLACEHOLDER = "8f1c2a7e-placeholder"
@@ -172,22 +172,6 @@ def _progress(file: Path) -> Callable[[int, int, int], None]:
 PROBLEMS_SHOWN = 20  # problem rows printed unless --all: a big file can have 100,000s
 
 
-def _problems(plan: ImportPlan | LargeCheck, limit: int | None) -> list[Problem]:
-    """The problem rows to print. A plan whose every hint is made already (its count of
-    fixes made them) gives them from those, not by explaining the rows shown again."""
-    from core.plan import ImportPlan, Problem
-
-    if not isinstance(plan, ImportPlan) or "explained" not in plan._cache:
-        return plan.problems(limit)
-    frame = plan.problems_frame()
-    if limit is not None:
-        frame = frame.head(limit)
-    return [
-        Problem(row, line, column, value, reason, hint, fix, kind)
-        for row, line, column, value, reason, hint, fix, kind in frame.iter_rows()
-    ]
-
-
 def print_plan(
     plan: ImportPlan | LargeCheck, *, show_problems: bool = True, all_problems: bool = False
 ) -> None:
@@ -237,7 +221,7 @@ def print_plan(
         click.echo("regions: " + ", ".join(f"{r} {n:,}" for r, n in list(regions.items())[:8]))
     if not show_problems:
         return
-    problems = _problems(plan, None if all_problems else PROBLEMS_SHOWN)
+    problems = plan.problems(None if all_problems else PROBLEMS_SHOWN)
     if problems:
         click.echo("problems (row, line, value, reason, hint):")
         for p in problems:
