@@ -26,10 +26,16 @@ from typing import Any
 import polars as pl
 
 from core.errors import AudiencesError
-from core.phones import AMBIGUOUS_COUNTRY, PHONE_REASONS, dominant_region, explain
+from core.phones import AMBIGUOUS_COUNTRY, PHONE_REASONS, explain
 from core.phones import vector as phones_vector
 from core.phones.rules import Reason
-from core.plan import INVALID_STATUSES, ROW_HINTS, Problem, problem_columns
+from core.plan import (
+    INVALID_STATUSES,
+    ROW_HINTS,
+    Problem,
+    dominant_fix_region,
+    problem_columns,
+)
 from core.profile import ColumnProfile, TableProfile, profile_table, suggest_phone_column
 from core.reading import Batch, CsvTable, read_batches
 
@@ -322,15 +328,12 @@ def check_large(
     )
     # Repeats: a valid row whose E.164 number an earlier row holds (across batches).
     valid_rows = valid_rows.with_columns(duplicate=~pl.col("key").is_first_distinct())
-    # `plan.file_fix_region`: the user's region, else a strict majority of the valid
-    # numbers written with + (else of all valid numbers).
-    if default_region:
-        fix_region: str | None = default_region.upper()
-    else:
-        with_region = valid_rows.filter(pl.col("region").is_not_null())
-        with_plus = with_region.filter("plus")
-        counted = (with_plus if with_plus.height else with_region).group_by("region").len()
-        fix_region = dominant_region({str(r): int(n) for r, n in counted.iter_rows()})
+    # As `plan.file_fix_region`: the user's region, else the valid numbers' majority.
+    fix_region = (
+        default_region.upper()
+        if default_region
+        else dominant_fix_region(valid_rows.select("plus", "region"))
+    )
     top = [r for r, _ in columns[chosen].profile(lenient).top_regions]
     regions = [default_region.upper()] if default_region else []
     regions += [r for r in top if r not in regions]

@@ -737,11 +737,18 @@ def file_fix_region(
     valid = (
         verdicts.select("valid", "region")
         .with_columns(plus=values.cast(pl.String).fill_null("").str.starts_with("+"))
-        .filter(pl.col("valid") & pl.col("region").is_not_null())
+        .filter("valid")
     )
+    return dominant_fix_region(valid)
+
+
+def dominant_fix_region(valid: pl.DataFrame) -> str | None:
+    """`file_fix_region` without a default, from the valid rows' `plus` (written with +)
+    and `region`: a strict majority of those with + (else of all)."""
+    valid = valid.filter(pl.col("region").is_not_null())
     with_plus = valid.filter("plus")
     counted = (with_plus if with_plus.height else valid).group_by("region").len()
-    return dominant_region({r: int(n) for r, n in counted.iter_rows()})
+    return dominant_region({str(r): int(n) for r, n in counted.iter_rows()})
 
 
 def _profiled(
