@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from core.errors import AudiencesError
-from core.phones import AMBIGUOUS_COUNTRY, PHONE_REASONS, explain
+from core.phones import AMBIGUOUS_COUNTRY, PHONE_REASONS, explain, fixes
 from core.phones import vector as phones_vector
 from core.phones.rules import Reason
 from core.plan import (
@@ -343,10 +343,17 @@ def check_large(
     if invalid_rows.height:
         parts = []
         for part in invalid_rows.iter_slices(EXPLAIN_ROWS):
-            hints = _explain(part, lenient, tuple(regions), fix_region)
-            fixable += int(hints.get_column("fix").is_not_null().sum())
             if keep_hints:
+                hints = _explain(part, lenient, tuple(regions), fix_region)
                 parts.append(hints)
+            else:  # a count: the fixes alone, no hint worded
+                hints = fixes(
+                    part.get_column("value"),
+                    part.get_column("status").cast(pl.String),
+                    lenient=lenient,
+                    fix_region=fix_region,
+                )
+            fixable += int(hints.get_column("fix").is_not_null().sum())
         if keep_hints:
             explained = pl.concat(parts)
     return LargeCheck(

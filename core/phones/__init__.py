@@ -46,6 +46,7 @@ __all__ = [
     "country_code_of",
     "dominant_region",
     "explain",
+    "fixes",
     "has_plus",
     "judge",
     "judge_column",
@@ -113,3 +114,13 @@ def explain(
     return vector.explain(
         values, reasons, lenient=lenient, hint_regions=hint_regions, fix_region=fix_region
     )
+
+
+def fixes(
+    values: pl.Series, reasons: pl.Series, *, lenient: bool = False, fix_region: str | None = None
+) -> pl.DataFrame:
+    """fix and fix_kind of invalid values, as `explain` gives them, without the hints
+    (`core.phones.vector.fixes`): what a count of fixes needs."""
+    from core.phones import vector
+
+    return vector.fixes(values, reasons, lenient=lenient, fix_region=fix_region)

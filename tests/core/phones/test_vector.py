@@ -345,6 +345,26 @@ def test_differential_modes(
     check(values, lenient=lenient, hint_regions=hint_regions, fix_region=fix_region)
 
 
+@pytest.mark.parametrize("fix_region", ["US", "GB", None])
+@pytest.mark.parametrize("lenient", [False, True])
+def test_fixes_alone_are_the_references(lenient: bool, fix_region: str | None) -> None:
+    """A count of fixes takes `fixes` (no hint worded, fewer readings judged): every
+    invalid value's fix and fix_kind must still be the reference's."""
+    values = sample_values(6_000, seed=SEED + 21 + lenient)
+    series = pl.Series("phone", values, dtype=pl.String)
+    want = judge_column_reference(series, lenient=lenient, fix_region=fix_region)
+    problem = ~want["valid"]
+    got = vector.fixes(
+        series.filter(problem),
+        want["reason"].filter(problem),
+        lenient=lenient,
+        fix_region=fix_region,
+    )
+    expected = want.filter(problem).select("fix", "fix_kind")
+    assert expected["fix"].null_count() < expected.height  # some values have a fix
+    assert got.equals(expected)
+
+
 def test_column_with_nulls_and_other_dtypes() -> None:
     series = pl.Series("phone", ["+12025550123", None, "", "07911123456", None])
     want = judge_column_reference(series, hint_regions=("GB",), fix_region="GB")
