@@ -75,11 +75,15 @@ _CANDIDATE = f"^{rules.WELL_FORMED}$"  # a well-formed phone value (ASCII digits
 _FORMATTED = r"[0-9].*[^0-9+]|[^0-9+].*[0-9]"  # digits and something else
 
 
-def _empty_and_candidates(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Blank cells (empty or whitespace only), and whether any cell is well formed or
-    holds digits with formatting (a phone column in need of repair)."""
+def _empty_and_candidates(column: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Blank cells (empty or whitespace only), whether any cell is well formed, and
+    whether any holds digits with formatting (a phone column in need of repair)."""
     blank = column.str.strip_chars().str.len_bytes() == 0  # cheaper than a regex pass
-    return blank.sum(), column.str.contains(f"{_CANDIDATE}|{_FORMATTED}").any()
+    return (
+        blank.sum(),
+        column.str.contains(_CANDIDATE).any(),
+        column.str.contains(_FORMATTED).any(),
+    )
 
 
 def profile_column(
@@ -87,23 +91,26 @@ def profile_column(
     *,
     lenient: bool = False,
     top: int = 5,
-    scanned: tuple[int, bool] | None = None,
+    scanned: tuple[int, bool, bool] | None = None,
 ) -> ColumnProfile:
     """Profile one column; only columns with numbers in them are sent to the phone check.
 
-    `scanned` is (blank cells, any well-formed or formatted number) when the caller
-    counted them.
+    `scanned` is (blank cells, any well-formed value, any formatted number) when the
+    caller counted them.
     """
     values = values.cast(pl.String).fill_null("")
-    empty, has_candidates = scanned if scanned is not None else _scan(values.to_frame())[0]
+    empty, well_formed, formatted = scanned if scanned is not None else _scan(values.to_frame())[0]
     valid = 0
     repairable = 0
     regions: list[tuple[str, int]] = []
     verdicts = None
-    if has_candidates:
+    if formatted:
+        repairable = phones_vector.phone_like(values)
+    if well_formed:
+        # Only well-formed values can be valid: a column of notes ("customer 12") or
+        # of formatted numbers alone is not judged (a plan on it judges it).
         verdicts = judge_column(values, lenient=lenient, with_hints=False, types=False)
         valid = int(verdicts["valid"].sum())
-        repairable = phones_vector.phone_like(values)
         counted = (
             verdicts.filter(pl.col("valid") & pl.col("region").is_not_null())
             .group_by("region")
@@ -146,34 +153,41 @@ _WIDE = 1_000  # columns; wider (and short) tables are counted in long form
 _LONG_CELLS = 1_000_000  # cells per long-form batch, which bounds its memory
 
 
-def _scan(frame: pl.DataFrame) -> list[tuple[int, bool]]:
-    """(blank cells, any well-formed value) of every column of a text frame."""
+def _scan(frame: pl.DataFrame) -> list[tuple[int, bool, bool]]:
+    """(blank cells, any well-formed value, any formatted number) of every column of a
+    text frame."""
     if frame.width == 0:
         return []
     if frame.width > _WIDE and frame.height <= _WIDE:
         # One expression per column costs ~35 us to plan: 100,000 columns took 7 s of
         # planning for a two-row file. In long form (position, value) a batch of columns
         # is one group-by; batches keep the long frame to about a million cells.
-        blank, candidate = _empty_and_candidates(pl.col("value").fill_null(""))
+        blank, well_formed, formatted = _empty_and_candidates(pl.col("value").fill_null(""))
         step = max(1, _LONG_CELLS // max(frame.height, 1))
-        found: dict[int, tuple[int, bool]] = {}
+        found: dict[int, tuple[int, bool, bool]] = {}
         for start in range(0, frame.width, step):
             part = frame[:, start : start + step]
             part.columns = [str(start + i) for i in range(part.width)]  # never a clash
             counted = (
                 part.unpivot(variable_name="column", value_name="value")
                 .group_by("column")
-                .agg(blank.alias("blank"), candidate.alias("candidate"))
+                .agg(blank.alias("b"), well_formed.alias("w"), formatted.alias("f"))
             )
-            found.update({int(c): (int(b), bool(k)) for c, b, k in counted.iter_rows()})
-        return [found.get(i, (0, False)) for i in range(frame.width)]
+            found.update({int(c): (int(b), bool(w), bool(f)) for c, b, w, f in counted.iter_rows()})
+        return [found.get(i, (0, False, False)) for i in range(frame.width)]
     # One select for every column's counts: Polars runs the columns in parallel.
     exprs = [_empty_and_candidates(pl.nth(i).fill_null("")) for i in range(frame.width)]
     row = frame.select(
-        *(e.alias(f"e{i}") for i, (e, _) in enumerate(exprs)),
-        *(c.alias(f"c{i}") for i, (_, c) in enumerate(exprs)),
+        *(
+            e.alias(f"{kind}{i}")
+            for i, es in enumerate(exprs)
+            for kind, e in zip("bwf", es, strict=True)
+        )
     ).row(0)
-    return [(int(row[i] or 0), bool(row[frame.width + i])) for i in range(frame.width)]
+    return [
+        (int(row[3 * i] or 0), bool(row[3 * i + 1]), bool(row[3 * i + 2]))
+        for i in range(frame.width)
+    ]
 
 
 def profile_table(table: CsvTable, *, lenient: bool = False) -> TableProfile:
@@ -182,10 +196,10 @@ def profile_table(table: CsvTable, *, lenient: bool = False) -> TableProfile:
     if any(dtype != pl.String for dtype in frame.dtypes):
         frame = frame.cast(pl.String)
     profiles = [
-        profile_column(frame[c], lenient=lenient, scanned=(blank, True))
-        if candidate
-        # No well-formed value: nothing to judge (wide files have 100,000s of these).
+        profile_column(frame[c], lenient=lenient, scanned=(blank, well_formed, formatted))
+        if well_formed or formatted
+        # No number at all: nothing to judge (wide files have 100,000s of these).
         else ColumnProfile(c, frame.height, blank, 0, lenient=lenient)
-        for c, (blank, candidate) in zip(frame.columns, _scan(frame), strict=True)
+        for c, (blank, well_formed, formatted) in zip(frame.columns, _scan(frame), strict=True)
     ]
     return TableProfile(profiles, suggest_phone_column(profiles))

@@ -777,7 +777,19 @@ def _explain(
         return pl.DataFrame(schema=schema)
     reason = pl.col("reason")
     plain = reason.is_in([Reason.EMPTY.value, Reason.EXCEL_DAMAGED.value]) | reason.is_null()
-    rows = _normalised(frame.filter(~plain))
+    # A value refused for its digits was well formed: it normalises to itself.
+    judged = reason.is_in(_DIGIT_REASONS)
+    rows = pl.concat(
+        [
+            _normalised(frame.filter(~plain & ~judged)),
+            frame.filter(judged).with_columns(
+                unicode=pl.lit(False),
+                excel_float=pl.lit(False),
+                digits=pl.lit(True),
+                candidate=pl.col("v"),
+            ),
+        ]
+    )
     facts = frame.join(
         rows.select("i", "candidate", "digits").join(
             _readings(rows, lenient, hint_regions, fix_region, words), on="i", how="left"
