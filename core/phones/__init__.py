@@ -108,7 +108,30 @@ def explain(
     hint_regions: Sequence[str] = (),
     fix_region: str | None = None,
 ) -> pl.DataFrame:
-    """hint, fix, fix_kind and alternative of invalid values (`core.phones.vector.explain`)."""
+    """hint, fix, fix_kind and alternative of invalid values (`core.phones.vector.explain`).
+
+    A few values (the first problems a report shows) are explained one by one with the
+    reference, as a short column is judged: the vectorized readings cost a few dozen
+    Polars steps whatever their number."""
+    texts = [str(r) for r in PHONE_REASONS]
+    if values.len() <= SHORT_COLUMN and reasons.is_in(texts).fill_null(False).all():
+        import polars as pl
+
+        from core.phones import reference
+
+        found = [
+            reference.explain(v or "", Reason(r), lenient, hint_regions, fix_region)
+            for v, r in zip(values.cast(pl.String).to_list(), reasons.to_list(), strict=True)
+        ]
+        return pl.DataFrame(
+            {
+                "hint": [e.hint for e in found],
+                "fix": [e.fix for e in found],
+                "fix_kind": [None if e.kind is None else e.kind.value for e in found],
+                "alternative": [e.alternative for e in found],
+            },
+            schema={c: pl.String for c in ("hint", "fix", "fix_kind", "alternative")},
+        )
     from core.phones import vector
 
     return vector.explain(

@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneMetadata, PhoneNumberType
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-from core.phones import VERDICT_COLUMNS, judge_column_reference, metadata, vector
+from core.phones import (
+    SHORT_COLUMN,
+    VERDICT_COLUMNS,
+    explain,
+    judge_column_reference,
+    metadata,
+    vector,
+)
 
 # The vectorized path itself (`core.phones.judge_column` judges short columns per value).
 from core.phones.vector import judge_column
@@ -363,6 +370,40 @@ def test_fixes_alone_are_the_references(lenient: bool, fix_region: str | None) -
     expected = want.filter(problem).select("fix", "fix_kind")
     assert expected["fix"].null_count() < expected.height  # some values have a fix
     assert got.equals(expected)
+
+
+@pytest.mark.parametrize(("hint_regions", "fix_region"), [(("US", "GB"), "US"), ((), None)])
+def test_a_few_values_are_explained_as_many_are(
+    hint_regions: tuple[str, ...], fix_region: str | None
+) -> None:
+    """Up to SHORT_COLUMN values are explained one by one (the first problems a report
+    shows): the same hints, fixes and readings as the vectorized explanation."""
+    values = pl.Series("phone", sample_values(3_000, seed=SEED + 31), dtype=pl.String)
+    verdicts = judge_column(values, with_hints=False)
+    problem = ~verdicts["valid"]
+    values, reasons = values.filter(problem), verdicts["reason"].filter(problem)
+    assert values.len() > SHORT_COLUMN
+    modes = {"hint_regions": hint_regions, "fix_region": fix_region}
+    many = vector.explain(values, reasons, **modes)  # type: ignore[arg-type]
+    few = pl.concat(
+        [
+            explain(values.slice(start, SHORT_COLUMN), reasons.slice(start, SHORT_COLUMN), **modes)  # type: ignore[arg-type]
+            for start in range(0, values.len(), SHORT_COLUMN)
+        ]
+    )
+    assert few.columns == many.columns
+    assert few["fix"].null_count() < few.height
+    assert few.equals(many)
+
+
+def test_a_few_values_with_a_valid_one_among_them() -> None:
+    """A value without a reason (valid) among a few is explained as the vectorized
+    path explains it (nothing), not refused."""
+    values = pl.Series(["(202) 555-0123", "+12025550123", "12"])
+    reasons = pl.Series(["bad_characters", None, "too_short"], dtype=pl.String)
+    got = explain(values, reasons, fix_region="US")
+    assert got.equals(vector.explain(values, reasons, fix_region="US"))
+    assert got["fix"].to_list() == ["+12025550123", None, None]
 
 
 def test_column_with_nulls_and_other_dtypes() -> None:
