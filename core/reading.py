@@ -458,7 +458,8 @@ def _parse_plain(
     """
     import polars as pl
 
-    header_line = text.partition("\n")[0].removesuffix("\r")
+    end = text.find("\n")  # not `partition`, which copies the whole rest of the text
+    header_line = (text if end < 0 else text[:end]).removesuffix("\r")
     if regular and header_line and (fast := _parse_regular(payload, header_line, delim)):
         return fast
     lines = _split_lines(text, payload)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.cli import main as core_main
+from core.cli.base import run
 
 if TYPE_CHECKING:
     from core.store import Store
@@ -28,7 +28,7 @@ def open_app(store: Store, demo_folder: Path | None) -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    core_main(args, obj={"open_app": open_app})
+    run(args, open_app=open_app)
 
 
 if __name__ == "__main__":

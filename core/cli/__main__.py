@@ -1,6 +1,6 @@
 """`python -m core.cli`: the command line without the app."""
 
-from core.cli import main
+from core.cli.base import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -128,3 +129,31 @@ def open_app(ctx: click.Context, store: Store, demo_folder: Path | None) -> None
     if open_app is None:
         raise click.UsageError("the terminal app is not available here; give a command")
     open_app(store, demo_folder)
+
+
+def exits_quickly() -> None:
+    """Mark the running command as one whose process may end without Python's teardown
+    (see `run`): a report that wrote nothing but its output."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and isinstance(ctx.find_root().obj, dict):
+        ctx.find_root().obj["exits_quickly"] = True
+
+
+def run(args: list[str] | None = None, **obj: object) -> None:
+    """The command line as a whole process (the entry points call this, tests call
+    `main`). A command marked by `exits_quickly` ends the process at once once its
+    output is flushed: tearing down the interpreter after Polars has run (freeing every
+    frame, joining its threads) took 50 to 90 ms of a 10,000-row check and 0.15 s of a
+    million-row one, with nothing left to write."""
+    state: dict[str, object] = dict(obj)
+    try:
+        main(args, obj=state)
+    except SystemExit as done:
+        if state.get("exits_quickly") and (done.code is None or isinstance(done.code, int)):
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                raise done from None  # a closed pipe: Python's own exit reports it
+            os._exit(done.code or 0)
+        raise

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from core.cli import options
-from core.cli.base import escape_controls, main, reports_errors
+from core.cli.base import escape_controls, exits_quickly, main, reports_errors
 from core.errors import AudiencesError
 
 if TYPE_CHECKING:
@@ -353,4 +353,5 @@ def check(
         )
         click.echo(f"suggested phone column: {profile.suggested_phone_column or '-'}")
         print_plan(plan, all_problems=all_problems)
+    exits_quickly()  # a report: nothing is left to write once it is printed
     sys.exit(0 if plan.invalid + plan.duplicates_in_file == 0 else 1)

@@ -719,7 +719,29 @@ def fixes(
     """fix and fix_kind of invalid values whose reasons are known: `explain`'s, for a
     count of fixes. No hint is worded, so the readings only a hint names are not judged
     (a million-row file's count costs a third of its explanations)."""
-    return _explained(values, reasons, lenient, (), fix_region, False)
+    values = values.cast(pl.String).fill_null("")
+    reasons = reasons.cast(pl.String)
+    # A value refused for its digits can be fixed only by reading an international
+    # prefix, or as a national number of the fix region: the others (most invalid rows
+    # of an export) are not explained at all.
+    digits = values.str.strip_prefix("+")
+    code = country_code_of(fix_region) if fix_region else None
+    readable = pl.repeat(fix_region is not None, values.len(), eager=True) & ~(
+        values.str.starts_with("+")
+    )
+    for prefix in rules.international_prefixes(code):
+        readable = readable | digits.str.starts_with(prefix)
+    wanted = (~reasons.is_in(_DIGIT_REASONS) | readable).fill_null(True)
+    if wanted.all():
+        return _explained(values, reasons, lenient, (), fix_region, False)
+    index = wanted.arg_true()
+    found = _explained(values.gather(index), reasons.gather(index), lenient, (), fix_region, False)
+    return pl.DataFrame(
+        {
+            name: _scatter(_constant(name, None, values.len()), index, found.get_column(name))
+            for name in ("fix", "fix_kind")
+        }
+    )
 
 
 def _explained(
