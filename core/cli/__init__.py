@@ -1,12 +1,12 @@
 """The `audiences` command line: every `core` operation for scripts.
 
 Imports are deferred into the commands so that `audiences --help` stays fast and never
-loads Polars or Textual. Each module below adds its commands to `main`.
+loads Polars or Textual. Each module named in `base.COMMAND_MODULES` adds its commands
+to `main` when it is imported: when its command runs, or when help lists them all.
 """
 
 from __future__ import annotations
 
-from core.cli import audiences, check, members, ready  # noqa: F401  (they register the commands)
 from core.cli.base import main
 
 __all__ = ["main"]

@@ -267,3 +267,25 @@ def test_check_ends_its_process_without_teardown_once_its_output_is_out(
     )
     assert listed.returncode == 0, listed.stderr
     assert marker.read_text() == "torn down"
+
+
+def test_every_command_is_found_by_its_module_and_only_its_module_is_imported() -> None:
+    """Commands load with their module (`base.COMMAND_MODULES`): the table names every
+    command, each where it is defined, and a check imports no other command's module."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from core.cli import main\n"
+        "CliRunner().invoke(main, ['check', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('core.cli.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(["core.cli.base", "core.cli.check", "core.cli.options"])
+    import click
+
+    from core.cli.base import COMMAND_MODULES, main
+
+    listed = main.list_commands(click.Context(main))  # imports every module
+    assert sorted(COMMAND_MODULES) == listed
+    for name, module in COMMAND_MODULES.items():
+        assert main.commands[name].callback.__module__ == module, name  # type: ignore[union-attr]
