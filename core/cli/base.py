@@ -97,6 +97,10 @@ class _Group(click.Group):
         module = COMMAND_MODULES.get(cmd_name)
         if module is not None:
             importlib.import_module(module)  # registers its commands on `main`
+        else:
+            # A name not in the table: every module, so that a command missing from it
+            # is still found and a typo gets click's "Did you mean 'check'?".
+            self.list_commands(ctx)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -177,8 +181,9 @@ def run(args: list[str] | None = None, **obj: object) -> None:
     except SystemExit as done:
         if state.get("exits_quickly") and (done.code is None or isinstance(done.code, int)):
             try:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                for stream in (sys.stdout, sys.stderr):
+                    if stream is not None:  # None: the process was started without it
+                        stream.flush()
             except (OSError, ValueError):
                 raise done from None  # a closed pipe: Python's own exit reports it
             os._exit(done.code or 0)

@@ -289,3 +289,23 @@ def test_every_command_is_found_by_its_module_and_only_its_module_is_imported() 
     assert sorted(COMMAND_MODULES) == listed
     for name, module in COMMAND_MODULES.items():
         assert main.commands[name].callback.__module__ == module, name  # type: ignore[union-attr]
+
+
+def test_a_mistyped_command_gets_a_suggestion(db: Path) -> None:
+    """Commands load with their module; a name not in the table loads them all, so
+    click can still say which command was meant."""
+    result = run("chek", "x.csv", db=db)
+    assert result.returncode == 2
+    assert "Did you mean 'check'?" in result.stderr
+
+
+def test_check_without_stdout_or_stderr_ends_as_before(tmp_path: Path) -> None:
+    """Started with stdout or stderr closed (cron, supervisors), a clean check still
+    exits 0 without a traceback: a missing stream is not flushed."""
+    path = tmp_path / "clean.csv"
+    path.write_text("phone\n+442079460958\n+12025550123\n")
+    for closed in (">&-", "2>&-"):
+        shell = f"{sys.executable} -m core.cli check {path} {closed}; echo rc=$?"
+        out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
+        assert "rc=0" in out.stdout, (closed, out.stdout, out.stderr)
+        assert "Traceback" not in out.stderr
