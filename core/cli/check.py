@@ -307,6 +307,9 @@ def check(
             repair=repair,
         )
     if as_json:
+        # Every problem row is explained for the report: made first, the count of
+        # fixes is read from those explanations instead of being judged again.
+        problems = plan.problems_frame()
         report = {
             "file": str(file),
             "rows": plan.total,
@@ -341,7 +344,7 @@ def check(
         }
         # Polars serialises the (possibly 100,000s of) problem rows itself, fast.
         text = json.dumps(report, ensure_ascii=False, indent=2)
-        text = text.replace(f'"{_PLACEHOLDER}problems"', plan.problems_frame().write_json(), 1)
+        text = text.replace(f'"{_PLACEHOLDER}problems"', problems.write_json(), 1)
         text = text.replace(f'"{_PLACEHOLDER}warnings"', plan.warnings_frame().write_json(), 1)
         click.echo(escape_controls(text))
     else:
