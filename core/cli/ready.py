@@ -10,7 +10,7 @@ import click
 
 from core.audience import MEMBER_LIMIT
 from core.cli import options
-from core.cli.base import as_json_text, main, open_store, reports_errors
+from core.cli.base import as_json_text, exits_quickly, main, open_store, reports_errors
 from core.cli.check import pick_phone_column, print_plan, read_table
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ def hours(
     """Who in audience NAME may be called now, by each member's local time."""
     from core.hours import hours_report
     from core.suppress import SuppressionList
+
+    exits_quickly()  # a report: its process ends once the output is out (`base.run`)
 
     store = open_store(ctx)
     audience, members = store.load(name)

@@ -243,9 +243,9 @@ run(sys.argv[2:])
 def test_check_ends_its_process_without_teardown_once_its_output_is_out(
     tmp_path: Path,
 ) -> None:
-    """`check` ends the process without Python's teardown (50-90 ms of a small check):
-    its whole report still reaches a pipe, with the exit code; other commands end as
-    usual (their atexit handlers run)."""
+    """`check` and `hours` end the process without Python's teardown (50-100 ms once
+    Polars has run): the whole report still reaches a pipe, with the exit code; a
+    command that writes the store ends as usual (its atexit handlers run)."""
     rows = [f"+4420794609{i:02d},Person {i}" for i in range(100)] + ["12,Broken"] * 2_000
     path = tmp_path / "big.csv"
     path.write_text("phone,name\n" + "\n".join(rows) + "\n")
@@ -260,13 +260,25 @@ def test_check_ends_its_process_without_teardown_once_its_output_is_out(
     assert len(out.stdout) > 65_536
     assert (report["valid"], len(report["problems"])) == (100, 2_000)
     assert not marker.exists()  # no teardown: the atexit handler never ran
-    listed = subprocess.run(
-        [sys.executable, "-c", _AS_A_PROCESS, str(marker), "--db", str(tmp_path / "db"), "list"],
+    db = str(tmp_path / "db")
+    created = subprocess.run(
+        [sys.executable, "-c", _AS_A_PROCESS, str(marker), "--db", db, "create", "UK"]
+        + [str(path), "--phone-column", "phone", "--skip-invalid"],
         capture_output=True,
         text=True,
     )
-    assert listed.returncode == 0, listed.stderr
-    assert marker.read_text() == "torn down"
+    assert created.returncode == 0, created.stderr
+    assert marker.read_text() == "torn down"  # a command that writes ends as usual
+    marker.unlink()
+    hours = subprocess.run(
+        [sys.executable, "-c", _AS_A_PROCESS, str(marker), "--db", db, "hours", "UK", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert hours.returncode == 0, hours.stderr
+    said = json.loads(hours.stdout)
+    assert said["callable"] + said["not_callable"] + said["unknown"] == 100
+    assert not marker.exists()  # `hours` is a report too
 
 
 def test_every_command_is_found_by_its_module_and_only_its_module_is_imported() -> None:
