@@ -9,7 +9,14 @@ import click
 
 from core.audience import MEMBER_LIMIT
 from core.cli import options
-from core.cli.base import as_json_text, main, open_app, open_store, reports_errors
+from core.cli.base import (
+    as_json_text,
+    exits_quickly,
+    main,
+    open_app,
+    open_store,
+    reports_errors,
+)
 from core.cli.check import (
     PROBLEMS_SHOWN,
     blocked_text,
@@ -118,6 +125,7 @@ def create(
         all_problems=all_problems,
     )
     audience = store.create(name, plan.columns, plan.phone_column, members, plan.required_columns())
+    exits_quickly()  # the store is written and closed: the report is all that is left
     print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
     click.echo(f"created {audience.name!r} with {_members(audience.member_count)}")
 
@@ -201,6 +209,7 @@ def add(
         audience, _ = store.merge_members(name, add=members, update=[new for _, new in updates])
     elif members:
         audience = store.add_members(name, members)
+    exits_quickly()  # the store is written and closed: the report is all that is left
     print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
     for old_member, new_member in updates[:PROBLEMS_SHOWN]:
         changes = ", ".join(

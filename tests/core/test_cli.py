@@ -240,45 +240,42 @@ run(sys.argv[2:])
 """
 
 
-def test_check_ends_its_process_without_teardown_once_its_output_is_out(
+def test_reports_end_their_process_without_teardown_once_their_output_is_out(
     tmp_path: Path,
 ) -> None:
-    """`check` and `hours` end the process without Python's teardown (50-100 ms once
-    Polars has run): the whole report still reaches a pipe, with the exit code; a
-    command that writes the store ends as usual (its atexit handlers run)."""
+    """`check`, `hours`, and `create`/`add` once the store is written, end the process
+    without Python's teardown (50-100 ms once Polars has run): the whole report still
+    reaches a pipe, with the exit code, and the store holds what was written; other
+    commands end as usual (their atexit handlers run)."""
     rows = [f"+4420794609{i:02d},Person {i}" for i in range(100)] + ["12,Broken"] * 2_000
     path = tmp_path / "big.csv"
     path.write_text("phone,name\n" + "\n".join(rows) + "\n")
     marker = tmp_path / "marker"
-    out = subprocess.run(
-        [sys.executable, "-c", _AS_A_PROCESS, str(marker), "check", str(path), "--json"],
-        capture_output=True,
-        text=True,
-    )
+    db = str(tmp_path / "db")
+
+    def audiences(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", _AS_A_PROCESS, str(marker), "--db", db, *args]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    out = audiences("check", str(path), "--json")
     assert out.returncode == 1, out.stderr
     report = json.loads(out.stdout)  # more than a pipe's buffer, all of it
     assert len(out.stdout) > 65_536
     assert (report["valid"], len(report["problems"])) == (100, 2_000)
     assert not marker.exists()  # no teardown: the atexit handler never ran
-    db = str(tmp_path / "db")
-    created = subprocess.run(
-        [sys.executable, "-c", _AS_A_PROCESS, str(marker), "--db", db, "create", "UK"]
-        + [str(path), "--phone-column", "phone", "--skip-invalid"],
-        capture_output=True,
-        text=True,
-    )
+    created = audiences("create", "UK", str(path), "--phone-column", "phone", "--skip-invalid")
     assert created.returncode == 0, created.stderr
-    assert marker.read_text() == "torn down"  # a command that writes ends as usual
-    marker.unlink()
-    hours = subprocess.run(
-        [sys.executable, "-c", _AS_A_PROCESS, str(marker), "--db", db, "hours", "UK", "--json"],
-        capture_output=True,
-        text=True,
-    )
+    assert "created 'UK' with 100 members" in created.stdout
+    assert not marker.exists()
+    hours = audiences("hours", "UK", "--json")
     assert hours.returncode == 0, hours.stderr
     said = json.loads(hours.stdout)
     assert said["callable"] + said["not_callable"] + said["unknown"] == 100
-    assert not marker.exists()  # `hours` is a report too
+    assert not marker.exists()
+    listed = audiences("show", "UK", "--json")  # a command that does not ask
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)["members"]) == 100  # the store holds them all
+    assert marker.read_text() == "torn down"
 
 
 def test_every_command_is_found_by_its_module_and_only_its_module_is_imported() -> None:
