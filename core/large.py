@@ -162,7 +162,9 @@ class LargeCheck:
             both = both.head(limit)
         return both.select(problem_columns(self.phone_column))
 
-    def problems(self, limit: int | None = None) -> list[Problem]:
+    def problems(self, limit: int | None = None, *, updating: bool = False) -> list[Problem]:
+        """The problem rows (`ImportPlan.problems`; a large file is only checked, so
+        `updating` changes nothing)."""
         return [
             Problem(row, line, column, value, reason, hint, fix, kind)
             for row, line, column, value, reason, hint, fix, kind in self.problems_frame(

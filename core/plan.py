@@ -361,12 +361,14 @@ class ImportPlan:
             .select(problem_columns(self.phone_column))
         )
 
-    def problems(self, limit: int | None = None) -> list[Problem]:
+    def problems(self, limit: int | None = None, *, updating: bool = False) -> list[Problem]:
         """The problem rows in file order (the first `limit` of them, when given). Only
         those are explained, unless every row's explanation is made already (a count
-        of fixes made them): then they are taken from it."""
+        of fixes made them): then they are taken from it. When `updating`, rows whose
+        number is already a member update it: they are not problems."""
         explained = "explained" in self._cache
-        bad = (self.with_hints() if explained else self.rows).filter(pl.col("status") != STATUS_NEW)
+        kept = [STATUS_NEW, str(Reason.ALREADY_IN_AUDIENCE)] if updating else [STATUS_NEW]
+        bad = (self.with_hints() if explained else self.rows).filter(~pl.col("status").is_in(kept))
         if limit is not None:
             bad = bad.head(limit)
         if not explained:

@@ -210,7 +210,12 @@ def add(
     elif members:
         audience = store.add_members(name, members)
     exits_quickly()  # the store is written and closed: the report is all that is left
-    print_plan(plan, show_problems=bool(skip_invalid or skip_duplicates), all_problems=all_problems)
+    print_plan(
+        plan,
+        show_problems=bool(skip_invalid or skip_duplicates),
+        all_problems=all_problems,
+        updating=update,
+    )
     for old_member, new_member in updates[:PROBLEMS_SHOWN]:
         changes = ", ".join(
             f"{c}: {one_line(old_member.values[c])!r} -> {one_line(v)!r}"

@@ -173,8 +173,14 @@ PROBLEMS_SHOWN = 20  # problem rows printed unless --all: a big file can have 10
 
 
 def print_plan(
-    plan: ImportPlan | LargeCheck, *, show_problems: bool = True, all_problems: bool = False
+    plan: ImportPlan | LargeCheck,
+    *,
+    show_problems: bool = True,
+    all_problems: bool = False,
+    updating: bool = False,
 ) -> None:
+    """The report of a plan; when `updating` (add --update), rows that update members
+    are not listed as problems (the command lists them as updates)."""
     table = plan.table
     layout = (
         f"Excel sheet {escape_controls(table.sheet)!r}"
@@ -221,7 +227,8 @@ def print_plan(
         click.echo("regions: " + ", ".join(f"{r} {n:,}" for r, n in list(regions.items())[:8]))
     if not show_problems:
         return
-    problems = plan.problems(None if all_problems else PROBLEMS_SHOWN)
+    problems = plan.problems(None if all_problems else PROBLEMS_SHOWN, updating=updating)
+    problem_rows = plan.total - plan.new - (plan.already_in_audience if updating else 0)
     if problems:
         click.echo("problems (row, line, value, reason, hint):")
         for p in problems:
@@ -229,7 +236,7 @@ def print_plan(
                 f"  row {p.row} (line {p.line}): {p.value!r} {p.reason}"
                 + (f" - {p.hint}" if p.hint else "")
             )
-    more = plan.total - plan.new - len(problems)
+    more = problem_rows - len(problems)
     if more > 0:
         click.echo(f"  ... and {more:,} more problem rows (--all lists every one)")
     if plan.ambiguous and plan.ambiguity is None:

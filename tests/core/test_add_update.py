@@ -62,6 +62,23 @@ def test_update_changes_what_the_file_changes_and_adds_the_rest(audience: Store,
     ]
 
 
+def test_with_skips_the_rows_that_update_members_are_not_listed_as_problems(
+    audience: Store, write_csv: WriteCsv
+):
+    """`--update --skip-invalid`: the problem list names the invalid row only; the rows
+    that updated members are listed as updates, not as `already_in_audience`."""
+    text = SECOND + "12,Broken,Nowhere\n"
+    result = run(audience, "add", "L", str(write_csv(text, "c.csv")), "--update", "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    problems = result.output.split("problems (row, line, value, reason, hint):")[1]
+    listed = [line for line in problems.splitlines() if line.startswith("  row ")]
+    assert len(listed) == 1 and "'12' too_short" in listed[0]
+    assert "already_in_audience" not in result.output
+    assert "more problem rows" not in result.output
+    assert "updated +12025550123: name: 'Ann' -> 'Ann Lee'" in result.output
+    assert "1 row skipped" in result.output
+
+
 def test_a_later_row_of_the_same_number_wins(audience: Store, write_csv: WriteCsv):
     text = "phone,name,city\n+12025550123,Ann A,Austin\n+12025550123,Ann B,\n"
     result = run(audience, "add", "L", str(write_csv(text, "b.csv")), "--update")
