@@ -172,7 +172,14 @@ class _Transform:
 
 
 # The large regexes, by name: the types of `SPECIALS` and these, each (end anchored).
-TYPE_NAMES = ("general", "specials", "fixed", "mobile", "any", *(s for s, _ in SPECIALS))
+TYPE_NAMES = (
+    "general",
+    "specials",
+    "fixed",
+    "mobile",
+    "fixed_or_mobile",
+    *(s for s, _ in SPECIALS),
+)
 _REGEX_ENDS = {"npp": False, "gen0": True, "leading": False, **{t: True for t in TYPE_NAMES}}
 
 
@@ -380,9 +387,9 @@ def _regexes(
                 "specials": specials,
                 "fixed": [fixed],
                 "mobile": [mobile],
-                # `_number_type_helper(...) != UNKNOWN`, given the general match.
-                "any": [
-                    *specials,
+                # `_number_type_helper(...) != UNKNOWN`, given the general match, is
+                # this or `specials` (see vector._typed): most numbers match this one.
+                "fixed_or_mobile": [
                     fixed,
                     None if md.same_mobile_and_fixed_line_pattern else mobile,
                 ],

@@ -161,7 +161,7 @@ def test_regexes_grow_with_the_codes_columns_hold() -> None:
     grown = meta.for_codes([1])
     assert grown.chosen_codes is not None and {1, 44, 33, 61, 49, 353} <= grown.chosen_codes
     assert meta.for_codes(None).chosen_codes is None
-    assert len(meta.for_codes(None).types["any"]) == 1  # every code: one regex
+    assert len(meta.for_codes(None).types["fixed_or_mobile"]) == 1  # every code: one regex
 
 
 @pytest.mark.parametrize("lenient", [False, True])
