@@ -56,6 +56,7 @@ class Audience:
     created_at: str = ""
     changed_at: str = ""
     id: str = ""
+    generation: int = 0  # bumped by every write of its members (a version finer than a second)
 
     @property
     def room(self) -> int:

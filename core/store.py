@@ -690,6 +690,7 @@ def _audience(doc: dict[str, Any]) -> Audience:
         created_at=doc.get("created_at", ""),
         changed_at=doc.get("changed_at", ""),
         id=doc["id"],
+        generation=int(doc.get("generation", 0)),
     )
 
 

@@ -116,11 +116,13 @@ class NumbersCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._numbers: dict[str, tuple[tuple[str, ...], list[str], list[str | None]]] = {}
+        self._numbers: dict[str, tuple[tuple[object, ...], list[str], list[str | None]]] = {}
 
     def get(self, store: Store, audience: Audience) -> tuple[list[str], list[str | None]]:
         """E.164 numbers and line types of `audience`'s members (read when it changed)."""
-        version = (audience.changed_at, str(audience.member_count), audience.name)
+        # The generation changes with every write of the members: two changes within one
+        # second (changed_at) that keep the count would otherwise look the same.
+        version = (audience.generation, audience.changed_at, audience.member_count, audience.name)
         with self._lock:
             cached = self._numbers.get(audience.id)
         if cached is not None and cached[0] == version:

@@ -8,6 +8,7 @@ import dataclasses
 from datetime import timedelta
 
 import polars as pl
+import pytest
 from ready_support import (
     AT,
     IDAHO,
@@ -212,3 +213,27 @@ def test_snapshot_grid_ready_80x24(tmp_path, kit, snap_compare):
 
     app = make_app(dial_store(tmp_path, kit), clock=Clock())
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_the_numbers_cache_sees_a_change_within_the_same_second(
+    store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list's callable-now count reads each audience's numbers once per version: a
+    second edit within the same second that keeps the member count (a number changed)
+    is a new version too (the members' write generation), not a stale count."""
+    import core.store
+    from core.audience import Member
+    from tui.dialing import NumbersCache
+
+    monkeypatch.setattr(core.store, "_now", lambda: "2026-12-06T12:00:00Z")
+    ann = Member({"phone": "+12025550123"}, "+12025550123", "US", "fixed_line_or_mobile")
+    bo = Member({"phone": "+12025550124"}, "+12025550124", "US", "fixed_line_or_mobile")
+    store.create("L", ["phone"], "phone", [ann, bo])
+    cache = NumbersCache()
+    before = store.get("L")
+    assert cache.get(store, before)[0] == ["+12025550123", "+12025550124"]
+    cy = Member({"phone": "+12025550125"}, "+12025550125", "US", "fixed_line_or_mobile")
+    store.update_member("L", "+12025550124", cy)
+    after = store.get("L")
+    assert (after.changed_at, after.member_count) == (before.changed_at, before.member_count)
+    assert cache.get(store, after)[0] == ["+12025550123", "+12025550125"]
