@@ -17,6 +17,7 @@ from core.phones.reference import (
     VERDICT_COLUMNS,
     PhoneVerdict,
     country_code_of,
+    explain_column_reference,
     has_plus,
     judge,
     judge_column_reference,
@@ -50,6 +51,7 @@ __all__ = [
     "has_plus",
     "judge",
     "judge_column",
+    "explain_column_reference",
     "judge_column_reference",
     "judge_many",
     "normalise",
@@ -115,22 +117,8 @@ def explain(
     Polars steps whatever their number."""
     texts = [str(r) for r in PHONE_REASONS]
     if values.len() <= SHORT_COLUMN and reasons.is_in(texts).fill_null(False).all():
-        import polars as pl
-
-        from core.phones import reference
-
-        found = [
-            reference.explain(v or "", Reason(r), lenient, hint_regions, fix_region)
-            for v, r in zip(values.cast(pl.String).to_list(), reasons.to_list(), strict=True)
-        ]
-        return pl.DataFrame(
-            {
-                "hint": [e.hint for e in found],
-                "fix": [e.fix for e in found],
-                "fix_kind": [None if e.kind is None else e.kind.value for e in found],
-                "alternative": [e.alternative for e in found],
-            },
-            schema={c: pl.String for c in ("hint", "fix", "fix_kind", "alternative")},
+        return explain_column_reference(
+            values, reasons, lenient=lenient, hint_regions=hint_regions, fix_region=fix_region
         )
     from core.phones import vector
 

@@ -435,6 +435,33 @@ def judge_column_reference(
     )
 
 
+def explain_column_reference(
+    values: pl.Series,
+    reasons: pl.Series,
+    *,
+    lenient: bool = False,
+    hint_regions: Sequence[str] = (),
+    fix_region: str | None = None,
+) -> pl.DataFrame:
+    """`core.phones.explain` by calling `explain` once per value (every reason one of
+    `PHONE_REASONS`): hint, fix, fix_kind, alternative."""
+    import polars as pl
+
+    found = [
+        explain(v or "", Reason(r), lenient, hint_regions, fix_region)
+        for v, r in zip(values.cast(pl.String).to_list(), reasons.to_list(), strict=True)
+    ]
+    return pl.DataFrame(
+        {
+            "hint": [e.hint for e in found],
+            "fix": [e.fix for e in found],
+            "fix_kind": [None if e.kind is None else e.kind.value for e in found],
+            "alternative": [e.alternative for e in found],
+        },
+        schema={c: pl.String for c in ("hint", "fix", "fix_kind", "alternative")},
+    )
+
+
 def search_keys(
     text: str, *, fix_region: str | None = None, lenient: bool = True
 ) -> tuple[str, ...]:
