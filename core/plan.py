@@ -212,13 +212,19 @@ class ImportPlan:
     _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     # explanations ------------------------------------------------------------------
+    @staticmethod
+    def _unexplained(frame: pl.DataFrame) -> pl.Series:
+        """Invalid rows whose explanation is not made yet (an invalid row's status is its
+        reason; empty cells and repeats get theirs when judged)."""
+        return frame["hint"].is_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
+
     def with_hints(self, rows: pl.DataFrame | None = None) -> pl.DataFrame:
         """`rows` (default: all of them) with every invalid row's hint, fix and fix_kind
         filled in. For all rows the result is kept, so later calls cost nothing."""
         if rows is None and "explained" in self._cache:
             return self._cache["explained"]  # type: ignore[return-value]
         frame = self.rows if rows is None else rows
-        missing = frame["hint"].is_null() & frame["status"].is_in(_PHONE_REASON_TEXTS)
+        missing = self._unexplained(frame)
         if missing.any():
             explained = explain(
                 frame["value"].filter(missing),
@@ -304,9 +310,9 @@ class ImportPlan:
             return int((invalid & frame["fix"].is_not_null()).sum())
         if "fixable" not in self._cache:
             frame = self.rows
-            invalid = frame["status"].is_in(_PHONE_REASON_TEXTS)
-            missing = invalid & frame["hint"].is_null()  # as `with_hints` explains them
-            count = int((invalid & ~missing & frame["fix"].is_not_null()).sum())
+            missing = self._unexplained(frame)
+            explained = frame["status"].is_in(_PHONE_REASON_TEXTS) & ~missing
+            count = int((explained & frame["fix"].is_not_null()).sum())
             if missing.any():
                 found = fixes(
                     frame["value"].filter(missing),
