@@ -191,7 +191,12 @@ class History:
 
         def undo() -> None:
             again = self.store.create(
-                deleted.name, deleted.columns, deleted.phone_column, members, deleted.required
+                deleted.name,
+                deleted.columns,
+                deleted.phone_column,
+                members,
+                deleted.required,
+                restoring=True,
             )
             session.renewed(deleted.id, again.id)
 
@@ -245,7 +250,9 @@ class History:
         self.record(
             Change(
                 "edit member",
-                undo=lambda: self.store.update_member(session.name_of(audience_id), new.e164, old),
+                undo=lambda: self.store.update_member(
+                    session.name_of(audience_id), new.e164, old, restoring=True
+                ),
                 redo=lambda: self.store.update_member(session.name_of(audience_id), old.e164, new),
             )
         )

@@ -329,8 +329,11 @@ class Store:
         phone_column: str,
         members: Sequence[Member],
         required: Sequence[str] | None = None,
+        *,
+        restoring: bool = False,
     ) -> Audience:
-        """Create an audience with its first members."""
+        """Create an audience with its first members; `restoring` (the undo of a delete)
+        puts back members even if their numbers were put on the do-not-call list since."""
         name = check_name(name)
         columns = list(columns)
         check_columns(columns, phone_column)
@@ -339,6 +342,8 @@ class Store:
         with self._writing() as db:
             if db.table("audiences").search(Query().name == name):
                 raise RuleViolation(f"an audience named {name!r} already exists")
+            if not restoring:
+                self._refuse_listed([m.e164 for m in members], "the audience was not created")
             doc = {
                 "id": secrets.token_hex(6),
                 "name": name,
@@ -386,13 +391,18 @@ class Store:
                     "nothing was added: " + limit_message(len(current), len(members))
                 )
             self._check_columns(doc, members)
+            self._refuse_listed([m.e164 for m in members], "nothing was added")
             added = [m.to_doc() for m in members]
             new = self._write_member_docs(doc, [*current, *added], added=added)
             self._commit(db, doc, new)
             return _audience(new), members
 
-    def update_member(self, name: str, e164: str, member: Member) -> Audience:
-        """Replace the member whose E.164 key is `e164` (its position is kept)."""
+    def update_member(
+        self, name: str, e164: str, member: Member, *, restoring: bool = False
+    ) -> Audience:
+        """Replace the member whose E.164 key is `e164` (its position is kept). A new
+        number on the do-not-call list is refused unless `restoring` (the undo of an
+        edit puts the member's former number back)."""
         with self._writing() as db:
             doc = self._doc(db, name)
             current = self._read_members(doc)
@@ -402,6 +412,8 @@ class Store:
             if member.e164 != e164 and any(m.e164 == member.e164 for m in current):
                 raise RuleViolation("that number is already a member of the audience")
             self._check_columns(doc, [member])
+            if member.e164 != e164 and not restoring:
+                self._refuse_listed([member.e164], "the member was not saved")
             current[index] = member
             new = self._write_members(doc, current)
             self._commit(db, doc, new)
@@ -436,6 +448,7 @@ class Store:
             if len(kept) + len(add) > MEMBER_LIMIT:
                 raise LimitExceeded("nothing was changed: " + limit_message(len(kept), len(add)))
             self._check_columns(doc, [*add, *update])
+            self._refuse_listed([m.e164 for m in add], "nothing was changed")
             before = [kept[at[m.e164]] for m in update]
             for m in update:
                 kept[at[m.e164]] = m
@@ -564,6 +577,9 @@ class Store:
                 raise RuleViolation(
                     f"an audience named {taken[0]!r} already exists; nothing was created"
                 )
+            self._refuse_listed(
+                [m.e164 for _, _, new in checked for m in new.members], "nothing was created"
+            )
             written: list[dict[str, Any]] = []
             try:
                 for name, columns, new in checked:
@@ -605,15 +621,39 @@ class Store:
         )
 
     def read_suppression(
-        self, check: Callable[[dict[str, Any]], bool]
+        self, check: Callable[[dict[str, Any]], bool], *, locked: bool = False
     ) -> dict[str, dict[str, Any]] | None:
         """The do-not-call list's data (None when the store has none yet), read under the
-        shared lock. A damaged or empty file is refused (StoreDamaged), never read as an
-        empty list."""
+        shared lock (`locked`: the caller holds the exclusive one). A damaged or empty
+        file is refused (StoreDamaged), never read as an empty list."""
         if not self.suppression_path.exists():
             return None
+        if locked:
+            return self._suppression_storage(check).read()
         with self._locked(exclusive=False):
             return self._suppression_storage(check).read()
+
+    def _refuse_listed(self, numbers: Sequence[str], refusal: str) -> None:
+        """No number on the do-not-call list becomes a member: a writer's last check,
+        under its exclusive lock. Callers judge against the list they read before, but
+        another process (the CLI beside the app) may have listed a number since.
+        Refused whole; the numbers are not named (they may be in logs)."""
+        if not numbers or not self.suppression_path.exists():
+            return
+        from core.suppress import SuppressionList
+
+        listed = SuppressionList.load(self, locked=True).keys()
+        found = sum(1 for n in set(numbers) if n in listed)
+        if found:
+            raise RuleViolation(
+                f"{refusal}: "
+                + (
+                    "that number is on the do-not-call list"
+                    if len(numbers) == 1
+                    else f"{found:,} of the numbers are on the do-not-call list "
+                    "(listed since they were checked: check again to see which)"
+                )
+            )
 
     def change_suppression(
         self,

@@ -110,9 +110,10 @@ class SuppressionList:
         self._keys: frozenset[str] | None = None
 
     @classmethod
-    def load(cls, store: Store) -> SuppressionList:
-        """The store's list (empty when it has none yet; StoreDamaged when damaged)."""
-        data = store.read_suppression(_shaped)
+    def load(cls, store: Store, *, locked: bool = False) -> SuppressionList:
+        """The store's list (empty when it has none yet; StoreDamaged when damaged);
+        `locked`: the caller holds the store's exclusive lock."""
+        data = store.read_suppression(_shaped, locked=locked)
         return cls.from_data(data)
 
     @classmethod

@@ -628,3 +628,24 @@ async def test_q_goes_back_then_quits(demo, kit):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_number_listed_while_the_form_is_open_is_not_added(demo, kit):
+    """Another process (the CLI) puts the number on the do-not-call list after the form
+    judged it: the save is refused with the reason, and nothing is written."""
+    from core.suppress import add_numbers
+
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("a")
+        await fill_form(pilot, ["+447400123456", "Ada", "Lovelace", "London", "Mon"])
+        add_numbers(demo.store, ["+447400123456"])
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert "+447400123456" not in {m.e164 for m in demo.store.members(UK)}
+        assert any("do-not-call list" in m for m in notes.errors), notes.seen
+        assert not any("+447400123456" in m for m in notes.messages)
+        assert demo.store.get(UK).member_count == 48
