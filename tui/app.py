@@ -20,11 +20,11 @@ from textual.screen import Screen
 
 from core.history import Session
 from core.store import Store
-from tui.dialing import Dialing
+from tui.dialing import CallingRulesChanged, Dialing
 from tui.dialogs.help import HelpModal
 from tui.keys import TypedKeys, key_help
 from tui.screens.audience_list import AudienceListScreen
-from tui.screens.base import Places
+from tui.screens.base import Places, StoreScreen
 from tui.workers import HANGUP, KEYS, running_work
 
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
@@ -62,6 +62,13 @@ class AudiencesApp(App[None]):
         self.typed_keys = TypedKeys(self, super().on_event)
         if self.demo_folder is not None:
             self.sub_title = "demo (a throwaway store)"
+
+    def on_calling_rules_changed(self, event: CallingRulesChanged) -> None:
+        """Every screen judges calling hours by the window and rules chosen last."""
+        self.dialing = event.dialing
+        for screen in self.screen_stack:
+            if isinstance(screen, StoreScreen):
+                screen.calling_rules_changed(event.dialing)
 
     def get_default_screen(self) -> Screen[None]:
         return AudienceListScreen(self.store, self.session, self.places, dialing=self.dialing)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import polars as pl
+from textual.message import Message
 
 from core.audience import E164_COLUMN, Audience, Member
 from core.hours import DEFAULT_WINDOW, Window, as_utc, member_calls
@@ -53,6 +54,15 @@ class Dialing:
     def now(self) -> datetime:
         """The instant to judge, in UTC, to the second."""
         return as_utc((self.clock or utc_now)())
+
+
+class CallingRulesChanged(Message):
+    """The window or the US state rules were changed (on the hours screen): the app
+    judges calling hours by them from now on, on every screen."""
+
+    def __init__(self, dialing: Dialing) -> None:
+        super().__init__()
+        self.dialing = dialing
 
 
 def dial_frame(

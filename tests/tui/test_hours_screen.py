@@ -171,7 +171,58 @@ async def test_h_is_in_the_footer_and_help_and_the_screens_keys_in_help(tmp_path
         await kit.settle(pilot)
         text = await kit.text(pilot)
         assert "space Pick" in text and "Mark in grid" in text and "r State rules" in text
+        assert "w Window" in text
         assert "? Help" in text
+
+
+async def test_w_sets_the_window_and_every_screen_follows(tmp_path, kit):
+    """A window core refuses keeps the dialog open, saying why; one it accepts is judged
+    here, in the grid's call column and in the list's callable count."""
+    from tui.dialogs.window import WindowModal
+
+    app = make_app(dial_store(tmp_path, kit), clock=Clock())
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_hours(pilot, kit)
+        await pilot.press("w")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, WindowModal)
+        field = app.screen.query_one("#window-input")
+        assert field.value == "08:00-21:00"
+        for typed, why in [("9-5", "HH:MM-HH:MM"), ("18:00-10:00", "start before it ends")]:
+            field.value = ""
+            await pilot.press(*typed, "enter")
+            await kit.settle(pilot)
+            assert isinstance(app.screen, WindowModal), typed
+            assert why in await kit.text(pilot)
+        field.value = ""
+        # New York 09:00 and Kolkata 19:30 fall outside; London 14:00 stays inside.
+        await pilot.press(*"10:00-18:00", "enter")
+        await kit.settle(pilot)
+        assert app.screen is screen
+        now = {z: r["now"] for z, r in rows(screen).items()}
+        assert now["America/New_York"] == "no" and now["Asia/Calcutta"] == "no"
+        text = await kit.text(pilot)
+        assert "10:00-18:00 local" in text and "callable now: 2 / 10" in text
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, MemberGridScreen)
+        calls = dict(
+            zip(
+                grid.query_one(FrameTable).frame["(e164)"].to_list(),
+                grid.query_one(FrameTable).frame["(call)"].to_list(),
+                strict=True,
+            )
+        )
+        assert calls[NEW_YORK[0]] == "not now" and calls[KOLKATA[0]] == "not now"
+        assert "callable now: 2 / 10" in await kit.text(pilot)
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        assert app.screen.query_one(FrameTable).frame["callable"].to_list() == ["2 / 10"]
+        # esc in the dialog changes nothing.
+        await pilot.press("enter", "h", "w", "escape")
+        await kit.settle(pilot)
+        assert "10:00-18:00 local" in await kit.text(pilot)
 
 
 def test_snapshot_hours_80x24(tmp_path, kit, snap_compare):

@@ -202,6 +202,10 @@ class AudienceListScreen(StoreScreen):
     def store_changed(self, select: str | None) -> None:
         self.load_audiences(select=select)
 
+    def calling_rules_changed(self, dialing: Dialing) -> None:
+        super().calling_rules_changed(dialing)
+        self.count_callable()
+
     def show_audiences(self, select: str | None = None) -> None:
         """Fill the table with the audiences that pass the filter."""
         table = self.query_one(FrameTable)

@@ -129,6 +129,11 @@ class StoreScreen(Screen[None]):
     def store_changed(self, select: str | None) -> None:
         """Show the store as it is now (the screen reloads)."""
 
+    def calling_rules_changed(self, dialing: Dialing) -> None:
+        """Judge calling hours by `dialing` from now on (screens that show them judge
+        again)."""
+        self.dialing = dialing
+
     # --- undo and redo ------------------------------------------------------------------
     def action_undo_change(self) -> None:
         """Undo the last change (several levels)."""

@@ -16,11 +16,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from core.audience import Member
-from core.hours import HoursReport, ZoneHours, hours_report
+from core.hours import HoursReport, Window, ZoneHours, hours_report
 from core.store import Store
 from core.words import plural
 from tui.dialing import (
     REFRESH_SECONDS,
+    CallingRulesChanged,
     Dialing,
     callable_text,
     local_times_text,
@@ -79,6 +80,12 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
             "mark_members",
             "Mark in grid",
             tooltip="Mark the members of the picked zones (or of this zone) in the grid",
+        ),
+        Binding(
+            "w",
+            "set_window",
+            "Window",
+            tooltip="The local hours calls may be made in (08:00-21:00 unless changed)",
         ),
         Binding(
             "r",
@@ -228,12 +235,28 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
 
     def action_toggle_state_rules(self) -> None:
         """US state rules on or off (Florida, Oklahoma, Washington end at 20:00)."""
-        self.dialing = replace(self.dialing, us_state_rules=not self.dialing.us_state_rules)
+        self.change_rules(replace(self.dialing, us_state_rules=not self.dialing.us_state_rules))
         self.notify(
             "US state rules "
             + ("on: calls end at 20:00 in FL, OK and WA" if self.dialing.us_state_rules else "off"),
             markup=False,
         )
+
+    def action_set_window(self) -> None:
+        """Change the local calling window (asks; core checks it)."""
+        from tui.dialogs.window import WindowModal
+
+        def chosen(window: Window | None) -> None:
+            if window is not None and window != self.dialing.window:
+                self.change_rules(replace(self.dialing, window=window))
+                self.notify(f"Calling window {window} local", markup=False)
+
+        self.app.push_screen(WindowModal(self.dialing.window), chosen)
+
+    def change_rules(self, dialing: Dialing) -> None:
+        """Judge by `dialing` here, and tell the app (the grid and the list follow)."""
+        self.dialing = dialing
+        self.post_message(CallingRulesChanged(dialing))
         self.judge_hours()
 
     def action_go_back(self) -> None:

@@ -299,6 +299,10 @@ class MemberGridScreen(StoreScreen):
     def store_changed(self, select: str | None) -> None:
         self.load_members(focus=select)
 
+    def calling_rules_changed(self, dialing: Dialing) -> None:
+        super().calling_rules_changed(dialing)
+        self.judge_calls()
+
     def shown_columns(self) -> list[str]:
         """The phone column first (it stays in place when scrolling sideways), then the
         others in the audience's order, then local time, call, status and line type."""
