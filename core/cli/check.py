@@ -210,6 +210,12 @@ def print_plan(
     )
     for reason, n in plan.invalid_by_reason().items():
         click.echo(f"  {reason}: {n:,}")
+    from core.plan import ImportPlan  # loaded already: core.large imports it too
+
+    if show_problems and all_problems and isinstance(plan, ImportPlan):
+        # Every problem row is explained for the listing below: made first, the count
+        # of fixes is read from those explanations instead of being judged again.
+        plan.with_hints()
     if plan.invalid:
         fixable = plan.fixable
         if fixable:

@@ -97,6 +97,21 @@ def test_check_json_names_the_fix_and_its_kind_of_every_problem(write_csv: Write
     assert "repaired" not in data  # only with --repair
 
 
+def test_the_count_of_fixes_agrees_however_the_report_is_asked_for(write_csv: WriteCsv) -> None:
+    """`check` counts fixes alone; `check --all` and `--json` explain every problem row
+    first and read the count from those explanations: the three agree."""
+    path = fixes_file(write_csv, ("1.20256E+10", "12345"))
+    counts = []
+    for extra in ((), ("--all",)):
+        result = run_any(write_csv, "check", path, "--default-region", "US", *extra)
+        line = next(x for x in result.output.splitlines() if x.startswith("fixable:"))
+        counts.append(int(line.split()[1]))
+        if extra:  # every problem is listed, each fix with it
+            assert result.output.count(" - ") >= len(FIXES) + 2
+    data = report(run_any(write_csv, "check", path, "--json", "--default-region", "US"))
+    assert counts == [data["fixable"], data["fixable"]] == [len(FIXES), len(FIXES)]
+
+
 def run_any(write_csv: WriteCsv, *args: str | Path) -> Result:
     """A command that needs no store (check)."""
     return CliRunner().invoke(main, [*map(str, args)], catch_exceptions=False)
