@@ -657,24 +657,28 @@ def _statuses(
     # The E.164 digits as an integer are the same key as the text (at most 20 digits,
     # never a leading 0) and hash faster; invalid rows have none (they have a reason).
     key = pl.col("e164").str.slice(1).cast(pl.Int128)
-    cases = [(pl.col("reason").is_not_null(), pl.col("reason"))]
+
+    def row_status(status: str) -> tuple[pl.Expr, pl.Expr]:
+        return pl.lit(str(status)), pl.lit(ROW_HINTS[status])
+
+    # (condition, status, hint): the first that holds decides both.
+    cases = [(pl.col("reason").is_not_null(), pl.col("reason"), pl.col("hint"))]
     # A number already in the audience is that first (`add --update` may update the
     # member, whose blank cells then keep their values), then the row's own faults.
     if existing_keys:
         listed = pl.Series(list(existing_keys), dtype=pl.String).implode()
-        cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.ALREADY_IN_AUDIENCE))))
+        cases.append((pl.col("e164").is_in(listed), *row_status(Reason.ALREADY_IN_AUDIENCE)))
     if missing_required is not None:
-        cases.append((pl.lit(missing_required), pl.lit(str(Reason.MISSING_REQUIRED))))
+        cases.append((pl.lit(missing_required), *row_status(Reason.MISSING_REQUIRED)))
     if suppressed_keys:
         listed = pl.Series(list(suppressed_keys), dtype=pl.String).implode()
-        cases.append((pl.col("e164").is_in(listed), pl.lit(str(Reason.SUPPRESSED))))
-    cases.append((~key.is_first_distinct(), pl.lit(str(Reason.DUPLICATE_IN_FILE))))
-    frame = frame.with_columns(status=first_of(cases, pl.lit(STATUS_NEW)))
-    hint = first_of(
-        [(pl.col("status") == str(status), pl.lit(text)) for status, text in ROW_HINTS.items()],
-        pl.col("hint"),
-    )
-    return frame.with_columns(hint=hint).select(list(ROWS_SCHEMA))
+        cases.append((pl.col("e164").is_in(listed), *row_status(Reason.SUPPRESSED)))
+    frame = frame.with_columns(__repeat=~key.is_first_distinct())
+    cases.append((pl.col("__repeat"), *row_status(Reason.DUPLICATE_IN_FILE)))
+    return frame.with_columns(
+        status=first_of([(c, status) for c, status, _ in cases], pl.lit(STATUS_NEW)),
+        hint=first_of([(c, hint) for c, _, hint in cases], pl.col("hint")),
+    ).select(list(ROWS_SCHEMA))
 
 
 def _missing_required(
