@@ -8,6 +8,10 @@ stack per audience for changes to its members. Stacks and changes know an audien
 its id, which a rename keeps, and look its name up when they run; undoing a delete
 re-creates the audience under a new id, which the session remembers, so the member
 changes made before the delete can still be undone after it.
+
+Undo and redo only move through states the store held: they put numbers back even if
+another process put them on the do-not-call list since (the grid flags such members,
+exports leave them out), where a new addition of a listed number is refused.
 """
 
 from __future__ import annotations
@@ -144,7 +148,12 @@ class History:
         def redo() -> None:
             audience, held = kept.pop("last")
             again = self.store.create(
-                audience.name, audience.columns, audience.phone_column, held, audience.required
+                audience.name,
+                audience.columns,
+                audience.phone_column,
+                held,
+                audience.required,
+                restoring=True,
             )
             session.renewed(audience.id, again.id)
 
@@ -163,7 +172,8 @@ class History:
         def redo() -> None:
             held = kept.pop("last")
             again = self.store.create_many(
-                [NewAudience(a.name, a.columns, a.phone_column, m, a.required) for a, m in held]
+                [NewAudience(a.name, a.columns, a.phone_column, m, a.required) for a, m in held],
+                restoring=True,
             )
             for (old, _), new in zip(held, again, strict=True):
                 session.renewed(old.id, new.id)
@@ -219,7 +229,9 @@ class History:
             Change(
                 description,
                 undo=lambda: self.store.remove_members(session.name_of(audience_id), keys),
-                redo=lambda: self.store.add_members(session.name_of(audience_id), added),
+                redo=lambda: self.store.add_members(
+                    session.name_of(audience_id), added, restoring=True
+                ),
             )
         )
 
@@ -239,7 +251,7 @@ class History:
                     session.name_of(audience_id), update=before, remove=keys
                 ),
                 redo=lambda: self.store.merge_members(
-                    session.name_of(audience_id), add=added, update=updated
+                    session.name_of(audience_id), add=added, update=updated, restoring=True
                 ),
             )
         )
@@ -253,7 +265,9 @@ class History:
                 undo=lambda: self.store.update_member(
                     session.name_of(audience_id), new.e164, old, restoring=True
                 ),
-                redo=lambda: self.store.update_member(session.name_of(audience_id), old.e164, new),
+                redo=lambda: self.store.update_member(
+                    session.name_of(audience_id), old.e164, new, restoring=True
+                ),
             )
         )
 

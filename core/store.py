@@ -89,6 +89,9 @@ class Store:
         self.lock_timeout = lock_timeout
         self.catalog_path = self.path / "catalog.json"
         self.members_dir = self.path / "members"
+        self._suppression_seen: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+        """The do-not-call list's data as last read, with the file's (inode, size,
+        mtime): every write replaces the file, so an unchanged stat is unchanged data."""
 
     # --- opening, locking ------------------------------------------------------------
     def _ensure(self) -> None:
@@ -357,15 +360,20 @@ class Store:
             self._commit(db, None, new)
             return _audience(new)
 
-    def add_members(self, name: str, members: Sequence[Member]) -> Audience:
-        """Add members; refused whole if any is already a member or the limit would break."""
+    def add_members(
+        self, name: str, members: Sequence[Member], *, restoring: bool = False
+    ) -> Audience:
+        """Add members; refused whole if any is already a member or the limit would break,
+        or (unless `restoring`) if a number is on the do-not-call list."""
         _check_unique(members)
-        return self.add_checked(name, lambda _audience, _keys: members)[0]
+        return self.add_checked(name, lambda _audience, _keys: members, restoring=restoring)[0]
 
     def add_checked(
         self,
         name: str,
         choose: Callable[[Audience, dict[str, dict[str, str]]], Sequence[Member]],
+        *,
+        restoring: bool = False,
     ) -> tuple[Audience, list[Member]]:
         """Add the members `choose(audience, current)` returns, under one lock; `current`
         maps each member's E.164 key to its values.
@@ -391,7 +399,8 @@ class Store:
                     "nothing was added: " + limit_message(len(current), len(members))
                 )
             self._check_columns(doc, members)
-            self._refuse_listed([m.e164 for m in members], "nothing was added")
+            if not restoring:
+                self._refuse_listed([m.e164 for m in members], "nothing was added")
             added = [m.to_doc() for m in members]
             new = self._write_member_docs(doc, [*current, *added], added=added)
             self._commit(db, doc, new)
@@ -426,6 +435,7 @@ class Store:
         add: Sequence[Member] = (),
         update: Sequence[Member] = (),
         remove: Sequence[str] = (),
+        restoring: bool = False,
     ) -> tuple[Audience, list[Member]]:
         """In one write: remove members by E.164 key, replace members in place by the
         E.164 key of each `update` member, then add `add` at the end. Refused whole when
@@ -448,7 +458,8 @@ class Store:
             if len(kept) + len(add) > MEMBER_LIMIT:
                 raise LimitExceeded("nothing was changed: " + limit_message(len(kept), len(add)))
             self._check_columns(doc, [*add, *update])
-            self._refuse_listed([m.e164 for m in add], "nothing was changed")
+            if not restoring:
+                self._refuse_listed([m.e164 for m in add], "nothing was changed")
             before = [kept[at[m.e164]] for m in update]
             for m in update:
                 kept[at[m.e164]] = m
@@ -551,7 +562,9 @@ class Store:
                 raise
             return target if moved else None
 
-    def create_many(self, audiences: Sequence[NewAudience]) -> list[Audience]:
+    def create_many(
+        self, audiences: Sequence[NewAudience], *, restoring: bool = False
+    ) -> list[Audience]:
         """Create several audiences, all or nothing: every name is checked first, the
         members files are written, then ONE catalog write commits them all. If anything
         fails before that commit, the members files written so far are removed and the
@@ -577,9 +590,10 @@ class Store:
                 raise RuleViolation(
                     f"an audience named {taken[0]!r} already exists; nothing was created"
                 )
-            self._refuse_listed(
-                [m.e164 for _, _, new in checked for m in new.members], "nothing was created"
-            )
+            if not restoring:
+                self._refuse_listed(
+                    [m.e164 for _, _, new in checked for m in new.members], "nothing was created"
+                )
             written: list[dict[str, Any]] = []
             try:
                 for name, columns, new in checked:
@@ -625,13 +639,30 @@ class Store:
     ) -> dict[str, dict[str, Any]] | None:
         """The do-not-call list's data (None when the store has none yet), read under the
         shared lock (`locked`: the caller holds the exclusive one). A damaged or empty
-        file is refused (StoreDamaged), never read as an empty list."""
+        file is refused (StoreDamaged), never read as an empty list. The data may be the
+        same object as the last read returned: read it, never change it."""
         if not self.suppression_path.exists():
             return None
         if locked:
-            return self._suppression_storage(check).read()
+            return self._read_suppression(check)
         with self._locked(exclusive=False):
-            return self._suppression_storage(check).read()
+            return self._read_suppression(check)
+
+    def _read_suppression(
+        self, check: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, dict[str, Any]] | None:
+        """Read (under a lock the caller holds) unless the file is the one read last: a
+        100,000-number list takes 0.1 s to read and check, and every add looks at it."""
+        try:
+            st = self.suppression_path.stat()
+        except FileNotFoundError:
+            return None
+        seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._suppression_seen is not None and self._suppression_seen[0] == seen:
+            return self._suppression_seen[1]
+        data = self._suppression_storage(check).read()
+        self._suppression_seen = None if data is None else (seen, data)
+        return data
 
     def _refuse_listed(self, numbers: Sequence[str], refusal: str) -> None:
         """No number on the do-not-call list becomes a member: a writer's last check,
@@ -640,18 +671,17 @@ class Store:
         Refused whole; the numbers are not named (they may be in logs)."""
         if not numbers or not self.suppression_path.exists():
             return
-        from core.suppress import SuppressionList
+        from core.suppress import listed_among
 
-        listed = SuppressionList.load(self, locked=True).keys()
-        found = sum(1 for n in set(numbers) if n in listed)
+        found = listed_among(self, numbers)
         if found:
             raise RuleViolation(
                 f"{refusal}: "
                 + (
                     "that number is on the do-not-call list"
                     if len(numbers) == 1
-                    else f"{found:,} of the numbers are on the do-not-call list "
-                    "(listed since they were checked: check again to see which)"
+                    else f"{found:,} of the numbers {'is' if found == 1 else 'are'} on the "
+                    "do-not-call list (check again to see which)"
                 )
             )
 
@@ -667,6 +697,8 @@ class Store:
             storage = self._suppression_storage(check)
             new = change(storage.read())
             storage.write(new)
+            st = self.suppression_path.stat()
+            self._suppression_seen = ((st.st_ino, st.st_size, st.st_mtime_ns), new)
             return new
 
     def _check_columns(self, doc: dict[str, Any], members: Sequence[Member]) -> None:

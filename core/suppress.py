@@ -101,6 +101,11 @@ def _shaped(data: dict[str, Any]) -> bool:
     )
 
 
+def _refuse_newer(data: dict[str, Any]) -> None:
+    if data.get("list", {}).get("1", {}).get("version", 0) > VERSION:
+        raise StoreDamaged("the do-not-call list was written by a newer audiences; upgrade")
+
+
 class SuppressionList:
     """The store's do-not-call list as read at one moment (read-only)."""
 
@@ -110,18 +115,16 @@ class SuppressionList:
         self._keys: frozenset[str] | None = None
 
     @classmethod
-    def load(cls, store: Store, *, locked: bool = False) -> SuppressionList:
-        """The store's list (empty when it has none yet; StoreDamaged when damaged);
-        `locked`: the caller holds the store's exclusive lock."""
-        data = store.read_suppression(_shaped, locked=locked)
+    def load(cls, store: Store) -> SuppressionList:
+        """The store's list (empty when it has none yet; StoreDamaged when damaged)."""
+        data = store.read_suppression(_shaped)
         return cls.from_data(data)
 
     @classmethod
     def from_data(cls, data: dict[str, dict[str, Any]] | None) -> SuppressionList:
         if data is None:
             return cls({}, {})
-        if data.get("list", {}).get("1", {}).get("version", 0) > VERSION:
-            raise StoreDamaged("the do-not-call list was written by a newer audiences; upgrade")
+        _refuse_newer(data)
         batches = {
             int(k): Batch(int(k), b["source"], b["kind"], b["at"], b["count"])
             for k, b in data.get("batches", {}).items()
@@ -166,6 +169,17 @@ class SuppressionList:
 
 
 # --- judging what is added -------------------------------------------------------------
+def listed_among(store: Store, numbers: Sequence[str]) -> int:
+    """How many of `numbers` (E.164) are on the store's list, read by a writer holding
+    the store's exclusive lock (no list: none)."""
+    data = store.read_suppression(_shaped, locked=True)
+    if data is None:
+        return 0
+    _refuse_newer(data)
+    entries = data.get("entries", {})
+    return sum(1 for n in set(numbers) if n in entries)
+
+
 def judge_numbers(values: Sequence[str], where: Sequence[str]) -> list[str]:
     """The E.164 form of each value, or RuleViolation naming where the bad ones are
     (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values themselves."""

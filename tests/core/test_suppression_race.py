@@ -1,7 +1,7 @@
 """A number put on the do-not-call list after a path checked against the list (by
 another process: the CLI beside the app) is still never added: the store looks at the
-list again under its write lock, refuses the whole write and changes nothing. Undo may
-put back what was there before (a deleted audience, an edited member's number)."""
+list again under its write lock, refuses the whole write and changes nothing. Undo and
+redo put back what the store held before (the number joined before it was listed)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ def numbers(store: Store, name: str) -> list[str]:
 
 @pytest.fixture
 def stale_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every read of the list outside the store's write lock sees it as it was before
-    another process listed the number (empty): the check a path makes first misses it."""
-    real = SuppressionList.load.__func__  # type: ignore[attr-defined]
+    """Every path's own read of the list sees it as it was before another process
+    listed the number (empty): the check a path makes first misses it. The store's own
+    look under its write lock (`suppress.listed_among`) reads the file."""
 
-    def load(cls: type[SuppressionList], store: Store, *, locked: bool = False):
-        return real(cls, store, locked=True) if locked else SuppressionList({}, {})
+    def load(cls: type[SuppressionList], store: Store) -> SuppressionList:
+        return SuppressionList({}, {})
 
     monkeypatch.setattr(suppress.SuppressionList, "load", classmethod(load))
     yield
@@ -57,7 +57,7 @@ def test_each_store_write_refuses_a_listed_new_number(store: Store) -> None:
     before = store.path.joinpath("catalog.json").read_bytes()
     with pytest.raises(RuleViolation, match="nothing was added: that number is on the do-not"):
         store.add_members("Leads", [member(LISTED, "Bo")])
-    with pytest.raises(RuleViolation, match="1 of the numbers are on the do-not-call list"):
+    with pytest.raises(RuleViolation, match="1 of the numbers is on the do-not-call list"):
         store.add_members("Leads", [member("+12025550124"), member(LISTED, "Bo")])
     with pytest.raises(RuleViolation, match="nothing was changed"):
         store.merge_members("Leads", add=[member(LISTED, "Bo")])
@@ -92,7 +92,7 @@ def test_a_plan_made_before_the_number_was_listed_is_not_written(
     table = read_file(write_csv(FILE, "leads.csv"))
     plan = plan_create(table, "phone")  # judged against an empty list
     add_numbers(store, [LISTED])  # another process lists Bo's number
-    with pytest.raises(RuleViolation, match="1 of the numbers are on the do-not-call list"):
+    with pytest.raises(RuleViolation, match="1 of the numbers is on the do-not-call list"):
         store.create("Leads", plan.columns, plan.phone_column, plan.members())
     assert store.list_audiences() == []
     audience = store.create("Leads", ["phone", "name"], "phone", [])
@@ -124,9 +124,22 @@ def test_cli_paths_refuse_a_number_listed_after_their_check(
     assert [a.name for a in store.list_audiences()] == ["Leads"]
 
 
-def test_undo_puts_back_what_was_there_and_redo_is_refused(
-    store: Store, write_csv: WriteCsv
+def test_another_process_listing_a_number_is_seen_by_a_store_that_read_the_list(
+    store: Store,
 ) -> None:
+    """The store keeps the list it read while the file is unchanged; another process's
+    write replaces the file, and the next look reads it again."""
+    store.create("Leads", ["phone", "name"], "phone", [member("+12025550123")])
+    add_numbers(store, ["+12025550100"])
+    store.add_members("Leads", [member("+12025550124")])  # reads (and keeps) the list
+    other = Store(store.path, lock_timeout=30)  # the CLI beside the app
+    add_numbers(other, [LISTED])
+    with pytest.raises(RuleViolation, match="that number is on the do-not-call list"):
+        store.add_members("Leads", [member(LISTED, "Bo")])
+    assert numbers(store, "Leads") == ["+12025550123", "+12025550124"]
+
+
+def test_undo_and_redo_put_back_what_was_there(store: Store) -> None:
     session = Session(store)
     created = session.audiences.create_audience(
         "Leads", ["phone", "name"], "phone", [member("+12025550123"), member(LISTED, "Bo")]
@@ -137,18 +150,42 @@ def test_undo_puts_back_what_was_there_and_redo_is_refused(
     # Undoing the edit gives Bo his former number back, listed since or not.
     assert history.undo() == "edit member"
     assert numbers(store, "Leads") == ["+12025550123", LISTED]
-    # Redoing the edit (away from the listed number) goes through.
     assert history.redo() == "edit member"
     assert history.undo() == "edit member"
     # A deleted audience comes back whole.
     session.audiences.delete_audience("Leads")
     assert session.audiences.undo() == "delete audience 'Leads'"
     assert numbers(store, "Leads") == ["+12025550123", LISTED]
-    # Adding a number, undoing it, listing it, then redoing: that is adding it again.
+    # A member added, undone, listed meanwhile, then redone: the addition comes back.
     history = session.members(store.get("Leads").id)
     history.add_members("Leads", [member("+12025550177", "Di")], "add member")
     assert history.undo() == "add member"
     add_numbers(store, ["+12025550177"])
+    assert history.redo() == "add member"
+    assert numbers(store, "Leads") == ["+12025550123", LISTED, "+12025550177"]
+    # A new addition of a listed number is still refused.
+    add_numbers(store, ["+12025550188"])
     with pytest.raises(RuleViolation, match="do-not-call list"):
-        history.redo()
+        history.add_members("Leads", [member("+12025550188", "Ed")], "add member")
+    assert numbers(store, "Leads") == ["+12025550123", LISTED, "+12025550177"]
+
+
+def test_redo_of_a_create_or_a_split_brings_the_audiences_back_whole(store: Store) -> None:
+    """Undo of a create deletes the audience (with what it held by then); a number
+    listed before the redo must not cost the whole audience."""
+    session = Session(store)
+    session.audiences.create_audience(
+        "Leads", ["phone", "name"], "phone", [member("+12025550123"), member(LISTED, "Bo")]
+    )
+    parts = [
+        NewAudience(f"Part {i}", ["phone", "name"], "phone", [member(n)])
+        for i, n in enumerate(["+12025550125", "+12025550126"])
+    ]
+    session.audiences.create_many(parts, "split into 2")
+    assert session.audiences.undo() == "split into 2"
+    assert session.audiences.undo() == "create audience 'Leads'"
+    add_numbers(store, [LISTED, "+12025550126"])
+    assert session.audiences.redo() == "create audience 'Leads'"
+    assert session.audiences.redo() == "split into 2"
     assert numbers(store, "Leads") == ["+12025550123", LISTED]
+    assert numbers(store, "Part 1") == ["+12025550126"]

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker
 
 from core.audience import (
     E164_COLUMN,
@@ -49,7 +50,7 @@ from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
-from tui.workers import HOURS, LOAD
+from tui.workers import HOURS, LOAD, WRITE
 
 ADD = Binding.Group("Add", compact=True)
 SHOW = Binding.Group("Show", compact=True)
@@ -181,6 +182,7 @@ class MemberGridScreen(StoreScreen):
             frame: pl.DataFrame,
             focus: str | None,
             suppressed: frozenset[str],
+            dialing: Dialing,
         ) -> None:
             super().__init__()
             self.audience = audience
@@ -188,6 +190,8 @@ class MemberGridScreen(StoreScreen):
             self.frame = frame
             self.focus = focus
             self.suppressed = suppressed
+            self.dialing = dialing
+            """The calling rules the frame's call column was judged by."""
 
     class CallsJudged(Message):
         """The calling hours of the members were judged again (a new minute)."""
@@ -258,9 +262,10 @@ class MemberGridScreen(StoreScreen):
 
         audience, members = self.store.load(self.audience_name)
         suppressed = SuppressionList.load(self.store).keys()
-        calls = dial_frame(members, suppressed, self.dialing, self.dialing.now()).drop(KEY)
+        dialing = self.dialing
+        calls = dial_frame(members, suppressed, dialing, dialing.now()).drop(KEY)
         frame = grid_frame(audience, members).hstack(calls)
-        self.post_message(self.MembersLoaded(audience, members, frame, focus, suppressed))
+        self.post_message(self.MembersLoaded(audience, members, frame, focus, suppressed, dialing))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=HOURS)
     def judge_calls(self) -> None:
@@ -295,6 +300,8 @@ class MemberGridScreen(StoreScreen):
         if self.line_filter is not None and self.line_filter not in self.line_types():
             self.line_filter = None
         self.refresh_view(focus=event.focus or self.current_key())
+        if event.dialing != self.dialing:  # the rules changed while it loaded
+            self.judge_calls()
 
     def store_changed(self, select: str | None) -> None:
         self.load_members(focus=select)
@@ -302,6 +309,12 @@ class MemberGridScreen(StoreScreen):
     def calling_rules_changed(self, dialing: Dialing) -> None:
         super().calling_rules_changed(dialing)
         self.judge_calls()
+
+    def work_failed(self, worker: Worker[object]) -> None:
+        if worker.group == WRITE:
+            # Refused (another process changed the store or the do-not-call list since
+            # this screen read them): show the store as it is now, the list included.
+            self.load_members(focus=self.current_key())
 
     def shown_columns(self) -> list[str]:
         """The phone column first (it stays in place when scrolling sideways), then the
