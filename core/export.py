@@ -68,14 +68,28 @@ def to_csv(audience: Audience, members: Sequence[Member], *, excel_safe_cells: b
     return "".join(lines)
 
 
-def _check_target(target: Path, overwrite: bool) -> None:
+def _check_target(target: Path, overwrite: bool) -> Path:
+    """The file to write for `target`: a symbolic link's own file (the link is kept, as
+    writing through it would); refused when that is a folder, a device, a pipe or a
+    socket (an atomic write replaces the file: it would put a plain file in their place),
+    or exists and `overwrite` is False."""
     if target.is_dir():
         raise AudiencesError(f"{target} is a folder; give a file name")
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+        if target.is_dir():
+            raise AudiencesError(f"{target} is a folder; give a file name")
     if not target.parent.exists():
         raise AudiencesError(f"the folder {target.parent} does not exist")
+    if os.path.lexists(target) and not target.is_file():
+        raise AudiencesError(
+            f"{target} is not a regular file (a device, pipe or socket); give a file name, "
+            "or leave out -o to write to standard output"
+        )
     if not overwrite and os.path.lexists(target):
         # Exit 1, as a taken audience name is: the command is right, the place is taken.
         raise FileExists(f"{target} already exists; nothing was written", str(target))
+    return target
 
 
 def export_to_file(
@@ -90,8 +104,7 @@ def export_to_file(
 
     `overwrite=False` refuses an existing file (FileExists) before writing anything.
     """
-    target = Path(path).expanduser()
-    _check_target(target, overwrite)
+    target = _check_target(Path(path).expanduser(), overwrite)
     atomic_write(target, to_csv(audience, members, excel_safe_cells=excel_safe_cells).encode())
     return target
 
@@ -178,9 +191,7 @@ def write_parts(
     """Write every part (atomically, 0600). Every target is checked before any is
     written; if one write fails, the parts this call created are removed again (a part
     that replaced an existing file with `overwrite` cannot be brought back)."""
-    paths = part_paths(path, len(export.parts))
-    for target in paths:
-        _check_target(target, overwrite)
+    paths = [_check_target(target, overwrite) for target in part_paths(path, len(export.parts))]
     created: list[Path] = []
     try:
         for target, data in zip(paths, export.parts, strict=True):

@@ -337,7 +337,10 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
 @main.command()
 @click.argument("name")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File to write (default, or -: standard output).",
 )
 @click.option(
     "--for",
@@ -370,6 +373,8 @@ def export(
     from core.export import export_to_file, leave_out, to_csv
     from core.suppress import SuppressionList
 
+    if output is not None and str(output) == "-":
+        output = None
     store = open_store(ctx)
     audience, members = store.load(name)
     left_out = 0

@@ -39,3 +39,52 @@ def test_excel_safe_guards_non_phone_cells_only(store: Store, write_csv: WriteCs
     for start in "=+-@\t\r":
         assert excel_safe(start + "x") == "'" + start + "x"
     assert excel_safe("plain") == "plain"
+
+
+def test_a_link_is_written_through_and_special_files_are_refused(
+    store: Store, write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    """An atomic write replaces the file it writes: through a symbolic link it writes the
+    link's own file (the link stays a link); a pipe or socket is never replaced by a
+    plain file (run as root, a device would have been too)."""
+    import os
+    import socket
+
+    import pytest
+    from click.testing import CliRunner
+
+    from core.cli import main
+    from core.errors import AudiencesError, FileExists
+    from core.export import export_to_file
+
+    create(store, write_csv("phone,name\n+12025550123,Ann\n"))
+    audience, members = store.load("Seed")
+    target = tmp_path / "target.csv"
+    target.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    with pytest.raises(FileExists):
+        export_to_file(audience, members, link, overwrite=False)
+    assert export_to_file(audience, members, link) == target
+    assert link.is_symlink() and target.read_text() == to_csv(audience, members)
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        for special in (fifo, sock_path):
+            with pytest.raises(AudiencesError, match="not a regular file"):
+                export_to_file(audience, members, special)
+            assert not special.is_file()
+    finally:
+        server.close()
+    assert fifo.exists() and not fifo.is_file()
+
+    # `-o -` is standard output, as in most tools (not a file named "-").
+    result = CliRunner().invoke(
+        main, ["--db", str(store.path), "export", "Seed", "-o", "-"], catch_exceptions=False
+    )
+    assert result.exit_code == 0 and result.stdout == to_csv(audience, members)
+    assert not (Path.cwd() / "-").exists()
