@@ -208,16 +208,19 @@ def evidence(data: bytes, limit: int = EVIDENCE_BYTES) -> bytes:
     return first + b"".join(rest[a:b] for a, b in _non_ascii_lines(rest, limit - len(first)))
 
 
-def mixed_utf8(data: bytes) -> tuple[int, int] | None:
+def mixed_utf8(data: bytes, other: str | None = None) -> tuple[int, int] | None:
     """(a UTF-8 line, a line that is not) when a file mixes UTF-8 with another encoding.
 
     Files joined from two exports do this; no one encoding reads both halves, so the
     user is told instead of being offered a conversion that garbles one of them. A line
     of another encoding is almost never valid UTF-8 by chance (its letters would all
-    have to pair up as UTF-8 sequences); two such lines are asked for all the same.
+    have to pair up as UTF-8 sequences): two such lines are enough. One is enough when
+    `other` (the encoding the rest looks like) garbles it, which its UTF-8 reading
+    shows: `José` read as cp1252 is `JosÃ©`. (A line of a multibyte East Asian encoding
+    is valid UTF-8 by chance more often, and reads as well either way: not counted.)
     """
-    utf8: list[int] = []
-    other: int | None = None
+    utf8: list[tuple[int, int, int]] = []
+    bad: int | None = None
     line, counted = 1, 0
     for start, end in _non_ascii_lines(data, EVIDENCE_BYTES * 4):
         line += data.count(b"\n", counted, start)
@@ -225,11 +228,17 @@ def mixed_utf8(data: bytes) -> tuple[int, int] | None:
         try:
             data[start:end].decode("utf-8")
         except UnicodeDecodeError:
-            other = line if other is None else other
+            bad = line if bad is None else bad
         else:
-            utf8.append(line)
-        if len(utf8) >= 2 and other is not None:
-            return utf8[0], other
+            utf8.append((line, start, end))
+        if len(utf8) >= 2 and bad is not None:
+            return utf8[0][0], bad
+    if bad is None or not utf8 or other is None:
+        return None
+    for line, start, end in utf8:
+        raw = data[start:end]
+        if alphabet_fit(raw.decode("utf-8")) - alphabet_fit(raw.decode(other, "replace")) >= 0.4:
+            return line, bad
     return None
 
 
@@ -471,14 +480,19 @@ def _decode_unasked(data: bytes) -> tuple[str, str, str | None]:
         utf16 = _unicode_by_bytes(data)
         if utf16 is not None:
             raise _consent_needed([_certain(utf16)]) from None
+        readings = None
         mixed = mixed_utf8(data)
+        if mixed is None:
+            readings = guess_encodings(data)
+            mixed = mixed_utf8(data, readings[0].encoding)
         if mixed is not None:
             raise UnreadableFile(
                 f"the file mixes two encodings: line {mixed[0]} is UTF-8 and line "
                 f"{mixed[1]} is not; save it again as UTF-8 in one piece (any --encoding "
                 "would garble one of them)"
             ) from None
-        raise _consent_needed(guess_encodings(data)) from None
+        assert readings is not None
+        raise _consent_needed(readings) from None
     if text.startswith("\ufeff"):
         return text[1:], "utf-8-sig", None
     # ASCII-only UTF-16 without a BOM is valid UTF-8 too: its NULs tell it apart.

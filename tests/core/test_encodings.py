@@ -397,6 +397,35 @@ def test_a_file_that_mixes_utf8_and_another_encoding_is_refused(write_csv: Write
     assert mixed_utf8(latin) is None and mixed_utf8(utf8) is None
 
 
+def test_one_utf8_line_among_cp1252_ones_is_enough_to_call_the_file_mixed(
+    write_csv: WriteCsv,
+) -> None:
+    """Converting the file as the other encoding would garble the UTF-8 line's name
+    (José -> JosÃ©): no conversion is offered."""
+    utf8 = "name,phone\nAnn Lee,+12025550101\nJosé Müller,+12025550103\n".encode()
+    latin = "Zoë François,+33612345679\n".encode("cp1252")
+    with pytest.raises(UnreadableFile) as caught:
+        read_file(write_csv(utf8 + latin))
+    assert not isinstance(caught.value, EncodingNeedsConsent)
+    assert "line 3 is UTF-8 and line 4 is not" in caught.value.message
+    assert mixed_utf8(utf8 + latin, "cp1252") == (3, 4)
+    assert mixed_utf8(utf8 + latin) is None  # one line alone: only when it would be garbled
+
+
+def test_a_line_valid_as_utf8_by_chance_in_an_east_asian_file_is_not_mixing(
+    write_csv: WriteCsv,
+) -> None:
+    """GB18030 bytes of 韫庤煀 happen to be valid UTF-8 (蹎蟊): both readings are Chinese
+    letters, so the line is no evidence of a UTF-8 half, and a conversion is offered."""
+    chance = "韫庤煀".encode("gb18030")
+    assert chance.decode("utf-8") == "蹎蟊"
+    text = "名字,电话,城市\n韫庤煀,+8613800000001,北京\n王伟,+8613800000002,上海\n"
+    data = text.encode("gb18030")
+    assert mixed_utf8(data, "gb18030") is None
+    consent = refused(write_csv(data))
+    assert consent.detected == "gb18030"
+
+
 def test_a_wrong_encoding_named_by_the_user_is_refused_with_advice(write_csv: WriteCsv) -> None:
     _, text, _ = contact_file("japanese (Shift-JIS)")
     path = write_csv(text.encode("cp932"))
