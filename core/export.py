@@ -146,7 +146,8 @@ def platform_export(
             f"nothing was written: {platform.name} would refuse "
             + ("this column name: " if len(refusals) == 1 else "these column names: ")
             + "; ".join(refusals)
-            + " (rename it in the audience first)"
+            + " (export a plain CSV and rename the column in that file, or create the audience "
+            "again from a file whose column has another name)"
         )
     phone = phone_header(platform, audience.phone_column)
     header = [phone if c == audience.phone_column else c for c in audience.columns]

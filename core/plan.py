@@ -17,7 +17,13 @@ import polars as pl
 
 from core.audience import MEMBER_LIMIT, Audience, Member, PhoneStyle
 from core.errors import LimitExceeded, NotFound, RuleViolation
-from core.headers import HeaderDiff, diff_headers, ensure_header_row, incoming_names
+from core.headers import (
+    HeaderDiff,
+    diff_headers,
+    ensure_header_row,
+    incoming_names,
+    near_mapping,
+)
 from core.phones import (
     AMBIGUOUS_COUNTRY,
     PHONE_REASONS,
@@ -927,6 +933,11 @@ def plan_add(
     `default_region`, else in the audience's dominant region."""
     ensure_header_row(table)
     incoming = incoming_names(table, mapping or {}, fix_headers=fix_headers)
+    if fix_headers:
+        # Names that differ from the audience's only in case, spaces and punctuation
+        # (`Phone Number` for `phone_number`) are read as the audience's: never a guess.
+        near = near_mapping(diff_headers(audience.columns, incoming))
+        incoming = [near.get(name, name) for name in incoming]
     renames = {
         column: name
         for column, name in zip(table.frame.columns, incoming, strict=True)

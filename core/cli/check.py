@@ -101,7 +101,14 @@ def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> 
         if blocker.kind == "headers":
             assert blocker.headers is not None
             if blocker.headers.near:
-                text += " (rename with --map 'FILE_NAME=AUDIENCE_NAME', or --fix-headers)"
+                from core.headers import near_mapping
+
+                text += " (rename with --map 'FILE_NAME=AUDIENCE_NAME'" + (
+                    ", or read names that differ only in case, spaces and punctuation as the "
+                    "audience's with --fix-headers)"
+                    if near_mapping(blocker.headers)
+                    else ")"
+                )
         elif blocker.kind == "invalid":
             fixable = plan.fixable
             text += " (leave them out with --skip-invalid"
@@ -185,12 +192,16 @@ def print_plan(
     layout = (
         f"Excel sheet {escape_controls(table.sheet)!r}"
         if table.sheet is not None
-        else f"{table.delimiter_name}-separated, {table.encoding}"
+        else f"{table.delimiter_name}-separated, "
+        + (
+            f"converted from {table.converted_from} to UTF-8"
+            if table.converted_from
+            else table.encoding
+        )
     )
     click.echo(
         f"{table.source or 'input'}: {_plural(plan.total, 'row')}, "
         f"{_plural(len(table.headers), 'column')}, {layout}"
-        + (f" (converted from {table.converted_from})" if table.converted_from else "")
     )
     if table.cleaned_cells:
         click.echo(f"control characters removed from {_plural(table.cleaned_cells, 'cell')}")

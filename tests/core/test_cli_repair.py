@@ -452,6 +452,29 @@ def test_add_fix_headers_takes_a_second_export_unedited(
     assert members[11].values["Create_Date"] == "2026-11-01 09:30"
 
 
+def test_add_fix_headers_reads_names_that_differ_only_in_case(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """The refusal advises --fix-headers for `Name` against `name`: following it works
+    (names a guess would pair, `Nom` for `name`, are left to --map)."""
+    first = write_csv("name,phone,notes\nAnn,+12025550123,x\n", "first.csv")
+    assert run(store, "create", "L", first, "--phone-column", "phone").exit_code == 0
+    cased = write_csv("Name,Phone,Notes\nBo,+12025550124,y\n", "cased.csv")
+    refused = run(store, "add", "L", cased)
+    assert refused.exit_code == 1 and "--fix-headers" in refused.output
+    result = run(store, "add", "L", cased, "--fix-headers")
+    assert result.exit_code == 0, result.output
+    assert "Name -> name" in result.output
+    assert stored(store, "L") == [
+        ("+12025550123", "+12025550123"),
+        ("+12025550124", "+12025550124"),
+    ]
+    guessed = write_csv("Nome,phone,notes\nCy,+12025550125,z\n", "guessed.csv")
+    refused = run(store, "add", "L", guessed, "--fix-headers")
+    assert refused.exit_code == 1 and "--fix-headers" not in refused.output.split("(")[-1]
+    assert len(stored(store, "L")) == 2
+
+
 def test_add_map_renames_each_column_given(hubspot_audience: Store, write_csv: WriteCsv) -> None:
     path = write_csv(hubspot_csv(SECOND_EXPORT), "second.csv")
     renames = [f"{h}={h.replace(' ', '_')}" for h in ("First Name", "Last Name", "Phone Number")]
