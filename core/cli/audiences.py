@@ -100,7 +100,7 @@ def create(
     from core.suppress import SuppressionList
 
     table = read_table(file, encoding)
-    ensure_column(table, phone_column)
+    ensure_column(table, phone_column, fix_headers=fix_headers)
     store = open_store(ctx)
     with fix_headers_advice():
         plan = plan_create(

@@ -571,3 +571,17 @@ def test_refused_column_names_core_names_no_flag_the_cli_does(store: Store, writ
     assert "'Phone Number' -> 'Phone_Number'" in result.output
     assert "(accept them with --fix-headers)" in result.output
     assert store.list_audiences() == []
+
+
+def test_create_fix_headers_takes_the_phone_column_by_either_name(
+    store: Store, write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    """`create --fix-headers` prints `Телефон -> Telefon`; --phone-column may name either."""
+    path = write_csv("Имя,Телефон\nОльга,+79001234567\n", "cyr.csv")
+    for i, name in enumerate(("Телефон", "Telefon")):
+        db = Store(tmp_path / f"store{i}", lock_timeout=30)
+        result = run(db, "create", "C", path, "--fix-headers", "--phone-column", name)
+        assert result.exit_code == 0, result.output
+        assert db.get("C").phone_column == "Telefon"
+    result = run(store, "create", "C", path, "--phone-column", "Telefon")
+    assert result.exit_code == 2 and "no column named 'Telefon'" in result.output
