@@ -52,7 +52,6 @@ _PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
 ROW_HINTS: dict[str, str] = {
     Reason.ALREADY_IN_AUDIENCE: "this number is already a member (compared in E.164 form)",
     Reason.DUPLICATE_IN_FILE: "the same number appears on an earlier row (compared in E.164 form)",
-    Reason.MISSING_REQUIRED: "a column that every member of the audience fills is empty here",
     Reason.SUPPRESSED: "this number is on the do-not-call list",
 }
 
@@ -675,7 +674,8 @@ def _statuses(
         listed = pl.Series(list(existing_keys), dtype=pl.String).implode()
         cases.append((pl.col("e164").is_in(listed), *row_status(Reason.ALREADY_IN_AUDIENCE)))
     if missing_required is not None:
-        cases.append((pl.lit(missing_required), *row_status(Reason.MISSING_REQUIRED)))
+        missing = pl.lit(missing_required)  # each row's hint, naming its empty columns
+        cases.append((missing.is_not_null(), pl.lit(str(Reason.MISSING_REQUIRED)), missing))
     if suppressed_keys:
         listed = pl.Series(list(suppressed_keys), dtype=pl.String).implode()
         cases.append((pl.col("e164").is_in(listed), *row_status(Reason.SUPPRESSED)))
@@ -690,17 +690,26 @@ def _statuses(
 def _missing_required(
     table: CsvTable, header_fixes: dict[str, str], required: Sequence[str]
 ) -> pl.Series | None:
-    """Rows that leave a required column (other than the phone's) empty."""
+    """Per row, the hint of a row that leaves required columns (other than the phone's)
+    empty, naming them (null for a row that fills them); None when no row leaves any."""
     if not required:
         return None
     frame = table.frame.rename(header_fixes) if header_fixes else table.frame
     columns = [c for c in required if c in frame.columns]
     if not columns or frame.height == 0:
         return None
-    blank = frame.select(
-        pl.any_horizontal(pl.col(c).fill_null("").str.strip_chars() == "" for c in columns)
+    empty = [pl.col(c).fill_null("").str.strip_chars() == "" for c in columns]
+    names = pl.concat_list(
+        [pl.when(e).then(pl.lit(c)) for e, c in zip(empty, columns, strict=True)]
+    ).list.drop_nulls()
+    hints = frame.select(
+        pl.when(names.list.len() == 1)
+        .then(names.list.first() + " is empty here; every member of the audience fills it")
+        .when(names.list.len() > 1)
+        .then(names.list.join(", ") + " are empty here; every member of the audience fills them")
+        .alias("hint")
     ).to_series()
-    return blank if blank.any() else None
+    return hints if hints.null_count() < hints.len() else None
 
 
 def judge_rows(

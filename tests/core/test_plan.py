@@ -287,3 +287,26 @@ def test_create_with_the_profile_judges_like_without(write_csv: WriteCsv) -> Non
         judge(m.values["phone"]).number_type for m in members
     ]
     assert all(m.number_type for m in members)
+
+
+def test_a_row_leaving_required_columns_empty_is_told_which(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """An export where only some rows fill Email: each refused row names its empty
+    columns (a blank of spaces counts), the others are added."""
+    first = write_csv("name,phone,email,city\nAnn,+12025550123,a@x.com,Oslo\n", "first.csv")
+    create(store, first)
+    audience, members = store.load("Seed")
+    more = read_file(
+        write_csv(
+            "name,phone,email,city\nBo,+12025550124,,Rome\nCy,+12025550125,, \n"
+            "Di,+12025550126,d@x.com,Bern\n",
+            "more.csv",
+        )
+    )
+    plan = plan_add(more, audience, {m.e164 for m in members})
+    assert plan.rows["status"].to_list() == ["missing_required", "missing_required", "new"]
+    assert [p.hint for p in plan.problems()] == [
+        "email is empty here; every member of the audience fills it",
+        "email, city are empty here; every member of the audience fills them",
+    ]
