@@ -358,7 +358,9 @@ US_FILE = "phone,name\n+12025550123,A\n+12025550124,B\n" + f"{AMBIGUOUS},C\n+120
 
 def test_check_json_warns_of_ambiguous_numbers(write_csv: WriteCsv) -> None:
     result = run_any(write_csv, "check", write_csv(US_FILE), "--json")
-    assert result.exit_code == 0  # the row is valid by the rule
+    # The row is valid by the rule, but `create` needs a choice (--ambiguous) for it:
+    # exit 1, so that `check && create` never runs a create that will be refused.
+    assert result.exit_code == 1
     data = report(result)
     assert data["valid"] == 4 and data["problems"] == []
     (warning,) = data["warnings"]
