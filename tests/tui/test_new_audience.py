@@ -413,3 +413,20 @@ async def test_the_browser_follows_a_typed_folder(samples: Path, store: Store) -
         tree = app.screen.query_one("#file-tree")
         assert Path(tree.path).resolve() == (samples / "more").resolve()
         assert [node.data.path.name for node in tree.root.children] == ["inside.csv"]
+
+
+async def test_a_new_path_clears_the_last_files_problem(
+    samples: Path, store: Store, tmp_path: Path
+) -> None:
+    """The empty file's problem goes once another path is typed; the picker then says
+    what is wrong with that path, and only that shows."""
+    (tmp_path / "empty.csv").write_text("")
+    app = NewAudienceApp(store, samples)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, str(tmp_path / "empty.csv"))
+        assert "empty" in problem(app)
+        await choose(pilot, str(tmp_path / "nope.csv"))
+        assert problem(app) == ""
+        picker_problem = str(app.screen.query_one("#file-problem", Static).render())
+        assert "no such file" in picker_problem

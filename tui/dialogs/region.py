@@ -41,6 +41,10 @@ class RegionModal(ModalScreen[str | None]):
             yield Static("", id="region-problem", classes="problem")
             yield Static(Content("enter read them so · esc cancel"), classes="dialog-keys")
 
+    def on_input_changed(self) -> None:
+        """Typing again: the last refusal no longer applies."""
+        self.query_one("#region-problem", Static).update("")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:

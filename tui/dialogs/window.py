@@ -39,6 +39,10 @@ class WindowModal(ModalScreen[Window | None]):
             yield Static("", id="window-problem", classes="problem")
             yield Static(Content("enter use it · esc cancel"), classes="dialog-keys")
 
+    def on_input_changed(self) -> None:
+        """Typing again: the last refusal no longer applies."""
+        self.query_one("#window-problem", Static).update("")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:

@@ -190,6 +190,13 @@ class NewAudienceScreen(Screen[str | None]):
         self.query_one("#new-audience-problem", Static).update(Content(clean(text)))
 
     # reading ------------------------------------------------------------------------------
+    @on(Input.Changed, "#file-path")
+    def path_edited(self) -> None:
+        """A new path is being typed: the last file's problem no longer applies (the
+        picker says what is wrong with the path itself)."""
+        if self.phase == "pick":
+            self.show_problem("")
+
     @on(FilePicker.FileChosen)
     def file_chosen(self, event: FilePicker.FileChosen) -> None:
         event.stop()
