@@ -89,6 +89,29 @@ async def test_help_lists_every_key_of_the_grid_and_of_a_dialog(demo, kit):
         assert "esc Close without saving" in text
 
 
+async def test_help_wraps_under_the_descriptions_in_a_narrow_terminal(demo, kit):
+    """At 60 columns every line of the help fits the box as wrapped (Textual would wrap a
+    longer one again, at the left edge: `diff` under the keys); wider, lines join."""
+    app = demo.app()
+    async with app.run_test(size=(60, 30)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        await pilot.press("question_mark")
+        await kit.settle(pilot)
+        help_lines = app.screen.query_one("#help-lines")
+
+        def widest() -> int:
+            return max(len(line) for line in str(help_lines.render()).splitlines())
+
+        assert widest() <= help_lines.content_size.width
+        narrow = len(str(help_lines.render()).splitlines())
+        await pilot.resize_terminal(100, 30)
+        await kit.settle(pilot)
+        assert widest() <= help_lines.content_size.width
+        assert len(str(help_lines.render()).splitlines()) < narrow
+
+
 async def test_the_palette_offers_every_action_and_runs_it(demo, kit):
     app = demo.app()
     async with app.run_test(size=(100, 32)) as pilot:

@@ -15,6 +15,8 @@ from tui.keys import KeyHelp
 
 TEXT_WIDTH = 60
 """Cells of text in a line of the help box (70 wide, less its border, padding, scrollbar)."""
+CHROME = 10
+"""Cells a narrow terminal's help box takes around its text (border, padding, scrollbar)."""
 
 
 class HelpModal(ModalScreen[None]):
@@ -29,9 +31,10 @@ class HelpModal(ModalScreen[None]):
         self.screen_title = screen_title
         self.rows = rows
 
-    def compose(self) -> ComposeResult:
+    def lines(self, text_width: int) -> Content:
+        """Every row, its description wrapped to `text_width` cells under itself."""
         width = max((len(r.keys) for r in self.rows), default=4) + 2
-        room = max(TEXT_WIDTH - width, 20)
+        room = max(text_width - width, 12)
 
         def line(row: KeyHelp) -> Content:
             # Long descriptions wrap under themselves, not under the keys.
@@ -43,11 +46,21 @@ class HelpModal(ModalScreen[None]):
         moves = [line(row) for row in self.rows if row.moves]
         if moves:
             lines += [Content(""), Content("Moving around").stylize("bold"), *moves]
+        return Content("\n").join(lines)
+
+    def text_width(self) -> int:
+        """Cells of text a line has: the box's, or less in a narrow terminal."""
+        return min(TEXT_WIDTH, self.app.size.width - CHROME)
+
+    def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="help-box"):
             yield Static(Content(f"Keys: {self.screen_title}"), classes="dialog-title")
             with VerticalScroll(id="help-keys"):
-                yield Static(Content("\n").join(lines), id="help-lines")
+                yield Static(self.lines(self.text_width()), id="help-lines")
             yield Static(Content("↑↓ scroll · esc close"), classes="dialog-keys")
+
+    def on_resize(self) -> None:
+        self.query_one("#help-lines", Static).update(self.lines(self.text_width()))
 
     def on_mount(self) -> None:
         self.query_one("#help-keys", VerticalScroll).focus()
