@@ -59,6 +59,20 @@ class Window:
 
 
 DEFAULT_WINDOW = Window(time(8, 0), time(21, 0))
+"""The TCPA's hours (47 CFR 64.1200(c)(1)): 8 a.m. to 9 p.m. in the callee's local time."""
+
+
+def window_caution(window: Window) -> str | None:
+    """What to tell a user whose window reaches outside 08:00-21:00 local (None when it
+    does not): members would be counted callable at hours US rules forbid."""
+    if window.start >= DEFAULT_WINDOW.start and window.end <= DEFAULT_WINDOW.end:
+        return None
+    return (
+        f"{window} reaches outside {DEFAULT_WINDOW}, the hours the US TCPA allows calls "
+        "in (the member's local time): members are counted callable outside them"
+    )
+
+
 _WINDOW = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])-([01]?[0-9]|2[0-4]):([0-5][0-9])")
 
 

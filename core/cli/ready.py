@@ -108,10 +108,13 @@ def hours(
     ctx: click.Context, name: str, at: datetime, window: Window, us_state_rules: bool, as_json: bool
 ) -> None:
     """Who in audience NAME may be called now, by each member's local time."""
-    from core.hours import hours_report
+    from core.hours import hours_report, window_caution
     from core.suppress import SuppressionList
 
     exits_quickly()  # a report: its process ends once the output is out (`base.run`)
+    caution = window_caution(window)
+    if caution:
+        click.echo(f"note: {caution}", err=True)
 
     store = open_store(ctx)
     audience, members = store.load(name)

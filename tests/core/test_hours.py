@@ -26,6 +26,7 @@ from core.hours import (
     number_zones,
     parse_window,
     state_of_description,
+    window_caution,
     zone_call,
     zones_of_number,
 )
@@ -284,6 +285,17 @@ def test_parse_window_refuses(text: str) -> None:
         parse_window(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "cautioned"),
+    [("08:00-21:00", False), ("09:00-17:00", False), ("07:30-21:00", True), ("08:00-24:00", True)],
+)
+def test_a_window_beyond_the_tcpa_hours_is_cautioned(text: str, cautioned: bool) -> None:
+    caution = window_caution(parse_window(text))
+    assert (caution is not None) == cautioned
+    if caution:
+        assert text in caution and "08:00-21:00" in caution
+
+
 def test_a_naive_time_is_refused() -> None:
     with pytest.raises(ValueError):
         member_hours([NEW_YORK], ["fixed_line_or_mobile"], at=datetime(2026, 12, 2, 14))
@@ -344,6 +356,11 @@ def test_hours_state_rules_and_text(seeded: Path) -> None:
     text = run("hours", "Leads", "--at", "2026-12-02T14:00:00Z", db=seeded)
     assert "callable now: 4 / 7" in text.stdout
     assert "from 2026-12-02 16:00 UTC" in text.stdout
+    assert text.stderr == ""
+    wide = run(
+        "hours", "Leads", "--at", "2026-12-02T14:00:00Z", "--window", "07:00-22:00", db=seeded
+    )
+    assert wide.returncode == 0 and "TCPA" in wide.stderr and "TCPA" not in wide.stdout
 
 
 @pytest.mark.parametrize(

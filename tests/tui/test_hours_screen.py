@@ -223,6 +223,21 @@ async def test_w_sets_the_window_and_every_screen_follows(tmp_path, kit):
         await pilot.press("enter", "h", "w", "escape")
         await kit.settle(pilot)
         assert "10:00-18:00 local" in await kit.text(pilot)
+        # A window wider than the TCPA's hours is taken, with a warning saying so.
+        notes = kit.Notes(app)
+        await pilot.press("w")
+        await kit.settle(pilot)
+        app.screen.query_one("#window-input").value = ""
+        await pilot.press(*"07:00-22:00", "enter")
+        await kit.settle(pilot)
+        assert any("TCPA" in m for m, s in notes.seen if s == "warning"), notes.seen
+        # r reaches the grid too.
+        await pilot.press("r")
+        await kit.settle(pilot)
+        await pilot.press("escape")
+        await kit.settle(pilot)
+        assert app.screen.dialing.us_state_rules and app.dialing.us_state_rules
+        assert str(app.screen.dialing.window) == "07:00-22:00"
 
 
 def test_snapshot_hours_80x24(tmp_path, kit, snap_compare):

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from core.audience import Member
-from core.hours import HoursReport, Window, ZoneHours, hours_report
+from core.hours import HoursReport, Window, ZoneHours, hours_report, window_caution
 from core.store import Store
 from core.words import plural
 from tui.dialing import (
@@ -249,7 +249,12 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         def chosen(window: Window | None) -> None:
             if window is not None and window != self.dialing.window:
                 self.change_rules(replace(self.dialing, window=window))
-                self.notify(f"Calling window {window} local", markup=False)
+                caution = window_caution(window)
+                self.notify(
+                    f"Calling window {window} local" + (f": {caution}" if caution else ""),
+                    severity="warning" if caution else "information",
+                    markup=False,
+                )
 
         self.app.push_screen(WindowModal(self.dialing.window), chosen)
 
