@@ -68,6 +68,8 @@ _NON_ASCII = re.compile(rules.NON_ASCII)
 _WRAPPERS = tuple(re.compile(p, re.DOTALL) for p in rules.WRAPPERS)
 _SYMBOLS = re.compile(rules.SYMBOLS)
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_SEVERAL = re.compile(rules.SEVERAL_NUMBERS)
+_EXTENSION = re.compile(rules.EXTENSION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +332,9 @@ def explain(
                     if typed.valid and typed.e164 is not None:
                         facts["typed"] = True
                         fields["typed"] = typed.e164
+    if reason == Reason.BAD_CHARACTERS:
+        facts["several"] = _SEVERAL.search(value) is not None
+        facts["extension"] = _EXTENSION.search(value) is not None
     hint = rules.choose_hint(facts)
     if "{where}" in rules.HINT_TEMPLATES[hint]:
         fields["where"] = where(value.lstrip("+"))

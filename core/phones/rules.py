@@ -186,6 +186,8 @@ class HintKind(StrEnum):
     AMBIGUOUS = "ambiguous"
     MISSING_CODE = "missing_code"
     TYPED_READING = "typed_reading"
+    SEVERAL_NUMBERS = "several_numbers"
+    EXTENSION = "extension"
     NO_DIGITS = "no_digits"
     BAD_CHARACTERS = "bad_characters"
     INVALID_COUNTRY_CODE = "invalid_country_code"
@@ -193,6 +195,16 @@ class HintKind(StrEnum):
     TOO_LONG = "too_long"
     INVALID_NUMBER = "invalid_number"
 
+
+# What a refused value holds besides one number, searched for anywhere in it (the same
+# syntax and meaning in Python's re and Rust's regex: ASCII classes, no $, no \s).
+SEVERAL_NUMBERS = r":::|(?:[0-9][^0-9,;/|]*){7}[,;/|](?:[^0-9,;/|]*[0-9]){7}"
+"""Google Contacts' `:::` between values, or two runs of 7+ digits split by , ; / or |."""
+EXTENSION = (
+    r"[Ee][Xx][Tt](?:[Ee][Nn][Ss][Ii][Oo][Nn])?[.=]?[ \t]*[0-9]"
+    r"|(?:^|[ \t0-9])[Xx][ \t]*[0-9]"
+)
+"""`ext. 7`, `extension 7`, `;ext=7`, `x7` after a digit or a space."""
 
 # Fields a template may use: {fix} the E.164 fix, {typed} the digits as +digits,
 # {region} the fix region, {where}
@@ -212,6 +224,13 @@ HINT_TEMPLATES: Mapping[HintKind, str] = {
     HintKind.MISSING_CODE: "missing country code? {readings}",
     HintKind.TYPED_READING: (
         "if it starts with its country code, write it with +: {typed}; if not, add the country code"
+    ),
+    HintKind.SEVERAL_NUMBERS: (
+        "holds more than one number; keep one per cell (the others in another column)"
+    ),
+    HintKind.EXTENSION: (
+        "holds an extension, which a call cannot dial; keep the number alone and the "
+        "extension in another column"
     ),
     HintKind.NO_DIGITS: "use digits only, with an optional leading +",
     HintKind.BAD_CHARACTERS: "use digits only, with an optional leading + and the country code",
@@ -259,6 +278,8 @@ HINT_RULES: tuple[tuple[HintKind, Conditions], ...] = (
     (HintKind.AMBIGUOUS, {"ambiguous": True}),
     (HintKind.MISSING_CODE, {"others": True}),
     (HintKind.TYPED_READING, {"typed": True}),
+    (HintKind.SEVERAL_NUMBERS, {"reason": Reason.BAD_CHARACTERS.value, "several": True}),
+    (HintKind.EXTENSION, {"reason": Reason.BAD_CHARACTERS.value, "extension": True}),
     (HintKind.NO_DIGITS, {"reason": Reason.BAD_CHARACTERS.value, "digits": False}),
     (HintKind.BAD_CHARACTERS, {"reason": Reason.BAD_CHARACTERS.value}),
     (HintKind.INVALID_COUNTRY_CODE, {"reason": Reason.INVALID_COUNTRY_CODE.value}),

@@ -840,6 +840,11 @@ def _explain(
     ).with_columns(candidate=pl.col("candidate").is_not_null() & ~plain)
     if not words:
         return facts.select("fix", "fix_kind")
+    bad = reason == Reason.BAD_CHARACTERS.value
+    facts = facts.with_columns(
+        several=pl.when(bad).then(pl.col("v").str.contains(rules.SEVERAL_NUMBERS)),
+        extension=pl.when(bad).then(pl.col("v").str.contains(rules.EXTENSION)),
+    )
     kind = first_of(
         [(_rule(conditions), pl.lit(kind.value)) for kind, conditions in rules.HINT_RULES],
         pl.lit(None, pl.String),

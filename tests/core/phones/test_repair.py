@@ -182,6 +182,36 @@ def test_normalise_keeps_only_digits_and_a_leading_plus() -> None:
     assert normalise("١٢٣").unicode and normalise("１２３").candidate == "123"
 
 
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("+1 (415) 555-2671 ext. 7", "extension"),
+        ("+44 20 7946 0958 extension 12", "extension"),
+        ("202-555-0123x7", "extension"),
+        ("tel:+12025550123;ext=3", "extension"),
+        ("+1 650-253-0000 ::: +1 650-253-0001", "several_numbers"),  # Google Contacts
+        ("202-555-0123, 202-555-0124", "several_numbers"),
+        ("202 555 0123 / 202 555 0199", "several_numbers"),
+        ("Box 12", None),
+        ("1,234", None),
+    ],
+)
+def test_an_extension_or_a_second_number_is_named_in_the_hint(value: str, kind: str | None) -> None:
+    hints = {
+        "extension": rules.HINT_TEMPLATES[rules.HintKind.EXTENSION],
+        "several_numbers": rules.HINT_TEMPLATES[rules.HintKind.SEVERAL_NUMBERS],
+    }
+    for judged in (
+        judge_column(pl.Series([value]), fix_region="US"),
+        judge_column_reference(pl.Series([value]), fix_region="US"),
+    ):
+        assert judged["reason"][0] == "bad_characters" and judged["fix"][0] is None
+        if kind is None:
+            assert judged["hint"][0] not in hints.values()
+        else:
+            assert judged["hint"][0] == hints[kind]
+
+
 def test_hint_rules_end_with_a_rule_that_always_holds() -> None:
     assert rules.HINT_RULES[-1][1] == {}
     assert {kind for kind, _ in rules.HINT_RULES} == set(rules.HintKind)

@@ -171,7 +171,9 @@ def _junk(rng: random.Random, text: str) -> str:
     if roll < 0.1:
         value = f"({value})"
     elif roll < 0.2:
-        value = value + rng.choice((" ext. 12", "x7", ";ext=3", " #", "abc", "☎"))
+        value = value + rng.choice(
+            (" ext. 12", "x7", ";ext=3", " #", "abc", "☎", " ::: +1 650-253-0001", ", 2025550199")
+        )
     elif roll < 0.3:
         value = rng.choice(("tel:", "Tel ", "phone: ")) + value
     return value
