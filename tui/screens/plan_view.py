@@ -194,6 +194,8 @@ def counts_lines(plan: ImportPlan, counts: PlanCounts) -> tuple[list[str], list[
     total = plan.existing + counts.new
     capacity = [
         f"Capacity {plan.existing:,} + {counts.new:,} = {total:,} of {MEMBER_LIMIT:,}",
-        f"  May still be added   {plan.room:>8,}",
+        f"  Room left after      {MEMBER_LIMIT - total:>8,}"
+        if total <= MEMBER_LIMIT
+        else f"  Over the limit by    {total - MEMBER_LIMIT:>8,}",
     ]
     return lines, capacity
