@@ -237,9 +237,29 @@ def mixed_utf8(data: bytes, other: str | None = None) -> tuple[int, int] | None:
         return None
     for line, start, end in utf8:
         raw = data[start:end]
-        if alphabet_fit(raw.decode("utf-8")) - alphabet_fit(raw.decode(other, "replace")) >= 0.4:
+        if _garbled_by(raw, other):
             return line, bad
     return None
+
+
+def _garbled_by(raw: bytes, other: str) -> bool:
+    """Whether reading a line that is valid UTF-8 as `other` would garble it: its UTF-8
+    reading fits an alphabet clearly better, or is letters only where `other` reads a
+    symbol (`Mäki` as cp1252 is `MÃ¤ki`: a currency sign, which the fit lets pass).
+    A line of `other` that is valid UTF-8 by chance reads as letters in `other`."""
+    text, read = raw.decode("utf-8"), raw.decode(other, "replace")
+    fit = alphabet_fit(text)
+    if fit - alphabet_fit(read) >= 0.4:
+        return True
+    return (
+        fit >= 0.9
+        and all(unicodedata.category(ch)[0] in "LM" for ch in _non_ascii(text))
+        and any(unicodedata.category(ch)[0] not in "LM" for ch in _non_ascii(read))
+    )
+
+
+def _non_ascii(text: str) -> list[str]:
+    return [ch for ch in text if ord(ch) > 0x7F and not ch.isspace()]
 
 
 _BLOCK = 64 * 1024

@@ -72,9 +72,19 @@ def _check_target(target: Path, overwrite: bool) -> Path:
     """The file to write for `target`: a symbolic link's own file (the link is kept, as
     writing through it would); refused when that is a folder, a device, a pipe or a
     socket (an atomic write replaces the file: it would put a plain file in their place),
-    or exists and `overwrite` is False."""
+    or when something is there already (a link too, even one to nothing) and `overwrite`
+    is False. Paths under /dev and /proc are never files to replace (/dev/stdout leads
+    to whatever the shell redirected the output to)."""
     if target.is_dir():
         raise AudiencesError(f"{target} is a folder; give a file name")
+    if not overwrite and os.path.lexists(target):
+        # Exit 1, as a taken audience name is: the command is right, the place is taken.
+        raise FileExists(f"{target} already exists; nothing was written", str(target))
+    if Path(os.path.abspath(target)).parts[1:2] in (("dev",), ("proc",)):
+        raise AudiencesError(
+            f"{target} is not a regular file; give a file name, or leave out -o to write "
+            "to standard output"
+        )
     if target.is_symlink():
         target = Path(os.path.realpath(target))
         if target.is_dir():
@@ -86,9 +96,6 @@ def _check_target(target: Path, overwrite: bool) -> Path:
             f"{target} is not a regular file (a device, pipe or socket); give a file name, "
             "or leave out -o to write to standard output"
         )
-    if not overwrite and os.path.lexists(target):
-        # Exit 1, as a taken audience name is: the command is right, the place is taken.
-        raise FileExists(f"{target} already exists; nothing was written", str(target))
     return target
 
 

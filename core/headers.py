@@ -90,8 +90,27 @@ def diff_headers(existing: Sequence[str], incoming: Sequence[str]) -> HeaderDiff
 
 def near_mapping(diff: HeaderDiff) -> dict[str, str]:
     """The renames that would make a file's names match: incoming -> existing, for the
-    near matches that differ only in case, spaces and punctuation (never a guess)."""
-    return {i: e for i, e in diff.near if _loose(i) == _loose(e)}
+    near matches that differ only in case, spaces and punctuation, and only where that
+    pairing is the only one (an audience with both `first_name` and `FirstName` gets no
+    rename for `First Name`: it would be a guess)."""
+    audience = [*diff.matched, *diff.missing]
+    incoming = [*diff.matched, *diff.extra]
+
+    def alone(name: str, names: list[str]) -> bool:
+        return sum(1 for n in names if _loose(n) == _loose(name)) == 1
+
+    return {
+        i: e
+        for i, e in diff.near
+        if _loose(i) == _loose(e) and alone(e, audience) and alone(i, incoming)
+    }
+
+
+def renames_suffice(diff: HeaderDiff) -> bool:
+    """Whether `near_mapping`'s renames alone make the names match (so --fix-headers
+    is advice that works)."""
+    renames = near_mapping(diff)
+    return bool(renames) and len(renames) == len(diff.missing) == len(diff.extra)
 
 
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:

@@ -676,6 +676,9 @@ def _statuses(
     if missing_required is not None:
         missing = pl.lit(missing_required)  # each row's hint, naming its empty columns
         cases.append((missing.is_not_null(), pl.lit(str(Reason.MISSING_REQUIRED)), missing))
+        # A row refused for its empty columns is not the number's first occurrence: a
+        # later complete row with the same number is the one to add, not a repeat.
+        key = pl.when(missing.is_null()).then(key)
     if suppressed_keys:
         listed = pl.Series(list(suppressed_keys), dtype=pl.String).implode()
         cases.append((pl.col("e164").is_in(listed), *row_status(Reason.SUPPRESSED)))

@@ -26,6 +26,7 @@ from core.cli.check import (
     print_plan,
     read_table,
 )
+from core.words import plural
 
 if TYPE_CHECKING:
     from core.audience import Member
@@ -373,8 +374,8 @@ def export(
     from core.export import export_to_file, leave_out, to_csv
     from core.suppress import SuppressionList
 
-    if output is not None and str(output) == "-":
-        output = None
+    if output is not None and str(output) in ("-", "/dev/stdout"):
+        output = None  # standard output, as most tools read these
     store = open_store(ctx)
     audience, members = store.load(name)
     left_out = 0
@@ -389,7 +390,7 @@ def export(
             path = export_to_file(
                 audience, members, output, excel_safe_cells=excel_safe, overwrite=force
             )
-            click.echo(f"exported {len(members):,} members to {path}", err=True)
+            click.echo(f"exported {plural(len(members), 'member')} to {path}", err=True)
     except FileExists as exc:
         raise RuleViolation(f"{exc.message} (--force replaces it)") from None
     if left_out:
@@ -424,10 +425,12 @@ def _export_for(
         return
     paths = write_parts(made, output, overwrite=force)
     if len(paths) == 1:
-        click.echo(f"exported {len(members):,} members for {target.name} to {paths[0]}", err=True)
+        click.echo(
+            f"exported {plural(len(members), 'member')} for {target.name} to {paths[0]}", err=True
+        )
     else:
         click.echo(
-            f"exported {len(members):,} members for {target.name} in {len(paths)} files "
+            f"exported {plural(len(members), 'member')} for {target.name} in {len(paths)} files "
             f"({target.name} takes at most {_limits(made)} a file):",
             err=True,
         )

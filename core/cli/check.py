@@ -104,12 +104,12 @@ def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> 
         if blocker.kind == "headers":
             assert blocker.headers is not None
             if blocker.headers.near:
-                from core.headers import near_mapping
+                from core.headers import renames_suffice
 
                 text += " (rename with --map 'FILE_NAME=AUDIENCE_NAME'" + (
                     ", or read names that differ only in case, spaces and punctuation as the "
                     "audience's with --fix-headers)"
-                    if near_mapping(blocker.headers)
+                    if renames_suffice(blocker.headers)
                     else ")"
                 )
         elif blocker.kind == "invalid":
@@ -287,7 +287,8 @@ def check(
     as_json: bool,
     all_problems: bool,
 ) -> None:
-    """Check a CSV: exit 0 when every row is valid and unique, 1 when not."""
+    """Check a CSV: exit 0 when `create` would take it as it is (every row valid and unique,
+    no number read as two countries'), 1 when not."""
     from core.reading import is_large
 
     large = is_large(file) and not _is_workbook(file)

@@ -198,13 +198,15 @@ class HintKind(StrEnum):
 
 # What a refused value holds besides one number, searched for anywhere in it (the same
 # syntax and meaning in Python's re and Rust's regex: ASCII classes, no $, no \s).
-SEVERAL_NUMBERS = r":::|(?:[0-9][^0-9,;/|]*){7}[,;/|](?:[^0-9,;/|]*[0-9]){7}"
-"""Google Contacts' `:::` between values, or two runs of 7+ digits split by , ; / or |."""
+SEVERAL_NUMBERS = r":::|(?:[0-9][^0-9,;/|\r\n]*){8}[,;/|\r\n](?:[^0-9,;/|\r\n]*[0-9]){8}"
+"""Google Contacts' `:::` between values, or two runs of 8+ digits split by , ; / | or a
+line break (not `0221/1234567`, one German number)."""
 EXTENSION = (
-    r"[Ee][Xx][Tt](?:[Ee][Nn][Ss][Ii][Oo][Nn])?[.=]?[ \t]*[0-9]"
+    r"(?:^|[^A-Za-z])[Ee][Xx][Tt](?:[Ee][Nn][Ss][Ii][Oo][Nn])?[.=]?[ \t]*[0-9]"
     r"|(?:^|[ \t0-9])[Xx][ \t]*[0-9]"
 )
-"""`ext. 7`, `extension 7`, `;ext=7`, `x7` after a digit or a space."""
+"""`ext. 7`, `extension 7`, `;ext=7` (not the `ext` of `next` or `Text`), `x7` after a
+digit or a space."""
 
 # Fields a template may use: {fix} the E.164 fix, {typed} the digits as +digits,
 # {region} the fix region, {where}

@@ -587,3 +587,22 @@ def test_create_fix_headers_takes_the_phone_column_by_either_name(
         assert db.get("C").phone_column == "Telefon"
     result = run(store, "create", "C", path, "--phone-column", "Telefon")
     assert result.exit_code == 2 and "no column named 'Telefon'" in result.output
+
+
+def test_fix_headers_renames_only_what_is_no_guess_and_is_advised_only_when_enough(
+    store: Store, write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    """An audience with both first_name and FirstName: `First Name` could be either, so
+    it is not renamed; `Name,emails` against `name,email`: renaming Name is not enough,
+    so --fix-headers is not advised."""
+    from core.headers import diff_headers, near_mapping, renames_suffice
+
+    both = diff_headers(["first_name", "FirstName", "phone"], ["First Name", "phone"])
+    assert near_mapping(both) == {}
+    partial = diff_headers(["name", "email", "phone"], ["Name", "emails", "phone"])
+    assert near_mapping(partial) == {"Name": "name"} and not renames_suffice(partial)
+    first = write_csv("name,email,phone\nAnn,a@x.com,+12025550123\n", "first.csv")
+    assert run(store, "create", "L", first, "--phone-column", "phone").exit_code == 0
+    other = write_csv("Name,emails,phone\nBo,b@x.com,+12025550124\n", "other.csv")
+    refused = run(store, "add", "L", other)
+    assert refused.exit_code == 1 and "--fix-headers" not in refused.output

@@ -397,6 +397,20 @@ def test_a_file_that_mixes_utf8_and_another_encoding_is_refused(write_csv: Write
     assert mixed_utf8(latin) is None and mixed_utf8(utf8) is None
 
 
+@pytest.mark.parametrize("name", ["Kaarlo Mäki", "Ángel Ruiz", "Åsa Lind", "Ольга Иванова"])
+def test_any_utf8_name_among_cp1252_lines_makes_the_file_mixed(
+    name: str, write_csv: WriteCsv
+) -> None:
+    """`Mäki` read as cp1252 is `MÃ¤ki`, whose currency sign the alphabet fit lets pass;
+    `Ángel` and `Åsa` shift the guess to another encoding: each is still called mixed."""
+    data = f"name,phone\nAnn,+12025550101\n{name},+12025550103\n".encode()
+    data += "Zoë François,+33612345679\n".encode("cp1252")
+    with pytest.raises(UnreadableFile) as caught:
+        read_file(write_csv(data))
+    assert not isinstance(caught.value, EncodingNeedsConsent)
+    assert "line 3 is UTF-8 and line 4 is not" in caught.value.message
+
+
 def test_one_utf8_line_among_cp1252_ones_is_enough_to_call_the_file_mixed(
     write_csv: WriteCsv,
 ) -> None:

@@ -88,3 +88,34 @@ def test_a_link_is_written_through_and_special_files_are_refused(
     )
     assert result.exit_code == 0 and result.stdout == to_csv(audience, members)
     assert not (Path.cwd() / "-").exists()
+
+
+def test_a_link_to_nothing_needs_force_and_dev_paths_are_never_replaced(
+    store: Store, write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    """A dangling link is something already there (exit 1 without --force); /dev/stdout
+    is standard output (a shell's `>> file` keeps what the file held); other /dev and
+    /proc paths are never replaced by a plain file."""
+    import pytest
+    from click.testing import CliRunner
+
+    from core.cli import main
+    from core.errors import AudiencesError, FileExists
+    from core.export import export_to_file
+
+    create(store, write_csv("phone,name\n+12025550123,Ann\n"))
+    audience, members = store.load("Seed")
+    link = tmp_path / "dangling.csv"
+    link.symlink_to(tmp_path / "nothere.csv")
+    with pytest.raises(FileExists):
+        export_to_file(audience, members, link, overwrite=False)
+    assert not (tmp_path / "nothere.csv").exists()
+    assert export_to_file(audience, members, link) == tmp_path / "nothere.csv"
+    assert link.is_symlink() and link.read_text() == to_csv(audience, members)
+    for special in ("/proc/self/fd/1", "/dev/stderr"):
+        with pytest.raises(AudiencesError, match="not a regular file"):
+            export_to_file(audience, members, special)
+    result = CliRunner().invoke(
+        main, ["--db", str(store.path), "export", "Seed", "-o", "/dev/stdout"]
+    )
+    assert result.exit_code == 0 and result.stdout == to_csv(audience, members)

@@ -310,3 +310,23 @@ def test_a_row_leaving_required_columns_empty_is_told_which(
         "email is empty here; every member of the audience fills it",
         "email, city are empty here; every member of the audience fills them",
     ]
+
+
+def test_a_complete_row_after_an_incomplete_one_with_the_same_number_is_new(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """A CRM export lists a contact twice, once without the email every member has: the
+    complete row is the one to add (it was refused as a repeat of the refused one)."""
+    create(store, write_csv("name,phone,email\nAnn,+12025550123,a@x.com\n", "first.csv"))
+    audience, members = store.load("Seed")
+    more = read_file(
+        write_csv(
+            "name,phone,email\nBo,+12025550124,\nBo,+12025550124,bo@x.com\n"
+            "Bo,+12025550124,bo@y.com\n",
+            "more.csv",
+        )
+    )
+    plan = plan_add(more, audience, {m.e164 for m in members})
+    assert plan.rows["status"].to_list() == ["missing_required", "new", "duplicate_in_file"]
+    added = plan.members(skip_invalid=True, skip_duplicates=True)
+    assert [m.values["email"] for m in added] == ["bo@x.com"]

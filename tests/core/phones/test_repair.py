@@ -192,8 +192,12 @@ def test_normalise_keeps_only_digits_and_a_leading_plus() -> None:
         ("+1 650-253-0000 ::: +1 650-253-0001", "several_numbers"),  # Google Contacts
         ("202-555-0123, 202-555-0124", "several_numbers"),
         ("202 555 0123 / 202 555 0199", "several_numbers"),
+        ("+1 650-253-0000\n+1 650-253-0001", "several_numbers"),  # two lines, one cell
         ("Box 12", None),
         ("1,234", None),
+        ("Text 2025550199", None),
+        ("call next 5pm: 2025550123", None),
+        ("0049 221/1234567 Buero", None),  # one German number, area code / number
     ],
 )
 def test_an_extension_or_a_second_number_is_named_in_the_hint(value: str, kind: str | None) -> None:
