@@ -180,28 +180,76 @@ def listed_among(store: Store, numbers: Sequence[str]) -> int:
     return sum(1 for n in set(numbers) if n in entries)
 
 
-def judge_numbers(values: Sequence[str], where: Sequence[str]) -> list[str]:
-    """The E.164 form of each value, or RuleViolation naming where the bad ones are
-    (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values themselves."""
-    from core.phones import judge
+def judge_numbers(
+    values: Sequence[str],
+    where: Sequence[str],
+    *,
+    default_region: str | None = None,
+    regions: Sequence[str] = (),
+) -> list[str]:
+    """The E.164 numbers to list for `values`, or RuleViolation naming where the bad ones
+    are (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values themselves.
 
-    keys: list[str] = []
-    bad: list[tuple[str, str]] = []
-    for value, place in zip(values, where, strict=True):
-        verdict = judge(value)
-        if verdict.valid and verdict.e164 is not None:
-            keys.append(verdict.e164)
-        else:
-            bad.append((place, str(verdict.reason)))
+    A value without `+` may be a national number. With `default_region` it is read as
+    one of that region too: a value valid both ways puts both numbers on the list (a
+    do-not-call list may block too much, never too little). Without it, a value valid as
+    typed that is also a valid national number of one of `regions` (the store's) is
+    refused: listed as typed only, the number meant would still be dialled.
+    """
+    import polars as pl
+
+    from core.phones import judge_column
+
+    column = pl.Series("v", list(values), dtype=pl.String).fill_null("")
+    typed = judge_column(column, with_hints=False, types=False)
+    keys: list[list[str]] = [[e] if e is not None else [] for e in typed["e164"].to_list()]
+    unsigned = (~column.str.strip_chars().str.starts_with("+")).to_list()
+    ambiguous: dict[int, str] = {}
+    if default_region:
+        # Each value's national reading (alternative: valid as typed too), or the one
+        # reading a formatted or national value has (fix).
+        national = judge_column(column, fix_region=default_region, types=False)
+        for i, (alt, fix) in enumerate(zip(national["alternative"], national["fix"], strict=True)):
+            if alt is not None and alt not in keys[i]:
+                keys[i].append(alt)
+            elif fix is not None and not keys[i]:
+                keys[i].append(fix)
+    else:
+        for region in regions:
+            national = judge_column(column, fix_region=region, with_hints=False, types=False)
+            for i, alt in enumerate(national["alternative"].to_list()):
+                if alt is not None and unsigned[i] and keys[i]:
+                    ambiguous.setdefault(i, region)
+    bad = [
+        (place, "reads as two countries' numbers" if i in ambiguous else str(reason))
+        for i, (place, reason, found) in enumerate(zip(where, typed["reason"], keys, strict=True))
+        if not found or i in ambiguous
+    ]
     if bad:
         shown = "; ".join(f"{place}: {reason}" for place, reason in bad[:5])
         more = f" and {len(bad) - 5:,} more" if len(bad) > 5 else ""
-        raise RuleViolation(
-            f"nothing was changed: {len(bad):,} "
-            + ("value is not a valid number" if len(bad) == 1 else "values are not valid numbers")
-            + f" ({shown}{more}); numbers need their country code, e.g. +1 for the US"
+        advice = (
+            f"; written without +, they are also national numbers of "
+            f"{', '.join(sorted(set(ambiguous.values())))}: give --default-region to list "
+            "both readings, or write them with + and the country code"
+            if ambiguous
+            else "; numbers need their country code, e.g. +1 for the US (or give "
+            "--default-region for national numbers)"
         )
-    return keys
+        if ambiguous:
+            what = "value cannot" if len(bad) == 1 else "values cannot"
+            what += " be listed as written"
+        else:
+            what = (
+                "value is not a valid number" if len(bad) == 1 else "values are not valid numbers"
+            )
+        raise RuleViolation(f"nothing was changed: {len(bad):,} {what} ({shown}{more}){advice}")
+    return [k for found in keys for k in found]
+
+
+def store_regions(store: Store) -> list[str]:
+    """The regions of the store's members: where numbers without + are likely national."""
+    return sorted({r for a in store.list_audiences() for r in a.regions})
 
 
 def _add(store: Store, keys: Sequence[str], source: str, kind: Kind, at: str) -> SuppressionChange:
@@ -229,10 +277,20 @@ def _fresh() -> dict[str, dict[str, Any]]:
 
 
 def add_numbers(
-    store: Store, values: Sequence[str], *, at: datetime | None = None
+    store: Store,
+    values: Sequence[str],
+    *,
+    at: datetime | None = None,
+    default_region: str | None = None,
 ) -> SuppressionChange:
-    """Add numbers typed by hand (all or none: an invalid one refuses the lot)."""
-    keys = judge_numbers(values, [f"number {i}" for i in range(1, len(values) + 1)])
+    """Add numbers typed by hand (all or none: an invalid one refuses the lot; see
+    `judge_numbers` for numbers written without +)."""
+    keys = judge_numbers(
+        values,
+        [f"number {i}" for i in range(1, len(values) + 1)],
+        default_region=default_region,
+        regions=store_regions(store),
+    )
     return _add(store, keys, BY_HAND, "hand", _stamp(at))
 
 
@@ -243,9 +301,11 @@ def import_file(
     *,
     encoding: str | None = None,
     at: datetime | None = None,
+    default_region: str | None = None,
 ) -> SuppressionChange:
     """Add every number of a CSV's phone column (all or none), remembering the file's
-    name and the time. Empty cells and invalid numbers refuse the file, naming rows."""
+    name and the time. Empty cells and invalid numbers refuse the file, naming rows (see
+    `judge_numbers` for numbers written without +)."""
     from core.reading import read_file
 
     table = read_file(path, encoding=encoding)
@@ -265,9 +325,9 @@ def import_file(
     values = table.frame[phone_column].fill_null("").to_list()
     lines = table.lines
     where = [f"row {i} (line {lines[i - 1]})" for i in range(1, len(values) + 1)]
-    keys = judge_numbers(values, where)
-    if not keys:
+    if not values:
         raise RuleViolation("nothing was imported: the file has no rows")
+    keys = judge_numbers(values, where, default_region=default_region, regions=store_regions(store))
     return _add(store, keys, Path(path).name, "file", _stamp(at))
 
 

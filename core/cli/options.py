@@ -12,7 +12,7 @@ from core.audience import MEMBER_LIMIT
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def region_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An ISO 3166 region libphonenumber knows (`us` is read as `US`), else exit 2."""
     if value is None:
         return None
@@ -30,7 +30,7 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 
 default_region = click.option(
     "--default-region",
-    callback=_region,
+    callback=region_code,
     help="Two-letter ISO region for numbers written without a country code (e.g. US).",
 )
 lenient = click.option(

@@ -160,32 +160,47 @@ def _said(change: Any, verb: str) -> str:
     return f"{verb}: " + ", ".join(parts) + f"; the list holds {change.total:,} numbers"
 
 
+_NATIONAL_HELP = (
+    "Two-letter ISO region whose national numbers the values written without + may be: "
+    "a value valid both as typed and as such a number puts both on the list."
+)
+
+
 @suppress.command("add")
 @click.argument("numbers", nargs=-1, required=True)
+@click.option("--default-region", callback=options.region_code, help=_NATIONAL_HELP)
 @click.pass_context
 @reports_errors
-def suppress_add(ctx: click.Context, numbers: tuple[str, ...]) -> None:
+def suppress_add(ctx: click.Context, numbers: tuple[str, ...], default_region: str | None) -> None:
     """Add NUMBERS (with their country code) to the do-not-call list."""
     from core.suppress import add_numbers
 
-    click.echo(_said(add_numbers(open_store(ctx), list(numbers)), "do-not-call list"))
+    change = add_numbers(open_store(ctx), list(numbers), default_region=default_region)
+    click.echo(_said(change, "do-not-call list"))
 
 
 @suppress.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--phone-column", help="The column with the numbers (default: suggested).")
+@click.option("--default-region", callback=options.region_code, help=_NATIONAL_HELP)
 @options.reading
 @click.pass_context
 @reports_errors
 def suppress_import(
-    ctx: click.Context, file: Path, phone_column: str | None, encoding: str | None
+    ctx: click.Context,
+    file: Path,
+    phone_column: str | None,
+    default_region: str | None,
+    encoding: str | None,
 ) -> None:
     """Add every number of a CSV FILE to the do-not-call list (its name is kept)."""
     from core.suppress import import_file
 
     if phone_column is None:
         phone_column, _ = pick_phone_column(read_table(file, encoding), None, False)
-    change = import_file(open_store(ctx), file, phone_column, encoding=encoding)
+    change = import_file(
+        open_store(ctx), file, phone_column, encoding=encoding, default_region=default_region
+    )
     click.echo(_said(change, f"imported {file.name}"))
 
 

@@ -131,3 +131,32 @@ def test_check_member_refuses_listed_numbers_and_their_national_reading(listed: 
     assert not result.ok
     assert [p.reason for p in result.problems] == ["suppressed"]
     assert check_member(audience, {"phone": LISTED, "name": "Bo"}, set()).ok
+
+
+# --- numbers written without + -------------------------------------------------------------
+
+
+def test_a_listed_number_without_plus_is_never_filed_under_the_wrong_country(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """US do-not-call files hold 10-digit numbers. 2015550123 is also a valid Egyptian
+    number as typed: listed as typed only, +1 201 555 0123 would still be dialled. With US
+    members in the store it is refused, naming the row and not the number; with
+    --default-region US both readings are listed, and the member is left out of exports."""
+    first = write_csv("phone,name\n+12015550123,Ann\n+12025550199,Bo\n", "m.csv")
+    assert run(store, "create", "M", str(first), "--phone-column", "phone").exit_code == 0
+    dnc = write_csv("phone\n2015550123\n", "dnc.csv")
+    refused = run(store, "suppress", "import", str(dnc))
+    assert refused.exit_code == 1
+    assert "row 1 (line 2): reads as two countries' numbers" in refused.output
+    assert "--default-region" in refused.output and "2015550123" not in refused.output
+    assert SuppressionList.load(store).keys() == frozenset()
+    done = run(store, "suppress", "import", str(dnc), "--default-region", "US")
+    assert done.exit_code == 0, done.output
+    assert SuppressionList.load(store).keys() == {"+2015550123", "+12015550123"}
+    exported = run(store, "export", "M", "--for", "vapi")
+    assert "+12015550123" not in exported.stdout and "+12025550199" in exported.stdout
+    # A national number that is not valid as typed is read in the region given.
+    assert run(store, "suppress", "add", "2025550123", "--default-region", "US").exit_code == 0
+    assert "+12025550123" in SuppressionList.load(store).keys()
+    assert run(store, "suppress", "add", "2025550124", "--default-region", "USA").exit_code == 2
