@@ -65,21 +65,42 @@ class CallingRulesChanged(Message):
         self.dialing = dialing
 
 
+LIST_DAMAGED = "list damaged"
+"""The call column's word for everyone while the do-not-call list cannot be read."""
+
+
+def read_listed(store: Store) -> frozenset[str] | None:
+    """The do-not-call list's numbers, or None when its file is damaged: screens then
+    show members but count no one callable (the error is said by whoever reads it)."""
+    from core.errors import StoreDamaged
+    from core.suppress import SuppressionList
+
+    try:
+        return SuppressionList.load(store).keys()
+    except StoreDamaged:
+        return None
+
+
 def dial_frame(
-    members: Sequence[Member], suppressed: frozenset[str], dialing: Dialing, at: datetime
+    members: Sequence[Member], suppressed: frozenset[str] | None, dialing: Dialing, at: datetime
 ) -> pl.DataFrame:
     """Per member, in order: its key, line type, local time, the call column's words,
-    whether it may be called now, and when its zone's window opens next (UTC)."""
+    whether it may be called now, and when its zone's window opens next (UTC). With no
+    list (`None`: damaged) no one may be called: the word says why."""
     calls = member_calls(
         [m.e164 for m in members],
         [m.number_type for m in members],
         at=at,
         window=dialing.window,
         us_state_rules=dialing.us_state_rules,
-        suppressed=suppressed,
+        suppressed=suppressed or frozenset(),
     )
+    if suppressed is None:
+        calls = calls.with_columns(suppressed=pl.lit(False), ready=pl.lit(False))
     word = (
-        pl.when(pl.col("suppressed"))
+        pl.when(pl.lit(suppressed is None))
+        .then(pl.lit(LIST_DAMAGED))
+        .when(pl.col("suppressed"))
         .then(pl.lit(CALL_WORDS["suppressed"]))
         .when(pl.col("ready"))
         .then(pl.lit(CALL_WORDS["ready"]))

@@ -237,3 +237,20 @@ def test_the_numbers_cache_sees_a_change_within_the_same_second(
     after = store.get("L")
     assert (after.changed_at, after.member_count) == (before.changed_at, before.member_count)
     assert cache.get(store, after)[0] == ["+12025550123", "+12025550125"]
+
+
+async def test_a_damaged_do_not_call_list_shows_members_and_no_one_callable(tmp_path, kit):
+    """The list's file is truncated (a crash of another tool, a bad copy): the app says so
+    once, opens the audience, and counts no one callable rather than hanging on Loading."""
+    store = dial_store(tmp_path, kit)
+    (store.path / "suppression.json").write_text('{"list": {"1": ')
+    app = make_app(store, clock=Clock())
+    notes = kit.Notes(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        assert app.screen.query_one(FrameTable).frame["callable"].to_list() == ["?"]
+        grid = await open_grid(pilot, kit)
+        assert grid.query_one(FrameTable).row_count == 10
+        assert set(by_number(grid, CALL).values()) == {"list damaged"}
+        assert "do-not-call list damaged" in await kit.text(pilot)
+        assert len([m for m in notes.errors if "do-not-call list is damaged" in m]) == 2

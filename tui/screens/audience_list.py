@@ -167,10 +167,12 @@ class AudienceListScreen(StoreScreen):
         """Count each audience's members callable now (core's hours report), off the UI.
         Members are read again only for audiences changed since the last count."""
         from core.hours import hours_report
-        from core.suppress import SuppressionList
 
         worker = get_current_worker()
-        suppressed = SuppressionList.load(self.store).keys()
+        suppressed = self.listed()
+        if suppressed is None:  # damaged: no one is counted callable (the grid says why)
+            self.post_message(self.CallableCounted({a.id: None for a in self.audiences}))
+            return
         at = self.dialing.now()
         counts: dict[str, int | None] = {}
         for audience in list(self.audiences):

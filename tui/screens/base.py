@@ -27,7 +27,7 @@ from core.export import (
 from core.history import History, Session
 from core.store import Store
 from core.words import plural
-from tui.dialing import Dialing
+from tui.dialing import Dialing, read_listed
 from tui.dialogs.export import ExportModal, ExportRequest, ExportScope
 from tui.display import clean, show_error
 from tui.workers import WRITE
@@ -106,6 +106,26 @@ class StoreScreen(Screen[None]):
         self.places = places
         self.dialing = dialing or Dialing()
         """The clock and window calling hours are judged by."""
+        self.list_damaged = False
+        """The do-not-call list could not be read at the last look (said once)."""
+
+    def listed(self) -> frozenset[str] | None:
+        """The do-not-call list (in a worker); when it is damaged, said once, and the
+        members are shown with no one callable."""
+        suppressed = read_listed(self.store)
+        if suppressed is None and not self.list_damaged:
+            self.list_damaged = True
+            self.app.call_from_thread(
+                self.notify,
+                "The do-not-call list is damaged, so no one is shown callable: restore "
+                "suppression.json from a backup, or move it away and import the list again",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        elif suppressed is not None:
+            self.list_damaged = False
+        return suppressed
 
     @property
     def history(self) -> History:

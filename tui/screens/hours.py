@@ -146,6 +146,7 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         """Judge every member's calling hours now, grouped by zone (core), off the UI."""
         from core.suppress import SuppressionList
 
+        # A damaged list raises here: the error is shown and no zone is counted callable.
         report = hours_report(
             [m.e164 for m in self.members],
             [m.number_type for m in self.members],

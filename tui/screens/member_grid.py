@@ -181,7 +181,7 @@ class MemberGridScreen(StoreScreen):
             members: list[Member],
             frame: pl.DataFrame,
             focus: str | None,
-            suppressed: frozenset[str],
+            suppressed: frozenset[str] | None,
             dialing: Dialing,
         ) -> None:
             super().__init__()
@@ -197,7 +197,7 @@ class MemberGridScreen(StoreScreen):
         """The calling hours of the members were judged again (a new minute)."""
 
         def __init__(
-            self, members: list[Member], calls: pl.DataFrame, suppressed: frozenset[str]
+            self, members: list[Member], calls: pl.DataFrame, suppressed: frozenset[str] | None
         ) -> None:
             super().__init__()
             self.members = members
@@ -258,10 +258,8 @@ class MemberGridScreen(StoreScreen):
     def load_members(self, focus: str | None = None) -> None:
         """Read the audience and the do-not-call list, judge the calling hours, and build
         the frame, off the UI thread."""
-        from core.suppress import SuppressionList
-
         audience, members = self.store.load(self.audience_name)
-        suppressed = SuppressionList.load(self.store).keys()
+        suppressed = self.listed()
         dialing = self.dialing
         calls = dial_frame(members, suppressed, dialing, dialing.now()).drop(KEY)
         frame = grid_frame(audience, members).hstack(calls)
@@ -271,10 +269,8 @@ class MemberGridScreen(StoreScreen):
     def judge_calls(self) -> None:
         """Judge the members' calling hours at the current minute (the members as shown;
         the do-not-call list read again)."""
-        from core.suppress import SuppressionList
-
         members = self.members
-        suppressed = SuppressionList.load(self.store).keys()
+        suppressed = self.listed()
         calls = dial_frame(members, suppressed, self.dialing, self.dialing.now())
         self.post_message(self.CallsJudged(members, calls.drop(KEY), suppressed))
 
@@ -282,7 +278,7 @@ class MemberGridScreen(StoreScreen):
     def calls_judged(self, event: CallsJudged) -> None:
         if event.members is not self.members:  # reloaded meanwhile: that load judged them
             return
-        self.suppressed = event.suppressed
+        self.suppressed = event.suppressed or frozenset()
         self.base = self.base.with_columns(event.calls)
         self.refresh_view(focus=self.current_key())
 
@@ -292,7 +288,7 @@ class MemberGridScreen(StoreScreen):
         self.audience_id = event.audience.id
         self.by_key = {m.e164: m for m in event.members}
         self.members = event.members
-        self.suppressed = event.suppressed
+        self.suppressed = event.suppressed or frozenset()
         self.marked &= self.by_key.keys()
         self.base = event.frame
         if self.status_filter is not None and self.status_filter not in self.statuses():
@@ -428,7 +424,9 @@ class MemberGridScreen(StoreScreen):
             parts.append(f"room for {MEMBER_LIMIT - count:,}")
         parts.append(callable_text(ready, count))
         listed = len(self.suppressed.intersection(self.by_key))
-        if listed:
+        if self.list_damaged:
+            parts.append("do-not-call list damaged")
+        elif listed:
             parts.append(f"{listed:,} do not call")
         if self.narrowed:
             filters = [
