@@ -77,26 +77,23 @@ def _check_target(target: Path, overwrite: bool) -> Path:
     to whatever the shell redirected the output to)."""
     if target.is_dir():
         raise AudiencesError(f"{target} is a folder; give a file name")
+    special = AudiencesError(
+        f"{target} is not a regular file (a device, pipe or socket); give a file name, or "
+        "leave out -o to write to standard output"
+    )
+    if Path(os.path.abspath(target)).parts[1:2] in (("dev",), ("proc",)):
+        raise special
+    resolved = Path(os.path.realpath(target)) if target.is_symlink() else target
+    if resolved.is_dir():
+        raise AudiencesError(f"{resolved} is a folder; give a file name")
+    if os.path.lexists(resolved) and not resolved.is_file():
+        raise special
     if not overwrite and os.path.lexists(target):
         # Exit 1, as a taken audience name is: the command is right, the place is taken.
         raise FileExists(f"{target} already exists; nothing was written", str(target))
-    if Path(os.path.abspath(target)).parts[1:2] in (("dev",), ("proc",)):
-        raise AudiencesError(
-            f"{target} is not a regular file; give a file name, or leave out -o to write "
-            "to standard output"
-        )
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-        if target.is_dir():
-            raise AudiencesError(f"{target} is a folder; give a file name")
-    if not target.parent.exists():
-        raise AudiencesError(f"the folder {target.parent} does not exist")
-    if os.path.lexists(target) and not target.is_file():
-        raise AudiencesError(
-            f"{target} is not a regular file (a device, pipe or socket); give a file name, "
-            "or leave out -o to write to standard output"
-        )
-    return target
+    if not resolved.parent.exists():
+        raise AudiencesError(f"the folder {resolved.parent} does not exist")
+    return resolved
 
 
 def export_to_file(
@@ -215,11 +212,23 @@ def write_parts(
     return paths
 
 
+def limits_text(made: PlatformExport) -> str:
+    """The platform's file limits in words: `10,000 rows and 5 MB`."""
+    target = made.platform
+    limits = []
+    if target.max_rows is not None:
+        limits.append(f"{target.max_rows:,} rows")
+    if target.max_bytes is not None:
+        limits.append(f"{target.max_bytes / 1_000_000:g} MB")
+    return " and ".join(limits)
+
+
 def stale_parts(path: str | os.PathLike[str], parts: int) -> list[Path]:
     """Part files beyond `parts` left by an earlier, longer export (FILE-4.csv, ...)."""
     target = Path(path).expanduser()
     found = []
-    n = max(parts, 1) + 1
+    # One part is FILE.csv itself: an earlier export's FILE-1.csv is stale too.
+    n = 1 if parts <= 1 else parts + 1
     while (candidate := target.with_name(f"{target.stem}-{n}{target.suffix}")).exists():
         found.append(candidate)
         n += 1

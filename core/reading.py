@@ -111,7 +111,8 @@ def read_file(
         if size > MAX_FILE_BYTES:
             raise UnreadableFile(
                 f"{p.name} is {size / 1024**2:,.0f} MB; files up to "
-                f"{MAX_FILE_BYTES // 1024**2} MB are read: split it first"
+                f"{MAX_FILE_BYTES // 1024**2} MB are read: cut it into smaller files first "
+                "(check reads any size)"
             )
         data = p.read_bytes()
     except FileNotFoundError:

@@ -94,8 +94,13 @@ def split_of(
     suppressed: frozenset[str] = frozenset(),
 ) -> SplitPlan:
     """Cut the valid, new rows of a judged file (with the user's repairs and choices
-    applied, as the app's diff view has it) into audiences (nothing written)."""
+    applied, as the app's diff view has it) into audiences (nothing written). The
+    prefix is checked as an audience name is (an empty one would name them 1, 2, ...)."""
     import polars as pl
+
+    from core.audience import check_name
+
+    prefix = check_name(prefix)
 
     from core.phones import judge_column
     from core.plan import STATUS_NEW

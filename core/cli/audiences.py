@@ -67,7 +67,6 @@ def _write_members(
 
 if TYPE_CHECKING:
     from core.audience import Audience, Member
-    from core.export import PlatformExport
 
 
 @main.command()
@@ -410,7 +409,7 @@ def _export_for(
     force: bool,
 ) -> None:
     from core.errors import RuleViolation
-    from core.export import platform_export, stale_parts, write_parts
+    from core.export import limits_text, platform_export, stale_parts, write_parts
     from core.platforms import platform
 
     made = platform_export(audience, members, platform(key), excel_safe_cells=excel_safe)
@@ -418,7 +417,7 @@ def _export_for(
     if output is None:
         if len(made.parts) > 1:
             raise RuleViolation(
-                f"nothing was written: {target.name} takes at most {_limits(made)} a file, so "
+                f"nothing was written: {target.name} takes at most {limits_text(made)} a file, so "
                 f"this export needs {len(made.parts)} files; give -o FILE.csv"
             )
         click.echo(made.parts[0].decode(), nl=False)
@@ -431,7 +430,7 @@ def _export_for(
     else:
         click.echo(
             f"exported {plural(len(members), 'member')} for {target.name} in {len(paths)} files "
-            f"({target.name} takes at most {_limits(made)} a file):",
+            f"({target.name} takes at most {limits_text(made)} a file):",
             err=True,
         )
         for path, rows in zip(paths, made.rows, strict=True):
@@ -444,16 +443,6 @@ def _export_for(
             f"{'it' if len(old) == 1 else 'them'}",
             err=True,
         )
-
-
-def _limits(made: PlatformExport) -> str:
-    target = made.platform
-    limits = []
-    if target.max_rows is not None:
-        limits.append(f"{target.max_rows:,} rows")
-    if target.max_bytes is not None:
-        limits.append(f"{target.max_bytes / 1_000_000:g} MB")
-    return " and ".join(limits)
 
 
 @main.command()

@@ -12,6 +12,7 @@ from core.audience import MEMBER_LIMIT
 from core.cli import options
 from core.cli.base import as_json_text, exits_quickly, main, open_store, reports_errors
 from core.cli.check import pick_phone_column, print_plan, read_table
+from core.words import plural
 
 if TYPE_CHECKING:
     from core.hours import HoursReport, Window, ZoneHours
@@ -157,7 +158,7 @@ def _said(change: Any, verb: str) -> str:
     parts = [f"{change.added:,} added"]
     if change.refreshed:
         parts.append(f"{change.refreshed:,} already on the list (source and time renewed)")
-    return f"{verb}: " + ", ".join(parts) + f"; the list holds {change.total:,} numbers"
+    return f"{verb}: " + ", ".join(parts) + f"; the list holds {plural(change.total, 'number')}"
 
 
 _NATIONAL_HELP = (
@@ -213,7 +214,7 @@ def suppress_remove(ctx: click.Context, numbers: tuple[str, ...]) -> None:
     from core.suppress import remove_numbers
 
     change = remove_numbers(open_store(ctx), list(numbers))
-    click.echo(f"removed {change.removed:,}; the list holds {change.total:,} numbers")
+    click.echo(f"removed {change.removed:,}; the list holds {plural(change.total, 'number')}")
 
 
 @suppress.command("list")
@@ -248,7 +249,7 @@ def suppress_list(ctx: click.Context, as_json: bool) -> None:
         return
     from core.text import one_line
 
-    said = f"do-not-call list: {len(listed):,} numbers"
+    said = f"do-not-call list: {plural(len(listed), 'number')}"
     if newest is not None and age is not None:
         said += f"; newest import {one_line(newest.source)} at {newest.at} ({age.days:,} days ago)"
     elif len(listed):
@@ -322,14 +323,14 @@ def split(
         )
     print_plan(planned.plan, all_problems=all_problems)
     if planned.suppressed:
-        click.echo(f"left out {planned.suppressed:,} numbers on the do-not-call list")
+        click.echo(f"left out {plural(planned.suppressed, 'number')} on the do-not-call list")
     created = apply_split(store, planned)
     for audience, part in zip(created, planned.parts, strict=True):
         click.echo(
-            f"created {one_line(audience.name)!r} with {audience.member_count:,} members"
+            f"created {one_line(audience.name)!r} with {plural(audience.member_count, 'member')}"
             + (f" ({one_line(part.group)})" if part.group else "")
         )
     click.echo(
-        f"{planned.members:,} members in {len(created):,} audiences; "
+        f"{plural(planned.members, 'member')} in {plural(len(created), 'audience')}; "
         f"{planned.plan.total - planned.members:,} rows left out"
     )

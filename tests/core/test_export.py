@@ -119,3 +119,34 @@ def test_a_link_to_nothing_needs_force_and_dev_paths_are_never_replaced(
         main, ["--db", str(store.path), "export", "Seed", "-o", "/dev/stdout"]
     )
     assert result.exit_code == 0 and result.stdout == to_csv(audience, members)
+
+
+def test_a_one_part_export_names_every_part_an_earlier_one_left(tmp_path: Path) -> None:
+    """After FILE-1.csv and FILE-2.csv, an export of one part writes FILE.csv: both old
+    parts are stale (FILE-1.csv was left out of the warning)."""
+    from core.export import stale_parts
+
+    target = tmp_path / "r.csv"
+    for n in (1, 2):
+        (tmp_path / f"r-{n}.csv").write_text("old\n")
+    assert stale_parts(target, 0) == [tmp_path / "r-1.csv", tmp_path / "r-2.csv"]
+    assert stale_parts(target, 1) == [tmp_path / "r-1.csv", tmp_path / "r-2.csv"]
+    assert stale_parts(target, 2) == []
+    (tmp_path / "r-3.csv").write_text("old\n")
+    assert stale_parts(target, 2) == [tmp_path / "r-3.csv"]
+
+
+def test_a_device_is_refused_as_such_with_or_without_force(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """/dev/null was 'already exists (--force replaces it)', then refused with --force."""
+    import pytest
+
+    from core.errors import AudiencesError
+    from core.export import export_to_file
+
+    create(store, write_csv("phone,name\n+12025550123,Ann\n"))
+    audience, members = store.load("Seed")
+    for overwrite in (False, True):
+        with pytest.raises(AudiencesError, match="not a regular file"):
+            export_to_file(audience, members, "/dev/null", overwrite=overwrite)

@@ -272,7 +272,7 @@ def test_split_command(write_csv: WriteCsv, tmp_path: Path) -> None:
     # The rest is reported as `check` reports it.
     assert "valid and new: 7   invalid: 1   duplicates in file: 1" in result.stdout
     assert "row 4 (line 5): '(212) 555-0104' bad_characters" in result.stdout
-    assert "created 'Leads 1' with 1 members (America/Boise, America/Los_Angeles)" in result.stdout
+    assert "created 'Leads 1' with 1 member (America/Boise, America/Los_Angeles)" in result.stdout
     assert "7 members in 4 audiences; 2 rows left out" in result.stdout
     listed = json.loads(run("list", "--json", db=db).stdout)
     assert [(a["name"], a["members"]) for a in listed] == [
@@ -298,7 +298,7 @@ def test_split_leaves_out_the_do_not_call_list(write_csv: WriteCsv, tmp_path: Pa
         "split", path, "--name", "L", "--phone-column", "Phone 1 - Value", "--fix-headers", db=db
     )
     assert result.returncode == 0, result.stderr
-    assert "left out 1 numbers on the do-not-call list" in result.stdout
+    assert "left out 1 number on the do-not-call list" in result.stdout
     assert json.loads(run("list", "--json", db=db).stdout)[0]["members"] == 6
 
 
@@ -324,3 +324,10 @@ def test_split_an_excel_semicolon_file(write_csv: WriteCsv, tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     names = {a["name"]: a["regions"] for a in json.loads(run("list", "--json", db=db).stdout)}
     assert names == {"EU 1": {"DE": 1}, "EU 2": {"FR": 2}}
+
+
+@pytest.mark.parametrize("prefix", ["", "   "])
+def test_an_empty_prefix_is_refused_as_an_empty_name_is(write_csv: WriteCsv, prefix: str) -> None:
+    """The parts would be named `1`, `2`, ...; `create ""` is refused, so is this."""
+    with pytest.raises(RuleViolation, match="cannot be empty"):
+        plan_split(google_table(write_csv), "Phone 1 - Value", prefix, size=2, fix_headers=True)

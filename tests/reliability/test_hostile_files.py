@@ -464,7 +464,8 @@ def test_a_1gb_file_is_refused_by_size_before_reading(tmp_path: Path) -> None:
     outcome = json.loads(result.stdout)
     assert outcome["error"] == "UnreadableFile"
     assert outcome["message"] == (
-        f"huge.csv is 1,024 MB; files up to {MAX_FILE_BYTES // 1024**2} MB are read: split it first"
+        f"huge.csv is 1,024 MB; files up to {MAX_FILE_BYTES // 1024**2} MB are read: "
+        "cut it into smaller files first (check reads any size)"
     )
     # Refused from its size alone: the process never held the file (< 100 MB resident).
     assert outcome["max_rss_mb"] < 100, outcome

@@ -19,6 +19,7 @@ from core.errors import AudiencesError
 from core.export import (
     export_to_file,
     leave_out,
+    limits_text,
     part_paths,
     platform_export,
     stale_parts,
@@ -225,10 +226,9 @@ class StoreScreen(Screen[None]):
         if len(written) == 1:
             said = f" for {target.name} to {written[0]}"
         else:
-            limit = plural(target.max_rows or 0, "row") if target.max_rows else "its size limit"
             said = (
                 f" for {target.name} in {len(written)} files ({target.name} takes at most "
-                f"{limit} a file): "
+                f"{limits_text(made)} a file): "
                 + ", ".join(f"{p.name} ({n:,})" for p, n in zip(written, made.rows, strict=True))
                 + f" in {written[0].parent}"
             )
