@@ -287,8 +287,9 @@ def check(
     as_json: bool,
     all_problems: bool,
 ) -> None:
-    """Check a CSV: exit 0 when `create` would take it as it is (every row valid and unique,
-    no number read as two countries'), 1 when not."""
+    """Check a CSV's rows: exit 0 when every row is valid and unique and no number reads
+    as two countries', 1 when not (the store's do-not-call list and limit are not looked
+    at)."""
     from core.reading import is_large
 
     large = is_large(file) and not _is_workbook(file)
