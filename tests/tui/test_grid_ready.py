@@ -178,7 +178,7 @@ async def test_export_in_parts_names_every_file(tmp_path, kit, monkeypatch):
     assert not (tmp_path / "Dial_test.csv").exists()
     message = next(m for m in notes.messages if "in 3 files" in m)
     assert "Dial_test-1.csv (4), Dial_test-2.csv (4), Dial_test-3.csv (1)" in message
-    assert "at most 4 rows a file" in message
+    assert "at most 4 rows and 5 MB a file" in message
 
 
 async def test_export_refuses_to_replace_parts_it_was_not_asked_about(tmp_path, kit, monkeypatch):
