@@ -224,9 +224,10 @@ def limits_text(made: PlatformExport) -> str:
 
 
 def stale_parts(path: str | os.PathLike[str], parts: int) -> list[Path]:
-    """Part files beyond `parts` left by an earlier, longer export (FILE-4.csv, ...)."""
+    """Files an earlier export left that this one did not replace: parts beyond `parts`
+    (FILE-4.csv, ...), and FILE.csv itself when this export is in parts."""
     target = Path(path).expanduser()
-    found = []
+    found = [target] if parts > 1 and target.is_file() else []
     # One part is FILE.csv itself: an earlier export's FILE-1.csv is stale too.
     n = 1 if parts <= 1 else parts + 1
     while (candidate := target.with_name(f"{target.stem}-{n}{target.suffix}")).exists():

@@ -190,48 +190,55 @@ def judge_numbers(
     """The E.164 numbers to list for `values`, or RuleViolation naming where the bad ones
     are (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values themselves.
 
-    A value without `+` may be a national number. With `default_region` it is read as
-    one of that region too: a value valid both ways puts both numbers on the list (a
-    do-not-call list may block too much, never too little). Without it, a value valid as
-    typed that is also a valid national number of one of `regions` (the store's) is
-    refused: listed as typed only, the number meant would still be dialled.
+    A value without `+` may be a national number. Without `default_region`, a value
+    valid as typed that is also a valid national number of one of `regions` (the
+    store's) is refused: listed as typed only, the number meant would still be dialled.
+    With `default_region` every reading is listed: as typed (its digits, formatted or
+    not), as a national number of `default_region` and of each of `regions` (a
+    do-not-call list may block too much, never too little).
     """
     import polars as pl
 
     from core.phones import judge_column
+    from core.phones.vector import typed_numbers
 
     column = pl.Series("v", list(values), dtype=pl.String).fill_null("")
     typed = judge_column(column, with_hints=False, types=False)
     keys: list[list[str]] = [[e] if e is not None else [] for e in typed["e164"].to_list()]
     unsigned = (~column.str.strip_chars().str.starts_with("+")).to_list()
-    ambiguous: dict[int, str] = {}
+    others = [r for r in dict.fromkeys(regions) if r != default_region]
+    ambiguous: dict[int, list[str]] = {}
     if default_region:
-        # Each value's national reading (alternative: valid as typed too), or the one
-        # reading a formatted or national value has (fix).
-        national = judge_column(column, fix_region=default_region, types=False)
-        for i, (alt, fix) in enumerate(zip(national["alternative"], national["fix"], strict=True)):
-            if alt is not None and alt not in keys[i]:
-                keys[i].append(alt)
-            elif fix is not None and not keys[i]:
-                keys[i].append(fix)
-    else:
-        for region in regions:
+        as_typed = typed_numbers(column).to_list()  # a formatted value's digits, as typed
+        for region in [default_region, *others]:
+            national = judge_column(column, fix_region=region, types=False)
+            for i, (alt, fix) in enumerate(
+                zip(national["alternative"], national["fix"], strict=True)
+            ):
+                if not unsigned[i]:
+                    continue
+                for found in (alt, fix if region == default_region else None, as_typed[i]):
+                    if found is not None and found not in keys[i]:
+                        keys[i].append(found)
+    elif unsigned and any(unsigned):
+        for region in others:
             national = judge_column(column, fix_region=region, with_hints=False, types=False)
             for i, alt in enumerate(national["alternative"].to_list()):
                 if alt is not None and unsigned[i] and keys[i]:
-                    ambiguous.setdefault(i, region)
+                    ambiguous.setdefault(i, []).append(region)
     bad = [
-        (place, "reads as two countries' numbers" if i in ambiguous else str(reason))
+        (place, "reads as two numbers" if i in ambiguous else str(reason))
         for i, (place, reason, found) in enumerate(zip(where, typed["reason"], keys, strict=True))
         if not found or i in ambiguous
     ]
     if bad:
         shown = "; ".join(f"{place}: {reason}" for place, reason in bad[:5])
         more = f" and {len(bad) - 5:,} more" if len(bad) > 5 else ""
+        named = sorted({r for found in ambiguous.values() for r in found})
         advice = (
-            f"; written without +, they are also national numbers of "
-            f"{', '.join(sorted(set(ambiguous.values())))}: give --default-region to list "
-            "both readings, or write them with + and the country code"
+            f"; written without +, they are also national numbers of {', '.join(named)}: give "
+            "--default-region (the region they are national numbers of; every reading is "
+            "then listed), or write them with + and the country code"
             if ambiguous
             else "; numbers need their country code, e.g. +1 for the US (or give "
             "--default-region for national numbers)"

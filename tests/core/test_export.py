@@ -134,6 +134,13 @@ def test_a_one_part_export_names_every_part_an_earlier_one_left(tmp_path: Path) 
     assert stale_parts(target, 2) == []
     (tmp_path / "r-3.csv").write_text("old\n")
     assert stale_parts(target, 2) == [tmp_path / "r-3.csv"]
+    target.write_text("old\n")  # a one-part export before: not replaced by parts
+    assert stale_parts(target, 2) == [target, tmp_path / "r-3.csv"]
+    assert stale_parts(target, 0) == [
+        tmp_path / "r-1.csv",
+        tmp_path / "r-2.csv",
+        tmp_path / "r-3.csv",
+    ]
 
 
 def test_a_device_is_refused_as_such_with_or_without_force(

@@ -148,7 +148,7 @@ def test_a_listed_number_without_plus_is_never_filed_under_the_wrong_country(
     dnc = write_csv("phone\n2015550123\n", "dnc.csv")
     refused = run(store, "suppress", "import", str(dnc))
     assert refused.exit_code == 1
-    assert "row 1 (line 2): reads as two countries' numbers" in refused.output
+    assert "row 1 (line 2): reads as two numbers" in refused.output
     assert "--default-region" in refused.output and "2015550123" not in refused.output
     assert SuppressionList.load(store).keys() == frozenset()
     done = run(store, "suppress", "import", str(dnc), "--default-region", "US")
@@ -160,3 +160,23 @@ def test_a_listed_number_without_plus_is_never_filed_under_the_wrong_country(
     assert run(store, "suppress", "add", "2025550123", "--default-region", "US").exit_code == 0
     assert SuppressionList.load(store).contains("+12025550123")
     assert run(store, "suppress", "add", "2025550124", "--default-region", "USA").exit_code == 2
+
+
+def test_every_reading_is_listed_across_the_stores_regions(store: Store, write_csv: WriteCsv):
+    """Members in the US and the UK: 2015550123 is +20 as typed, and a national number of
+    both. Refused naming both regions; with --default-region US every reading is listed,
+    a formatted value's digits as typed too, so no member with any of them is exported."""
+    members = "phone,name\n+12015550123,Ann\n+442015550123,Gb\n+2015550123,Eg\n+12025550199,Bo\n"
+    assert (
+        run(
+            store, "create", "M", str(write_csv(members, "m.csv")), "--phone-column", "phone"
+        ).exit_code
+        == 0
+    )
+    refused = run(store, "suppress", "add", "2015550123")
+    assert refused.exit_code == 1 and "national numbers of GB, US" in refused.output
+    done = run(store, "suppress", "add", "201 555 0123", "--default-region", "US")
+    assert done.exit_code == 0, done.output
+    assert SuppressionList.load(store).keys() == {"+12015550123", "+442015550123", "+2015550123"}
+    exported = run(store, "export", "M", "--for", "vapi").stdout
+    assert exported.splitlines()[1:] == ["+12025550199,Bo"]

@@ -254,3 +254,10 @@ async def test_a_damaged_do_not_call_list_shows_members_and_no_one_callable(tmp_
         assert set(by_number(grid, CALL).values()) == {"list damaged"}
         assert "do-not-call list damaged" in await kit.text(pilot)
         assert len([m for m in notes.errors if "do-not-call list is damaged" in m]) == 2
+        # The hours screen judges nothing (and marks nothing) while the list is damaged.
+        await pilot.press("h")
+        await kit.settle(pilot)
+        assert "calling hours are not judged" in await kit.text(pilot)
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert len([m for m in notes.errors if "do-not-call list is damaged" in m]) == 3

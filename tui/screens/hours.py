@@ -26,6 +26,7 @@ from tui.dialing import (
     callable_text,
     local_times_text,
     next_window_text,
+    read_listed,
 )
 from tui.display import clean
 from tui.widgets.frame_table import FrameTable
@@ -46,9 +47,8 @@ ZONE_WIDTH = 36
 NOW_WORDS = {"callable": "yes", "not_callable": "no", "unknown": "unknown"}
 
 
-def zones_frame(report: HoursReport) -> pl.DataFrame:
+def zones_frame(zones: Sequence[ZoneHours]) -> pl.DataFrame:
     """One row per zone set, as core's report orders them (most members first)."""
-    zones = report.zones
     return pl.DataFrame(
         {
             "zone": [z.describe(max_zones=ZONES_NAMED) for z in zones],
@@ -97,6 +97,9 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         Binding("escape,q", "go_back", "Back", key_display="esc", tooltip="Back to the grid"),
     ]
 
+    class ListUnreadable(Message):
+        """The do-not-call list could not be read: calling hours are not judged."""
+
     class HoursJudged(Message):
         """The audience's calling hours were judged at one instant."""
 
@@ -118,6 +121,7 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         self.store = store
         self.dialing = dialing or Dialing()
         self.report: HoursReport | None = None
+        self.list_damaged = False
         self.picked: set[int] = set()
         """Rows (zones) picked with space."""
         self.sub_title = clean(audience_name)
@@ -144,21 +148,43 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
     def judge_hours(self) -> None:
         """Judge every member's calling hours now, grouped by zone (core), off the UI."""
-        from core.suppress import SuppressionList
-
-        # A damaged list raises here: the error is shown and no zone is counted callable.
+        suppressed = read_listed(self.store)
+        if suppressed is None:  # damaged: no zone may be counted callable
+            self.post_message(self.ListUnreadable())
+            return
         report = hours_report(
             [m.e164 for m in self.members],
             [m.number_type for m in self.members],
             at=self.dialing.now(),
             window=self.dialing.window,
             us_state_rules=self.dialing.us_state_rules,
-            suppressed=SuppressionList.load(self.store).keys(),
+            suppressed=suppressed,
         )
         self.post_message(self.HoursJudged(report))
 
+    @on(ListUnreadable)
+    def list_unreadable(self) -> None:
+        """Nothing is shown as callable (nor marked from an older report); said once."""
+        self.report = None
+        self.picked = set()
+        table = self.query_one(FrameTable)
+        table.placeholder = "The do-not-call list is damaged: calling hours are not judged"
+        table.set_frame(zones_frame([]), keep_cursor=False)
+        self.query_one("#hours-summary", Static).update("")
+        self.query_one("#hours-details", Static).update("")
+        if not self.list_damaged:
+            self.list_damaged = True
+            self.notify(
+                "The do-not-call list is damaged, so no one is shown callable: restore "
+                "suppression.json from a backup, or move it away and import the list again",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+
     @on(HoursJudged)
     def hours_judged(self, event: HoursJudged) -> None:
+        self.list_damaged = False
         old = self.report
         self.report = event.report
         table = self.query_one(FrameTable)
@@ -166,7 +192,7 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         if old is None or [z.label for z in old.zones] != [z.label for z in event.report.zones]:
             self.picked = set()
         table.placeholder = "No members to call: the audience is empty"
-        table.set_frame(zones_frame(event.report), keep_cursor=True)
+        table.set_frame(zones_frame(event.report.zones), keep_cursor=True)
         table.set_marked(self.picked)
         self.show_summary()
         self.show_details()
