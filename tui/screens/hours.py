@@ -278,7 +278,7 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
                 self.change_rules(replace(self.dialing, window=window))
                 caution = window_caution(window)
                 self.notify(
-                    f"Calling window {window} local" + (f": {caution}" if caution else ""),
+                    f"Calling window {caution}" if caution else f"Calling window {window} local",
                     severity="warning" if caution else "information",
                     markup=False,
                 )
