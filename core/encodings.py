@@ -500,19 +500,17 @@ def _decode_unasked(data: bytes) -> tuple[str, str, str | None]:
         utf16 = _unicode_by_bytes(data)
         if utf16 is not None:
             raise _consent_needed([_certain(utf16)]) from None
-        readings = None
         mixed = mixed_utf8(data)
         if mixed is None:
             readings = guess_encodings(data)
             mixed = mixed_utf8(data, readings[0].encoding)
-        if mixed is not None:
-            raise UnreadableFile(
-                f"the file mixes two encodings: line {mixed[0]} is UTF-8 and line "
-                f"{mixed[1]} is not; save it again as UTF-8 in one piece (any --encoding "
-                "would garble one of them)"
-            ) from None
-        assert readings is not None
-        raise _consent_needed(readings) from None
+            if mixed is None:
+                raise _consent_needed(readings) from None
+        raise UnreadableFile(
+            f"the file mixes two encodings: line {mixed[0]} is UTF-8 and line "
+            f"{mixed[1]} is not; save it again as UTF-8 in one piece (any --encoding "
+            "would garble one of them)"
+        ) from None
     if text.startswith("\ufeff"):
         return text[1:], "utf-8-sig", None
     # ASCII-only UTF-16 without a BOM is valid UTF-8 too: its NULs tell it apart.

@@ -654,10 +654,9 @@ class Store:
         """Read (under a lock the caller holds) unless the file is the one read last: a
         100,000-number list takes 0.1 s to read and check, and every add looks at it."""
         try:
-            st = self.suppression_path.stat()
+            seen = self._suppression_identity()
         except FileNotFoundError:
             return None
-        seen = (st.st_ino, st.st_size, st.st_mtime_ns)
         if self._suppression_seen is not None and self._suppression_seen[0] == seen:
             return self._suppression_seen[1]
         data = self._suppression_storage(check).read()
@@ -697,9 +696,13 @@ class Store:
             storage = self._suppression_storage(check)
             new = change(storage.read())
             storage.write(new)
-            st = self.suppression_path.stat()
-            self._suppression_seen = ((st.st_ino, st.st_size, st.st_mtime_ns), new)
+            self._suppression_seen = (self._suppression_identity(), new)
             return new
+
+    def _suppression_identity(self) -> tuple[int, int, int]:
+        """The list file's (inode, size, mtime): every write replaces the file."""
+        st = self.suppression_path.stat()
+        return st.st_ino, st.st_size, st.st_mtime_ns
 
     def _check_columns(self, doc: dict[str, Any], members: Sequence[Member]) -> None:
         columns = set(doc["columns"])

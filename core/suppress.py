@@ -211,7 +211,10 @@ def judge_numbers(
     if default_region:
         as_typed = typed_numbers(column).to_list()  # a formatted value's digits, as typed
         for region in [default_region, *others]:
-            national = judge_column(column, fix_region=region, types=False)
+            # Only the given region's fix is listed: the others need no explanations.
+            national = judge_column(
+                column, fix_region=region, with_hints=region == default_region, types=False
+            )
             for i, (alt, fix) in enumerate(
                 zip(national["alternative"], national["fix"], strict=True)
             ):
@@ -220,7 +223,7 @@ def judge_numbers(
                 for found in (alt, fix if region == default_region else None, as_typed[i]):
                     if found is not None and found not in keys[i]:
                         keys[i].append(found)
-    elif unsigned and any(unsigned):
+    elif any(unsigned):
         for region in others:
             national = judge_column(column, fix_region=region, with_hints=False, types=False)
             for i, alt in enumerate(national["alternative"].to_list()):

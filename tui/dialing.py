@@ -67,6 +67,11 @@ class CallingRulesChanged(Message):
 
 LIST_DAMAGED = "list damaged"
 """The call column's word for everyone while the do-not-call list cannot be read."""
+LIST_DAMAGED_NOTICE = (
+    "The do-not-call list is damaged, so no one is shown callable: restore "
+    "suppression.json from a backup, or move it away and import the list again"
+)
+"""What a screen says (once) when it finds the list damaged."""
 
 
 def read_listed(store: Store) -> frozenset[str] | None:

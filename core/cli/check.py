@@ -386,6 +386,6 @@ def check(
         click.echo(f"suggested phone column: {profile.suggested_phone_column or '-'}")
         print_plan(plan, all_problems=all_problems)
     exits_quickly()  # a report: nothing is left to write once it is printed
-    # 0 only for a file `create` takes as it is: numbers read as two countries' need a
-    # choice (--ambiguous) there, as invalid rows and repeats need --skip-*.
+    # The rows' verdict: numbers read as two countries' need a choice (--ambiguous) in
+    # create, as invalid rows and repeats need --skip-*.
     sys.exit(0 if plan.invalid + plan.duplicates_in_file + plan.ambiguous == 0 else 1)

@@ -163,7 +163,8 @@ def _said(change: Any, verb: str) -> str:
 
 _NATIONAL_HELP = (
     "Two-letter ISO region whose national numbers the values written without + may be: "
-    "a value valid both as typed and as such a number puts both on the list."
+    "every reading of such a value (as typed, national here or in the store's other "
+    "regions) is listed."
 )
 
 

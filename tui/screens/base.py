@@ -28,7 +28,7 @@ from core.export import (
 from core.history import History, Session
 from core.store import Store
 from core.words import plural
-from tui.dialing import Dialing, read_listed
+from tui.dialing import LIST_DAMAGED_NOTICE, Dialing, read_listed
 from tui.dialogs.export import ExportModal, ExportRequest, ExportScope
 from tui.display import clean, show_error
 from tui.workers import WRITE
@@ -118,8 +118,7 @@ class StoreScreen(Screen[None]):
             self.list_damaged = True
             self.app.call_from_thread(
                 self.notify,
-                "The do-not-call list is damaged, so no one is shown callable: restore "
-                "suppression.json from a backup, or move it away and import the list again",
+                LIST_DAMAGED_NOTICE,
                 severity="error",
                 timeout=30,
                 markup=False,

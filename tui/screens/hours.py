@@ -20,6 +20,7 @@ from core.hours import HoursReport, Window, ZoneHours, hours_report, window_caut
 from core.store import Store
 from core.words import plural
 from tui.dialing import (
+    LIST_DAMAGED_NOTICE,
     REFRESH_SECONDS,
     CallingRulesChanged,
     Dialing,
@@ -175,8 +176,7 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         if not self.list_damaged:
             self.list_damaged = True
             self.notify(
-                "The do-not-call list is damaged, so no one is shown callable: restore "
-                "suppression.json from a backup, or move it away and import the list again",
+                LIST_DAMAGED_NOTICE,
                 severity="error",
                 timeout=30,
                 markup=False,
