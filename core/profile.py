@@ -175,19 +175,65 @@ def _scan(frame: pl.DataFrame) -> list[tuple[int, bool, bool]]:
             )
             found.update({int(c): (int(b), bool(w), bool(f)) for c, b, w, f in counted.iter_rows()})
         return [found.get(i, (0, False, False)) for i in range(frame.width)]
-    # One select for every column's counts: Polars runs the columns in parallel.
-    exprs = [_empty_and_candidates(pl.nth(i).fill_null("")) for i in range(frame.width)]
+    # Each pass over a million cells costs 15 to 30 ms, so the counts take as few as
+    # they can. First one pass per column: a column with no digit and no cell starting
+    # with whitespace (names, cities) has only empty cells as blanks and no number.
+    # One select for every column: Polars runs the columns in parallel.
+    quick = frame.select(
+        *(
+            pl.nth(i).fill_null("").str.join("\x00").str.contains(_DIGIT_OR_SPACE).alias(f"q{i}")
+            for i in range(frame.width)
+        ),
+        *(
+            (pl.nth(i).fill_null("").str.len_bytes() == 0).sum().alias(f"e{i}")
+            for i in range(frame.width)
+        ),
+    ).row(0)
+    counts = [(int(quick[frame.width + i] or 0), False, False) for i in range(frame.width)]
+    rest = [i for i in range(frame.width) if quick[i]]
+    if not rest:
+        return counts
+    # Then, for the others, whether a well-formed or a formatted value is among the first
+    # rows (a phone or notes column has both at once, sparing two passes), and what the
+    # first rows do not tell over the whole column.
+    exprs = {i: _empty_and_candidates(pl.nth(i).fill_null("")) for i in rest}
+    head = (
+        frame.head(_HEAD_ROWS)
+        .select(
+            *(
+                e.alias(f"{kind}{i}")
+                for i in rest
+                for kind, e in zip("wf", exprs[i][1:], strict=True)
+            )
+        )
+        .row(0, named=True)
+    )
     row = frame.select(
+        *(exprs[i][0].alias(f"b{i}") for i in rest),
         *(
             e.alias(f"{kind}{i}")
-            for i, es in enumerate(exprs)
-            for kind, e in zip("bwf", es, strict=True)
+            for i in rest
+            for kind, e in zip("wf", exprs[i][1:], strict=True)
+            if not head[f"{kind}{i}"]
+        ),
+    ).row(0, named=True)
+    for i in rest:
+        counts[i] = (
+            int(row[f"b{i}"] or 0),
+            bool(head[f"w{i}"] or row.get(f"w{i}")),
+            bool(head[f"f{i}"] or row.get(f"f{i}")),
         )
-    ).row(0)
-    return [
-        (int(row[3 * i] or 0), bool(row[3 * i + 1]), bool(row[3 * i + 2]))
-        for i in range(frame.width)
-    ]
+    return counts
+
+
+# A blank cell that is not empty starts with whitespace (`strip_chars` and the regex
+# `\s` both read Unicode White_Space), and a well-formed or a formatted number holds a
+# digit: a column matching neither has no blank but its empty cells and no number. The
+# cells are joined by NUL into one text first (one regex search instead of a million
+# small ones, 7 ms instead of 25); a NUL inside a cell can only make a column match
+# that would not, which costs the full count, never a wrong one.
+_DIGIT_OR_SPACE = "(?:^|\x00)\\s|[0-9]"
+_HEAD_ROWS = 1_000
 
 
 def profile_table(table: CsvTable, *, lenient: bool = False) -> TableProfile:

@@ -58,3 +58,38 @@ def test_a_wide_file_is_profiled_in_long_form(write_csv: WriteCsv) -> None:
     assert profile.column("column").empty == 2 and profile.column("c2").empty == 1
     assert profile.column("value").empty == 1
     assert [c.name for c in profile.columns] == ["value", "column"] + [f"c{i}" for i in range(2, n)]
+
+
+_CELL = "0123456789 +-()\u00a0\u2003\tab\x00"
+
+
+@pytest.mark.parametrize("head_rows", [1, 3, 1_000])
+def test_the_scan_counts_as_three_passes_over_every_cell_would(
+    head_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_scan` skips passes (a column without digits or leading whitespace, what the
+    first rows already show); its counts must equal the three full passes over every
+    cell: blank cells, any well-formed value, any formatted number."""
+    import polars as pl
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from core import profile
+
+    monkeypatch.setattr(profile, "_HEAD_ROWS", head_rows)
+    cells = st.one_of(st.none(), st.text(alphabet=_CELL, max_size=14))
+    columns = st.lists(st.lists(cells, min_size=6, max_size=6), min_size=1, max_size=4)
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(columns)
+    def check(values: list[list[str | None]]) -> None:
+        frame = pl.DataFrame({f"c{i}": pl.Series(v, dtype=pl.String) for i, v in enumerate(values)})
+        passes = [profile._empty_and_candidates(pl.col(c).fill_null("")) for c in frame.columns]
+        full = [
+            frame.select(*(e.alias(k) for k, e in zip("bwf", three, strict=True))).row(0)
+            for three in passes
+        ]
+        expected = [(int(b or 0), bool(w), bool(f)) for b, w, f in full]
+        assert profile._scan(frame) == expected
+
+    check()
