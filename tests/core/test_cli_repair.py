@@ -112,6 +112,22 @@ def test_the_count_of_fixes_agrees_however_the_report_is_asked_for(write_csv: Wr
     assert counts == [data["fixable"], data["fixable"]] == [len(FIXES), len(FIXES)]
 
 
+def test_a_large_report_counting_fixes_aside_says_what_one_made_in_order_says(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plans of many rows count their fixes on a second thread while the rest of the
+    report is made: the report must be the same, line for line."""
+    from core.cli import check as check_command
+
+    path = fixes_file(write_csv, ("1.20256E+10", "12345", "+12025550123", ""))
+    outputs = []
+    for aside in (10**9, 1):
+        monkeypatch.setattr(check_command, "COUNT_ASIDE_ROWS", aside)
+        outputs.append(run_any(write_csv, "check", path, "--default-region", "US").output)
+    assert outputs[0] == outputs[1]
+    assert f"fixable: {len(FIXES)}" in outputs[1] and "problems (row" in outputs[1]
+
+
 def run_any(write_csv: WriteCsv, *args: str | Path) -> Result:
     """A command that needs no store (check)."""
     return CliRunner().invoke(main, [*map(str, args)], catch_exceptions=False)
