@@ -35,6 +35,11 @@ class Change:
     description: str
     undo: Callable[[], object]
     redo: Callable[[], object]
+    undo_focus: str | None = None
+    """What undoing it puts back, for a front end to show: a member's E.164 number on a
+    member stack, an audience's name on the audiences' (None: nothing comes back)."""
+    redo_focus: str | None = None
+    """What redoing it puts back (as `undo_focus`)."""
 
 
 class Session:
@@ -91,6 +96,8 @@ class History:
     session: Session
     done: list[Change] = field(default_factory=list)
     undone: list[Change] = field(default_factory=list)
+    focus: str | None = None
+    """What the last undo or redo put back (`Change.undo_focus`, `Change.redo_focus`)."""
 
     @property
     def store(self) -> Store:
@@ -107,25 +114,24 @@ class History:
         A change the store can no longer take back (its audience is gone, or its
         numbers are members again) is dropped from the stack and the error raised.
         """
-        return self._step(self.done, self.undone, lambda change: change.undo())
+        return self._step(self.done, self.undone, undoing=True)
 
     def redo(self) -> str | None:
         """Redo the last change undone; returns its description (None when none)."""
-        return self._step(self.undone, self.done, lambda change: change.redo())
+        return self._step(self.undone, self.done, undoing=False)
 
-    @staticmethod
-    def _step(
-        source: list[Change], target: list[Change], run: Callable[[Change], object]
-    ) -> str | None:
+    def _step(self, source: list[Change], target: list[Change], *, undoing: bool) -> str | None:
+        self.focus = None
         if not source:
             return None
         change = source[-1]
         try:
-            run(change)
+            change.undo() if undoing else change.redo()
         except (NotFound, RuleViolation):
             source.pop()  # it can never work again: trying it on every u would block the rest
             raise
         target.append(source.pop())
+        self.focus = change.undo_focus if undoing else change.redo_focus
         return change.description
 
     # --- audiences ------------------------------------------------------------------------
@@ -157,7 +163,9 @@ class History:
             )
             session.renewed(audience.id, again.id)
 
-        self.record(Change(f"create audience {created.name!r}", undo, redo))
+        self.record(
+            Change(f"create audience {created.name!r}", undo, redo, redo_focus=created.name)
+        )
         return created
 
     def create_many(self, audiences: Sequence[NewAudience], description: str) -> list[Audience]:
@@ -178,7 +186,8 @@ class History:
             for (old, _), new in zip(held, again, strict=True):
                 session.renewed(old.id, new.id)
 
-        self.record(Change(description, undo, redo))
+        first = created[0].name if created else None
+        self.record(Change(description, undo, redo, redo_focus=first))
         return created
 
     def rename_audience(self, old: str, new: str) -> Audience:
@@ -190,6 +199,8 @@ class History:
                 f"rename {old!r} to {renamed.name!r}",
                 undo=lambda: self.store.rename(session.name_of(audience_id), old),
                 redo=lambda: self.store.rename(session.name_of(audience_id), renamed.name),
+                undo_focus=old,
+                redo_focus=renamed.name,
             )
         )
         return renamed
@@ -215,6 +226,7 @@ class History:
                 f"delete audience {deleted.name!r}",
                 undo=undo,
                 redo=lambda: self.store.delete(session.name_of(deleted.id)),
+                undo_focus=deleted.name,
             )
         )
         return len(members)
@@ -232,6 +244,7 @@ class History:
                 redo=lambda: self.store.add_members(
                     session.name_of(audience_id), added, restoring=True
                 ),
+                redo_focus=keys[0] if keys else None,
             )
         )
 
@@ -253,6 +266,8 @@ class History:
                 redo=lambda: self.store.merge_members(
                     session.name_of(audience_id), add=added, update=updated, restoring=True
                 ),
+                undo_focus=before[0].e164 if before else None,
+                redo_focus=next((m.e164 for m in [*added, *updated]), None),
             )
         )
 
@@ -268,6 +283,8 @@ class History:
                 redo=lambda: self.store.update_member(
                     session.name_of(audience_id), old.e164, new, restoring=True
                 ),
+                undo_focus=old.e164,
+                redo_focus=new.e164,
             )
         )
 
@@ -281,6 +298,7 @@ class History:
                 f"remove {plural(len(removed), 'member')}",
                 undo=lambda: self.store.insert_members(session.name_of(audience_id), removed),
                 redo=lambda: self.store.remove_members(session.name_of(audience_id), wanted),
+                undo_focus=removed[0][1].e164 if removed else None,
             )
         )
         return len(removed)

@@ -38,9 +38,14 @@ def test_edit_remove_rename_delete_and_undo(store: Store, write_csv: Callable[..
     assert store.get("Seed").member_count == 1
     assert history.undo() == "remove 1 member"
     assert [m.values for m in store.members("Seed")] == [edited.values, members[1].values]
+    assert history.focus == members[1].e164  # what came back, for the cursor
     assert history.undo() == "edit member"
     assert store.members("Seed")[0].values["name"] == "John Doe"
+    assert history.focus == members[0].e164
     assert history.redo() == "edit member"
+    assert history.redo() == "remove 1 member" and history.focus is None  # nothing came back
+    assert history.undo() == "remove 1 member" and history.focus == members[1].e164
+    assert Session(store).members(audience_id).undo() is None  # nothing to undo, no focus
     session.audiences.rename_audience("Seed", "Renamed")
     with pytest.raises(NotFound):
         store.get("Seed")
@@ -48,6 +53,9 @@ def test_edit_remove_rename_delete_and_undo(store: Store, write_csv: Callable[..
     assert store.list_audiences() == []
     assert session.audiences.undo() == "delete audience 'Renamed'"
     assert store.get("Renamed").member_count == 2
+    assert session.audiences.focus == "Renamed"
+    assert session.audiences.undo() == "rename 'Seed' to 'Renamed'"
+    assert session.audiences.focus == "Seed"
 
 
 def test_creating_an_audience_is_undone_and_redone(

@@ -114,6 +114,20 @@ async def test_rename_writes_the_new_name_and_undo_restores(demo, kit):
         assert [a.name for a in demo.store.list_audiences()][0] == "India sales leads"
 
 
+async def test_undoing_a_delete_puts_the_cursor_on_the_audience_that_came_back(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await pilot.press("down")
+        assert app.screen.current().name == "UK clinic reminders"
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        assert [a.name for a in demo.store.list_audiences()] == ["India sales leads"]
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert app.screen.current().name == "UK clinic reminders"
+
+
 async def test_rename_refuses_a_taken_or_empty_name_in_the_dialog(demo, kit):
     app = demo.app()
     async with app.run_test() as pilot:

@@ -136,6 +136,26 @@ async def test_mark_delete_undo_redo(demo, kit):
         assert demo.store.get(UK).member_count == 46
 
 
+async def test_undo_and_redo_put_the_cursor_on_the_member_that_came_back(demo, kit):
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        table = grid.query_one(FrameTable)
+        await pilot.press(*["down"] * 12)
+        phone = view_column(grid, "phone")[12]
+        await pilot.press("d", "y")
+        await kit.settle(pilot)
+        await pilot.press(*["up"] * 12)
+        assert table.cursor_row == 0
+        await pilot.press("u")
+        await kit.settle(pilot)
+        assert view_column(grid, "phone")[table.cursor_row] == phone
+        await pilot.press(*["up"] * 12, "ctrl+r")  # deleted again: nothing to show
+        await kit.settle(pilot)
+        assert phone not in view_column(grid, "phone") and table.cursor_row == 0
+
+
 async def test_delete_the_current_member_when_none_is_marked(demo, kit):
     app = demo.app()
     async with app.run_test() as pilot:

@@ -156,19 +156,22 @@ class StoreScreen(Screen[None]):
 
     # --- undo and redo ------------------------------------------------------------------
     def action_undo_change(self) -> None:
-        """Undo the last change (several levels)."""
+        """Undo the last change (several levels); the cursor goes to what came back."""
         history = self.history
-        self.change_store(lambda: self._step(history.undo, "Undid", "Nothing to undo"))
+        self.change_store(lambda: self._step(history, history.undo, "Undid", "Nothing to undo"))
 
     def action_redo_change(self) -> None:
-        """Redo the last change undone."""
+        """Redo the last change undone; the cursor goes to what came back."""
         history = self.history
-        self.change_store(lambda: self._step(history.redo, "Redid", "Nothing to redo"))
+        self.change_store(lambda: self._step(history, history.redo, "Redid", "Nothing to redo"))
 
-    @staticmethod
-    def _step(step: Callable[[], str | None], done: str, nothing: str) -> str:
+    def _step(
+        self, history: History, step: Callable[[], str | None], done: str, nothing: str
+    ) -> str:
         description = step()
-        return f"{done}: {clean(description)}" if description else nothing
+        summary = f"{done}: {clean(description)}" if description else nothing
+        self.post_message(self.StoreChanged(summary, history.focus))
+        return ""  # reported, with what to put the cursor on
 
     # --- export -------------------------------------------------------------------------
     def export(self, audience: Audience, scope: ExportScope) -> None:
