@@ -669,3 +669,49 @@ async def test_a_number_listed_while_the_form_is_open_is_not_added(demo, kit):
         assert any("do-not-call list" in m for m in notes.errors), notes.seen
         assert not any("+447400123456" in m for m in notes.messages)
         assert demo.store.get(UK).member_count == 48
+        # The form is back with what was typed and why it was not saved.
+        form = app.screen  # open again once the members were read again
+        assert isinstance(form, MemberFormModal) and form.member is None
+        assert form.to_model()["first_name"] == "Ada" and form.to_model()["city"] == "London"
+        await pilot.pause()
+        summary = form.query_one("#member-form-summary")
+        said = kit.squeeze(str(summary.render()))
+        assert summary.display and said.startswith("Not saved: ") and "do-not-call list" in said
+        assert said.endswith("What you typed is kept: enter saves again")
+        # Now the form knows the list: another number saves.
+        form.query_one("#field-0").value = "+447400123457"
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        added = {m.e164: m for m in demo.store.members(UK)}["+447400123457"]
+        assert added.values["last_name"] == "Lovelace"
+
+
+async def test_an_edit_of_a_member_removed_meanwhile_comes_back_as_an_add(demo, kit):
+    """Another process removes the member being edited: the save is refused, and the
+    form opens again (as an add, saying so) with what was typed; esc asks first."""
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        key = grid.current_key()
+        await pilot.press("e")
+        app.screen.query_one("#field-3").value = "Bath"
+        demo.store.remove_members(UK, [key])
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        form = app.screen  # open again once the members were read again
+        assert isinstance(form, MemberFormModal) and form.member is None
+        assert form.to_model()["city"] == "Bath"
+        await pilot.pause()
+        summary = form.query_one("#member-form-summary")
+        said = kit.squeeze(str(summary.render()))
+        assert summary.display and said == (
+            "Not saved: the member was removed from the audience meanwhile. "
+            "What you typed is kept: enter adds it again"
+        )
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmModal)  # what was typed is not dropped silently
+        await pilot.press("n")
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert {m.e164: m for m in demo.store.members(UK)}[key].values["city"] == "Bath"

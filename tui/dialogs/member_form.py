@@ -47,9 +47,15 @@ class MemberFormModal(ModalScreen[Member | None]):
         member: Member | None = None,
         *,
         suppressed: Collection[str] = frozenset(),
+        typed: dict[str, str] | None = None,
+        refused: str | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.audience = audience
+        self.typed = typed
+        """Values typed in a form whose save the store refused: this one opens with them."""
+        self.refused = refused
+        """Why the store refused that save, and what now (shown until a field changes)."""
         self.existing_keys = frozenset(existing_keys)
         self.suppressed = frozenset(suppressed)
         self.member = member
@@ -107,7 +113,13 @@ class MemberFormModal(ModalScreen[Member | None]):
         if self.member is not None:
             self.load(self.member.values)
         self.loaded = self.to_model()
+        if self.typed is not None:
+            self.load(self.typed)  # esc asks before dropping them
         self.show_phone_verdict()
+        if self.refused is not None:
+            summary = self.query_one("#member-form-summary", Static)
+            summary.update(Content(f"Not saved: {self.refused}"))
+            summary.display = True
         self.query_one("#field-0", Input).focus()
 
     @property
@@ -157,7 +169,10 @@ class MemberFormModal(ModalScreen[Member | None]):
         event.stop()
         index = self.columns.index(self._column_of(event.input))
         self._set_problem(index, None)
-        self.query_one("#member-form-summary", Static).display = False
+        if self.refused is None or self.to_model() != self.typed:
+            # (Filling in the values of a refused save changes fields too: its reason
+            # stays until the user changes one.)
+            self.query_one("#member-form-summary", Static).display = False
         if self._is_phone(index):
             self.show_phone_verdict()
 

@@ -3,6 +3,9 @@ undo, export, add by CSV; local time, line type, callable now and the do-not-cal
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +26,7 @@ from core.audience import (
     members_frame,
     search_members,
 )
+from core.errors import AudiencesError
 from core.history import History, Session
 from core.plan import ImportPlan
 from core.store import Store
@@ -45,7 +49,7 @@ from tui.dialogs.check_file import CheckFileModal
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.export import ExportScope
 from tui.dialogs.member_form import MemberFormModal
-from tui.display import clean, plain
+from tui.display import clean, error_text, plain
 from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.screens.csv_diff import CsvDiffScreen
 from tui.widgets.frame_table import FrameTable
@@ -193,6 +197,17 @@ class MemberGridScreen(StoreScreen):
             self.dialing = dialing
             """The calling rules the frame's call column was judged by."""
 
+    class FormRefused(Message):
+        """The store refused what a member form saved (another process changed the
+        store or the do-not-call list meanwhile): once the members are read again, the
+        form opens again with what was typed."""
+
+        def __init__(self, member: Member, old: Member | None, reason: str) -> None:
+            super().__init__()
+            self.member = member
+            self.old = old
+            self.reason = reason
+
     class CallsJudged(Message):
         """The calling hours of the members were judged again (a new minute)."""
 
@@ -233,6 +248,8 @@ class MemberGridScreen(StoreScreen):
         """Only the members callable now are shown (c)."""
         self.line_filter: str | None = None
         """Only the members of this line type are shown (t)."""
+        self.refused_form: MemberGridScreen.FormRefused | None = None
+        """A member form whose save the store refused, to open again once reloaded."""
         self.sub_title = clean(audience.name)
 
     @property
@@ -298,6 +315,21 @@ class MemberGridScreen(StoreScreen):
         self.refresh_view(focus=event.focus or self.current_key())
         if event.dialing != self.dialing:  # the rules changed while it loaded
             self.judge_calls()
+        refused, self.refused_form = self.refused_form, None
+        if refused is not None:
+            self.reopen_form(refused)
+
+    def reopen_form(self, refused: FormRefused) -> None:
+        """The form of a refused save again, over the store as it is now: an edit of
+        the member as it now stands, or, when another process removed it meanwhile, an
+        add (esc drops what was typed, after asking)."""
+        old = None if refused.old is None else self.by_key.get(refused.old.e164)
+        if refused.old is not None and old is None:
+            said = "the member was removed from the audience meanwhile. What you typed is kept: "
+            said += "enter adds it again"
+        else:
+            said = f"{refused.reason}. What you typed is kept: enter saves again"
+        self.open_form(old, refused.member, said)
 
     def store_changed(self, select: str | None) -> None:
         self.load_members(focus=select)
@@ -602,37 +634,65 @@ class MemberGridScreen(StoreScreen):
                 severity="warning",
             )
             return
-        name = self.audience.name
-
-        def saved(member: Member | None) -> None:
-            if member is not None:
-                self.change_store(lambda: self._add(name, member), select=member.e164)
-
-        form = MemberFormModal(self.audience, set(self.by_key), suppressed=self.suppressed)
-        self.app.push_screen(form, saved)
-
-    def _add(self, name: str, member: Member) -> str:
-        self.history.add_members(name, [member], "add member")
-        return "Added 1 member; u undoes it"
+        self.open_form(None)
 
     @on(FrameTable.RowActivated, "#member-table")
     def action_edit_member(self) -> None:
         """Edit the member under the cursor."""
         old = self.current_member()
-        if self.audience is None or old is None:
+        if old is not None:
+            self.open_form(old)
+
+    def open_form(
+        self, old: Member | None, typed: Member | None = None, refused: str | None = None
+    ) -> None:
+        """The member form: to add a member, or to edit `old`; with the values of a form
+        whose save the store refused (`typed`) and why (`refused`)."""
+        if self.audience is None:
             return
         name = self.audience.name
 
         def saved(new: Member | None) -> None:
-            if new is not None and new != old:
+            if new is None or new == old:
+                return
+            if old is None:
+                self.change_store(lambda: self._add(name, new), select=new.e164)
+            else:
                 self.change_store(lambda: self._edit(name, old, new), select=new.e164)
 
-        form = MemberFormModal(self.audience, set(self.by_key), old, suppressed=self.suppressed)
+        form = MemberFormModal(
+            self.audience,
+            set(self.by_key),
+            old,
+            suppressed=self.suppressed,
+            typed=None if typed is None else dict(typed.values),
+            refused=refused,
+        )
         self.app.push_screen(form, saved)
 
+    def _add(self, name: str, member: Member) -> str:
+        with self._form_kept(member, None):
+            self.history.add_members(name, [member], "add member")
+        return "Added 1 member; u undoes it"
+
     def _edit(self, name: str, old: Member, new: Member) -> str:
-        self.history.update_member(name, old, new)
+        with self._form_kept(new, old):
+            self.history.update_member(name, old, new)
         return "Saved the member; u undoes it"
+
+    @contextmanager
+    def _form_kept(self, member: Member, old: Member | None) -> Iterator[None]:
+        """A refused save (in the worker) brings its form back once the screen has read
+        the store again; the error is shown as any worker's."""
+        try:
+            yield
+        except AudiencesError as refused:
+            self.post_message(self.FormRefused(member, old, error_text(refused)))
+            raise
+
+    @on(FormRefused)
+    def form_refused(self, event: FormRefused) -> None:
+        self.refused_form = event  # opened again when the members are read (work_failed)
 
     def action_delete_members(self) -> None:
         """Delete the marked members, or the one under the cursor, saying which (asks)."""
