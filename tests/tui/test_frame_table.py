@@ -282,3 +282,14 @@ def test_snapshot_hostile_text_marks_and_problem_rows(snap_compare) -> None:  # 
         await pilot.press("down", "right")
 
     assert snap_compare(TableApp(frame), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_whole_numbers_show_thousands_separators_right_aligned() -> None:
+    """Counts read as the command line prints them (3,001), in a column wide enough."""
+    frame = pl.DataFrame({"zone": ["ET", "PT"], "members": [3001, 1_234_567]})
+    app = TableApp(frame)
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert lines[1].rstrip().endswith("    3,001")
+        assert lines[2].rstrip().endswith("1,234,567")

@@ -38,6 +38,14 @@ ROW_CLASSES = ("error", "warning", "success", "muted")
 """What a `row_style` hook may return (each a themed component class)."""
 
 
+def cell_text(value: object) -> str:
+    """A cell as display text: a whole number with thousands separators (3,001, as the
+    command line prints counts), anything else as `clean` makes it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return clean(value)
+
+
 def fit_cell(text: str, width: int, right: bool = False) -> str:
     """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
     length = cell_len(text)
@@ -297,7 +305,11 @@ class FrameTable(ScrollView, can_focus=True):
             width = self._widths[i]
             if width >= self.max_column_width or not sample.height:
                 continue
-            texts = sample[name].cast(pl.String, strict=False).fill_null("")
+            column = sample[name]
+            if column.dtype.is_integer():
+                texts = pl.Series([cell_text(v) for v in column], dtype=pl.String)
+            else:
+                texts = column.cast(pl.String, strict=False).fill_null("")
             lengths = texts.str.len_chars()
             longest = lengths.max()
             # A code point takes one or two cells: only values that may not fit are measured.
@@ -339,7 +351,7 @@ class FrameTable(ScrollView, can_focus=True):
             widths, right = self._widths, self._right
             self._window_start = start
             self._window = [
-                tuple(f" {fit_cell(clean(v), widths[i], right[i])} " for i, v in enumerate(r))
+                tuple(f" {fit_cell(cell_text(v), widths[i], right[i])} " for i, v in enumerate(r))
                 for r in chunk.iter_rows()
             ]
         return self._window[index - start]
