@@ -19,7 +19,7 @@ about 350,000 rows).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -311,6 +311,17 @@ def check_large(
     if chosen is None:
         raise AudiencesError("no column holds phone numbers; name one with --phone-column")
     first.cleaned_cells = cleaned
+    # Columns at the end with no name and no value in any batch are left out, as
+    # `read_file` leaves them out of a whole file (judged here on the whole file's counts).
+    keep = reading.empty_unnamed_ends(
+        first, lambda c: c != chosen and columns[c].empty == columns[c].values
+    )
+    if keep < len(first.headers):
+        before = first.frame.columns
+        first = reading.keep_columns(first, keep)
+        named = dict(zip(before, first.frame.columns, strict=False))
+        columns = {named[c]: replace(columns[c], name=named[c]) for c in before[:keep]}
+        chosen = named[chosen]
     profiles = [c.profile(lenient) for c in columns.values()]
     whole = TableProfile(profiles, suggest_phone_column(profiles))
     invalid_rows = _concat(

@@ -36,7 +36,7 @@ from core.phones import (
 from core.phones import vector as phones_vector
 from core.phones.vector import first_of
 from core.profile import TableProfile, profile_column
-from core.reading import CsvTable
+from core.reading import CsvTable, restore_left_out
 from core.text import fixed_column_names, header_problems
 
 STATUS_NEW = "new"
@@ -944,6 +944,7 @@ def plan_add(
     asked for), valid, new, within the limit. National numbers are read in
     `default_region`, else in the audience's dominant region."""
     ensure_header_row(table)
+    table = restore_left_out(table, audience.columns)
     incoming = incoming_names(table, mapping or {}, fix_headers=fix_headers)
     if fix_headers:
         # Names that differ from the audience's only in case, spaces and punctuation

@@ -11,8 +11,8 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +77,9 @@ class CsvTable:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     numeric_columns: dict[str, NumericShare] = field(default_factory=dict)
+    left_out: tuple[int, ...] = ()
+    """Positions (from 1) of the columns left out at the end of the file: no name and
+    no value (`without_empty_unnamed_ends`)."""
 
     @property
     def rows(self) -> int:
@@ -126,12 +129,88 @@ def read_file(
     from core.excel import read_workbook, workbook_kind
 
     if workbook_kind(data, p.name):
-        return read_workbook(data, sheet=sheet, source=str(p))
+        return without_empty_unnamed_ends(read_workbook(data, sheet=sheet, source=str(p)))
     if sheet is not None:
         raise UnreadableFile(
             f"{p.name} is a CSV text file, not an Excel workbook: it has no sheets to choose"
         )
-    return read_bytes(data, encoding=encoding, source=str(p))
+    return without_empty_unnamed_ends(read_bytes(data, encoding=encoding, source=str(p)))
+
+
+def without_empty_unnamed_ends(table: CsvTable) -> CsvTable:
+    """The table without the columns at its end that have no name and no value in any
+    row: the `;;` a spreadsheet saved as CSV leaves at the end of every line when empty
+    columns beyond the data were formatted. They hold nothing to keep, and would need
+    names made up for them. Only columns at the end are left out, so every other column
+    keeps its position and the name `fixed_column_names` gives it; `left_out` says which
+    (an audience created before, whose `column_N` came from them, still takes the file:
+    `restore_left_out`)."""
+    frame = table.frame
+
+    def empty(column: str) -> bool:
+        return bool((frame.get_column(column).fill_null("").str.strip_chars() == "").all())
+
+    return keep_columns(table, empty_unnamed_ends(table, empty))
+
+
+def empty_unnamed_ends(table: CsvTable, empty: Callable[[str], bool]) -> int:
+    """How many of the table's columns to keep: all but those at the end with no name
+    for which `empty(frame column)` holds (at least one is kept)."""
+    keep = len(table.headers)
+    while keep > 1 and not table.headers[keep - 1].strip() and empty(table.frame.columns[keep - 1]):
+        keep -= 1
+    return keep
+
+
+def keep_columns(table: CsvTable, keep: int) -> CsvTable:
+    """The table with its first `keep` columns, the others said to be left out."""
+    import polars as pl
+
+    if keep >= len(table.headers):
+        return table
+    kept = table.headers[:keep]
+    before = table.frame.columns[:keep]
+    # Names were made up for every column when only the ones left out needed them.
+    names = kept if usable_names(kept) else before
+    renamed = dict(zip(before, names, strict=True))
+    return replace(
+        table,
+        frame=table.frame.select(pl.col(c).alias(renamed[c]) for c in before),
+        headers=kept,
+        numeric_columns={
+            renamed[c]: share for c, share in table.numeric_columns.items() if c in renamed
+        },
+        left_out=tuple(range(keep + 1, len(table.headers) + 1)),
+    )
+
+
+def left_out_text(table: CsvTable) -> str | None:
+    """What to say about the columns `without_empty_unnamed_ends` left out (None: none)."""
+    n = len(table.left_out)
+    if not n:
+        return None
+    return (
+        f"left out {'the empty column' if n == 1 else f'{n} empty columns'} with no name at "
+        "the end of each line"
+    )
+
+
+def restore_left_out(table: CsvTable, wanted: Sequence[str]) -> CsvTable:
+    """The table with its left-out columns back, empty, under the names `wanted` holds
+    for them: `column_N`, as `--fix-headers` named them when an audience was created
+    from such a file before they were left out."""
+    import polars as pl
+
+    back = {
+        f"column_{position}": position
+        for position in table.left_out
+        if f"column_{position}" in wanted and f"column_{position}" not in table.frame.columns
+    }
+    if not back:
+        return table
+    frame = table.frame.with_columns(pl.lit("", pl.String).alias(name) for name in back)
+    left_out = tuple(p for p in table.left_out if p not in back.values())
+    return replace(table, frame=frame, headers=[*table.headers, *back], left_out=left_out)
 
 
 def _refuse_binary(data: bytes) -> None:

@@ -236,6 +236,11 @@ def print_plan(
     )
     if table.cleaned_cells:
         click.echo(f"control characters removed from {_plural(table.cleaned_cells, 'cell')}")
+    from core.reading import left_out_text
+
+    left_out = left_out_text(table)
+    if left_out:
+        click.echo(left_out)
     note = numbers_note(plan)
     if note:
         click.echo(escape_controls(note))
@@ -385,6 +390,7 @@ def check(
             "warnings": _PLACEHOLDER + "warnings",
             "regions": plan.regions(),
             "cleaned_cells": table.cleaned_cells,
+            "left_out_columns": list(table.left_out),
             "profile": [
                 {
                     "column": c.name,

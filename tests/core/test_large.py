@@ -89,6 +89,30 @@ def test_batched_json_is_the_whole_files(contacts: Path, monkeypatch: pytest.Mon
     assert max(rows) <= a["rows"]
 
 
+@pytest.mark.parametrize("late_value", [False, True])
+def test_empty_unnamed_columns_at_the_end_are_judged_over_every_batch(
+    tmp_path: Path, late_value: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spreadsheet's `;;` at the end of each line is left out on both paths, and a
+    value in such a column in the last batch only keeps it (on both paths)."""
+    phones = phone_values(600, seed=5)
+    lines = ["First Name;phone;;"] + [f"P {i};{v};;" for i, v in enumerate(phones)]
+    if late_value:
+        lines[-1] = lines[-1] + "x"
+    path = tmp_path / "semicolons.csv"
+    path.write_text("\n".join(lines) + "\n")
+    whole, batched = _both(path, "--json", monkeypatch=monkeypatch)
+    a, b = json.loads(whole), json.loads(batched)
+    assert a == b
+    if late_value:
+        assert a["left_out_columns"] == [] and len(a["columns"]) == 4
+    else:
+        assert a["left_out_columns"] == [3, 4] and a["columns"] == ["First Name", "phone"]
+        assert [c["column"] for c in a["profile"]] == ["First Name", "phone"]
+    whole, batched = _both(path, monkeypatch=monkeypatch)
+    assert whole == batched
+
+
 def test_repeats_across_batches_are_found(tmp_path: Path) -> None:
     path = tmp_path / "repeats.csv"
     numbers = ["+442071838750", "+12025550123", "+33142685300"]

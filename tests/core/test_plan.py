@@ -132,6 +132,34 @@ def test_add_by_csv_order_may_differ(store: Store, write_csv: WriteCsv) -> None:
     assert store.load("Seed")[1][-1].values == {"phone": "+447911123456", "name": "New"}
 
 
+def test_trailing_empty_unnamed_columns_need_no_names(store: Store, write_csv: WriteCsv) -> None:
+    """A spreadsheet's `;;` at the end of each line: the audience is created without
+    --fix-headers and without the empty columns; a later file of the same shape adds to
+    it; and an audience created before they were left out (with `column_3`, `column_4`,
+    the names --fix-headers gave them) still takes such a file, its columns empty."""
+    shaped = "phone;name;;\n+12025550123;Ann;;\n"
+    create(store, write_csv(shaped, "first.csv"))
+    audience, members = store.load("Seed")
+    assert audience.columns == ["phone", "name"]
+    later = read_file(write_csv("phone;name;;\n+12025550124;Bob;;\n", "later.csv"))
+    plan = plan_add(later, audience, {m.e164 for m in members})
+    assert (
+        plan.header_diff is not None
+        and plan.header_diff.ok
+        and [m.values for m in plan.members()] == [{"phone": "+12025550124", "name": "Bob"}]
+    )
+    create(store, write_csv("phone,name,column_3,column_4\n+12025550125,Cy,,\n", "old.csv"), "Old")
+    old, members = store.load("Old")
+    plan = plan_add(later, old, {m.e164 for m in members})
+    assert (
+        plan.header_diff is not None
+        and plan.header_diff.ok
+        and [m.values for m in plan.members()]
+        == [{"phone": "+12025550124", "name": "Bob", "column_3": "", "column_4": ""}]
+    )
+    assert plan.table.left_out == ()  # both are back: none is said to be left out
+
+
 def _store_with(store: Store, count: int) -> None:
     members = [
         Member({"phone": n, "name": "x"}, n, "US", "fixed_line_or_mobile")

@@ -139,3 +139,31 @@ def test_duplicate_headers_still_read_under_fixed_names(write_csv: WriteCsv) -> 
     table = read_file(write_csv("phone,phone,\n+1,+2,x\n"))
     assert table.headers == ["phone", "phone", ""]
     assert table.frame.columns == ["phone", "phone_2", "column_3"]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_empty_unnamed_columns_at_the_end_are_left_out(write_csv: WriteCsv, quoted: bool) -> None:
+    """A spreadsheet saved as CSV ends every line with `;;` when empty columns beyond
+    the data were formatted: no name, no value, nothing to keep (both parsers)."""
+    text = "phone;name;;\r\n+12025550123;Ann;;\r\n+12025550124;Bob; ;\r\n"
+    if quoted:
+        text = text.replace("Ann", '"Ann"')
+    table = read_file(write_csv(text))
+    assert table.headers == ["phone", "name"] and table.frame.columns == ["phone", "name"]
+    assert table.left_out == (3, 4)
+    assert table.frame.to_dicts()[1] == {"phone": "+12025550124", "name": "Bob"}
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        # A column with no name that holds a value is kept (it needs a name).
+        ("phone,name,\n+12025550123,Ann,x\n", ["phone", "name", "column_3"]),
+        # A named empty column is kept (the audience has it).
+        ("phone,name,notes\n+12025550123,Ann,\n", ["phone", "name", "notes"]),
+        # Only columns at the end: one in the middle keeps its place (and made-up name).
+        ("phone,,name,\n+12025550123,,Ann,\n", ["phone", "column_2", "name"]),
+    ],
+)
+def test_other_columns_are_kept(write_csv: WriteCsv, text: str, columns: list[str]) -> None:
+    assert read_file(write_csv(text)).frame.columns == columns

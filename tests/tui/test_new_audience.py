@@ -280,6 +280,29 @@ async def test_a_workbook_is_read_from_its_first_sheet(samples: Path, store: Sto
         assert "numbers, not text, in phone: leading + and 0 are lost" in summary
 
 
+async def test_a_spreadsheets_empty_columns_at_the_end_are_left_out(
+    samples: Path, store: Store
+) -> None:
+    """`;;` at the end of each line: no header fixes to accept, the summary says what
+    was left out, and the audience is created with the named columns only."""
+    (samples / "excel.csv").write_bytes(
+        "phone;name;;\r\n+447400123456;Zoë;;\r\n+447400123457;Bo;;\r\n".encode("cp1252")
+    )
+    app = NewAudienceApp(store, samples)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "samples/excel.csv")
+        screen = app.screen
+        if isinstance(screen, EncodingConsentModal):
+            await pilot.press("enter")  # convert from the encoding detected
+            await settle(pilot)
+            screen = app.screen
+        assert isinstance(screen, NewAudienceScreen) and screen.phase == "preview"
+        summary = str(screen.query_one("#file-summary", Static).render())
+        assert "left out 2 empty columns with no name at the end of each line" in summary
+        assert screen.table is not None and screen.table.headers == ["phone", "name"]
+
+
 async def test_path_box_completes_paths(samples: Path, store: Store) -> None:
     app = NewAudienceApp(store, samples)
     async with app.run_test(size=(80, 24)) as pilot:

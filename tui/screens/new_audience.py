@@ -34,7 +34,7 @@ from core.errors import RuleViolation
 from core.history import History
 from core.plan import ImportPlan, plan_create
 from core.profile import TableProfile, profile_table
-from core.reading import CsvTable
+from core.reading import CsvTable, left_out_text
 from core.store import Store
 from core.text import fixed_column_names, header_problems, strip_controls
 from core.words import plural
@@ -289,6 +289,9 @@ class NewAudienceScreen(Screen[str | None]):
             parts.append(encoding_label(table.encoding))
         if table.cleaned_cells:
             parts.append(f"{table.cleaned_cells:,} cells had control characters removed")
+        left_out = left_out_text(table)
+        if left_out:
+            parts.append(left_out)
         name = Content(clean(Path(table.source).name)).stylize("bold")
         return Content.assemble(name, " · " + " · ".join(parts))
 
