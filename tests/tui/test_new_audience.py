@@ -332,6 +332,36 @@ async def test_tilde_means_home_in_the_path_box(
         assert app.screen.phase == "preview"  # type: ignore[attr-defined]
 
 
+async def test_a_path_pasted_after_the_folder_shown_starts_again(
+    samples: Path, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The box shows the folder it starts in; a whole path pasted after it (`//`) or a
+    home path (`/~/`) starts again there, as in Emacs, instead of "no such file"."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = NewAudienceApp(store, samples)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#file-path", Input)
+        for typed in (
+            f"{samples.resolve()}/{tmp_path}/samples/uk_clinic_reminders.csv",
+            "samples/~/samples/uk_clinic_reminders.csv",
+        ):
+            box.value = typed
+            box.focus()
+            await pilot.press("end", "enter")
+            await settle(pilot)
+            assert app.screen.phase == "preview", typed  # type: ignore[attr-defined]
+            await pilot.press("escape")
+            await settle(pilot)
+        box = app.screen.query_one("#file-path", Input)
+        box.value = "samples/nothing.csv"
+        box.focus()
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#file-problem", Static).render())
+        assert said == "no such file: samples/nothing.csv; check the path"
+
+
 async def test_the_browser_chooses_a_file_with_the_keyboard(samples: Path) -> None:
     from tui.widgets.file_picker import FilePicker
 

@@ -25,9 +25,25 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt", *EXCEL_SUFFIXES}
 """Files the browser lists (every folder is listed): text tables and Excel workbooks."""
 
 
+def restarted(value: str) -> str:
+    """The typed path from where it starts again: a path typed or pasted after the
+    folder the box shows starts where it starts (as in Emacs), so
+    `/data/exports//tmp/leads.csv` is `/tmp/leads.csv` and `/data/exports/~/leads.csv`
+    is `~/leads.csv`."""
+    text = value.strip()
+    root = text.rfind(os.sep + os.sep)
+    home = text.rfind(os.sep + "~" + os.sep)
+    if text.endswith(os.sep + "~"):
+        home = len(text) - 2
+    if home > root:
+        return text[home + 1 :]
+    return text[root + 1 :] if root >= 0 else text
+
+
 def expand(value: str, base: Path) -> Path:
-    """A typed path as a Path: `~` expanded, relative ones taken from `base`."""
-    path = Path(value.strip()).expanduser()
+    """A typed path as a Path (`restarted`): `~` expanded, relative ones taken from
+    `base`."""
+    path = Path(restarted(value)).expanduser()
     return path if path.is_absolute() else base / path
 
 
@@ -171,10 +187,10 @@ class FilePicker(Vertical):
             self.show_problem("")
             self.query_one(CsvDirectoryTree).path = path
             box = self.query_one("#file-path", Input)
-            box.value = shown(Path(event.value.strip()))
+            box.value = shown(Path(restarted(event.value)))
             box.cursor_position = len(box.value)
         elif not path.exists():
-            self.show_problem("no such file; check the path")
+            self.show_problem(f"no such file: {shown(path)}; check the path")
         else:
             self.show_problem("")
             self.post_message(self.FileChosen(self, path))
