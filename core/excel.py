@@ -20,6 +20,7 @@ import zipfile
 from typing import TYPE_CHECKING, Literal
 
 from core.errors import UnreadableFile
+from core.reading import EXCEL_SUFFIXES
 from core.text import strip_controls
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from core.reading import CsvTable
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # calamine holds every cell in memory (a 4 MB workbook of 800,000 cells took 160 MB to
 # read); 20 MB keeps a check well under 1 GB. Bigger sheets can be saved as CSV.
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024

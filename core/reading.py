@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.encodings import decode
 from core.errors import MalformedRow, UnreadableFile
 from core.text import (
     CONTROL_CHARACTERS_PATTERN,
@@ -126,10 +125,11 @@ def read_file(
         raise UnreadableFile(f"no permission to read {p}") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read {p}: {exc.strerror or 'I/O error'}") from None
-    from core.excel import read_workbook, workbook_kind
+    if data.startswith(_WORKBOOK_MAGIC) or p.name.lower().endswith(EXCEL_SUFFIXES):
+        from core.excel import read_workbook, workbook_kind  # (most files are CSV text)
 
-    if workbook_kind(data, p.name):
-        return without_empty_unnamed_ends(read_workbook(data, sheet=sheet, source=str(p)))
+        if workbook_kind(data, p.name):
+            return without_empty_unnamed_ends(read_workbook(data, sheet=sheet, source=str(p)))
     if sheet is not None:
         raise UnreadableFile(
             f"{p.name} is a CSV text file, not an Excel workbook: it has no sheets to choose"
@@ -211,6 +211,29 @@ def restore_left_out(table: CsvTable, wanted: Sequence[str]) -> CsvTable:
     frame = table.frame.with_columns(pl.lit("", pl.String).alias(name) for name in back)
     left_out = tuple(p for p in table.left_out if p not in back.values())
     return replace(table, frame=frame, headers=[*table.headers, *back], left_out=left_out)
+
+
+# What `core.excel.workbook_kind` looks at: a workbook's first bytes (ZIP, OLE), or a
+# name that says workbook. Other files are CSV text, told without importing it.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
+    """`core.encodings.decode`, whose every answer but the most common one needs that
+    module: UTF-8 without a BOM and without NULs at its start (not UTF-16) is the text
+    as it is, told here."""
+    if encoding is None and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" not in text[:65536]:
+                return text, "utf-8", None
+    from core.encodings import decode
+
+    return decode(data, encoding)
 
 
 def _refuse_binary(data: bytes) -> None:
@@ -296,7 +319,7 @@ def read_bytes(
     if not data or data.isspace():
         raise UnreadableFile("the file is empty")
     _refuse_binary(data)
-    text, used, converted = decode(data, encoding)
+    text, used, converted = _decode(data, encoding)
     extra_bom = text.startswith("\ufeff")
     if extra_bom:
         # A second BOM (files joined by tools): dropped, as Polars' reader would drop it;
