@@ -461,6 +461,8 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
     chosen = _normalise_encoding(encoding)
     if chosen == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         chosen = "utf-8-sig"
+    if not chosen.startswith(("utf-8", "utf-16")):
+        _refuse_utf8_as(data, chosen)
     if chosen.startswith("utf-16"):
         # The byte order is the file's (its BOM, or where its NUL bytes are), not a guess.
         detected = detect_encoding(data[:65536])
@@ -483,6 +485,27 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
         text = text[1:]
     converted = None if chosen in ("utf-8", "utf-8-sig") else chosen
     return text, chosen, converted
+
+
+def _refuse_utf8_as(data: bytes, chosen: str) -> None:
+    """A UTF-8 file is not converted from another encoding: `--encoding cp1252` left in
+    the shell's history from the last export would store `José` as `JosÃ©`. Told by
+    UTF-8's byte order mark, or by its non-ASCII lines being valid UTF-8 that `chosen`
+    garbles (`_garbled_by`: a line of `chosen` that is valid UTF-8 by chance is not)."""
+    said = f"the file is UTF-8, not {encoding_label(chosen)}"
+    advice = "run again without --encoding (reading it as that would garble its letters)"
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise UnreadableFile(f"{said} (it starts with UTF-8's byte order mark): {advice}")
+    lines = [data[start:end] for start, end in _non_ascii_lines(data, 64 * 1024)]
+    if not lines:
+        return  # ASCII: every encoding reads it the same
+    raw = b"\n".join(lines)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if _garbled_by(raw, chosen):
+        raise UnreadableFile(f"{said}: {advice}")
 
 
 def _decode_unasked(data: bytes) -> tuple[str, str, str | None]:

@@ -440,6 +440,42 @@ def test_a_line_valid_as_utf8_by_chance_in_an_east_asian_file_is_not_mixing(
     assert consent.detected == "gb18030"
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("name,phone\nJosé Müller,+4930123499\nZoë,+4930123498\n", "cp1252"),
+        ("name,phone\nKaarlo Mäki,+358401234567\n", "iso-8859-15"),
+        ("имя,телефон\nОльга Иванова,+79161234567\n", "cp1251"),
+        ("\ufeffname,phone\nAnn,+4930123499\n", "cp1252"),  # UTF-8's BOM
+    ],
+)
+def test_a_utf8_file_is_not_converted_from_the_encoding_named(
+    text: str, encoding: str, write_csv: WriteCsv
+) -> None:
+    """`--encoding cp1252` left over from the last export, on a UTF-8 file, would store
+    `JosÃ©`: refused (nothing read), saying to run again without it."""
+    with pytest.raises(UnreadableFile) as caught:
+        read_file(write_csv(text.encode()), encoding=encoding)
+    assert caught.value.message.startswith("the file is UTF-8, not ")
+    assert "run again without --encoding" in caught.value.message
+    assert "José" not in caught.value.message and "Ольга" not in caught.value.message
+
+
+def test_the_encoding_named_is_used_when_the_file_is_not_utf8(write_csv: WriteCsv) -> None:
+    """A cp1252 file, an ASCII one, and a GB18030 one whose line is valid UTF-8 by chance
+    (both readings Chinese letters) are read as the encoding named."""
+    cp1252 = read_file(
+        write_csv("name,phone\nJosé,+4930123499\n".encode("cp1252")), encoding="cp1252"
+    )
+    assert cp1252.frame["name"].to_list() == ["José"]
+    ascii_only = read_file(write_csv(b"name,phone\nAnn,+4930123499\n"), encoding="cp1252")
+    assert ascii_only.frame["name"].to_list() == ["Ann"]
+    data = "name,phone\n韫庤煀,+8613800000001\n".encode("gb18030")
+    assert data.decode("utf-8")  # valid UTF-8 by chance, as a whole
+    chinese = read_file(write_csv(data), encoding="gb18030")
+    assert chinese.frame["name"].to_list() == ["韫庤煀"]
+
+
 def test_a_wrong_encoding_named_by_the_user_is_refused_with_advice(write_csv: WriteCsv) -> None:
     _, text, _ = contact_file("japanese (Shift-JIS)")
     path = write_csv(text.encode("cp932"))
