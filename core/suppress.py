@@ -206,10 +206,15 @@ def judge_numbers(
     typed = judge_column(column, with_hints=False, types=False)
     keys: list[list[str]] = [[e] if e is not None else [] for e in typed["e164"].to_list()]
     unsigned = (~column.str.strip_chars().str.starts_with("+")).to_list()
+    as_typed = typed_numbers(column).to_list()  # a formatted value's digits, as typed
+    for i, listed in enumerate(keys):
+        if not listed and not unsigned[i] and as_typed[i] is not None:
+            # Written with + and its country code, and formatted (`+1 202-555-0199`, a
+            # CRM's column): one number only, whatever the regions.
+            listed.append(as_typed[i])
     others = [r for r in dict.fromkeys(regions) if r != default_region]
     ambiguous: dict[int, list[str]] = {}
     if default_region:
-        as_typed = typed_numbers(column).to_list()  # a formatted value's digits, as typed
         for region in [default_region, *others]:
             # Only the given region's fix is listed: the others need no explanations.
             national = judge_column(

@@ -68,6 +68,26 @@ def test_invalid_numbers_are_refused_by_position_and_nothing_changes(store: Stor
     assert store.suppression_path.read_bytes() == before
 
 
+def test_formatted_numbers_written_with_their_country_code_are_listed(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """`+1 202-555-0199` (a CRM's "Mobile Phone Number") names one number whatever the
+    regions: listed as its digits, by hand and from a file, with or without a region. A
+    formatted value without + still needs --default-region."""
+    add_numbers(store, ["+1 202-555-0199", "+44 20 7946 0958"], at=MONDAY)
+    path = write_csv('phone\n"+1 (202) 555-0198"\n+91 98765 43210\n', "crm.csv")
+    import_file(store, path, "phone", default_region="US", at=MONDAY)
+    assert SuppressionList.load(store).keys() == {
+        "+12025550199",
+        "+442079460958",
+        "+12025550198",
+        "+919876543210",
+    }
+    with pytest.raises(RuleViolation) as refused:
+        add_numbers(store, ["(202) 555-0100"])
+    assert "number 1: bad_characters" in refused.value.message
+
+
 def test_import_a_hubspot_export(store: Store, write_csv: WriteCsv) -> None:
     path = write_csv(HUBSPOT, "hubspot-dnc.csv")
     change = import_file(store, path, "Phone Number", at=MONDAY)
@@ -91,13 +111,13 @@ def test_import_excel_semicolon_cp1252_with_consent(store: Store, write_csv: Wri
 
 
 def test_import_names_the_bad_rows_not_their_values(store: Store, write_csv: WriteCsv) -> None:
-    path = write_csv("phone\n+12025550123\n2025550199\n\n+44 7911 123456\n", "dnc.csv")
+    path = write_csv("phone\n+12025550123\n2025550199\n\n(202) 555-0144\n", "dnc.csv")
     with pytest.raises(RuleViolation) as refused:
         import_file(store, path, "phone")
     message = refused.value.message
     assert "row 2 (line 3): invalid_number" in message
     assert "row 3 (line 5): bad_characters" in message  # the blank line is no row
-    assert "2025550199" not in message and "7911" not in message
+    assert "2025550199" not in message and "0144" not in message
     assert not store.suppression_path.exists()
 
 
