@@ -313,13 +313,19 @@ def check_large(
     first.cleaned_cells = cleaned
     # Columns at the end with no name and no value in any batch are left out, as
     # `read_file` leaves them out of a whole file (judged here on the whole file's counts).
-    keep = reading.empty_unnamed_ends(
-        first, lambda c: c != chosen and columns[c].empty == columns[c].values
-    )
+    keep = reading.empty_unnamed_ends(first, lambda c: columns[c].empty == columns[c].values)
     if keep < len(first.headers):
         before = first.frame.columns
         first = reading.keep_columns(first, keep)
         named = dict(zip(before, first.frame.columns, strict=False))
+        if chosen not in named or (
+            phone_column is not None and phone_column not in (*first.frame.columns, *first.headers)
+        ):
+            # As the whole file read says it: that column is not one of the file's.
+            raise AudiencesError(
+                f"there is no column named {phone_column or chosen!r}; the columns are: "
+                + ", ".join(first.headers)
+            )
         columns = {named[c]: replace(columns[c], name=named[c]) for c in before[:keep]}
         chosen = named[chosen]
     profiles = [c.profile(lenient) for c in columns.values()]

@@ -113,6 +113,22 @@ def test_empty_unnamed_columns_at_the_end_are_judged_over_every_batch(
     assert whole == batched
 
 
+@pytest.mark.parametrize("column", ["Phone Number", "Phone_Number", "column_3"])
+def test_the_phone_column_named_is_judged_as_the_whole_file_judges_it(
+    tmp_path: Path, column: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `;;` at the end of each line the first batch's columns had made-up names
+    (`Phone_Number`, `column_3`): the batched check takes the same names the whole file
+    read takes, and refuses the same ones."""
+    phones = phone_values(400, seed=7)
+    lines = ["Phone Number;Name;;"] + [f"{v};P {i};;" for i, v in enumerate(phones)]
+    path = tmp_path / "crm.csv"
+    path.write_text("\n".join(lines) + "\n")
+    whole, batched = _both(path, "--phone-column", column, monkeypatch=monkeypatch)
+    assert whole == batched
+    assert ("phone column: Phone Number" in whole) == (column == "Phone Number")
+
+
 def test_repeats_across_batches_are_found(tmp_path: Path) -> None:
     path = tmp_path / "repeats.csv"
     numbers = ["+442071838750", "+12025550123", "+33142685300"]
