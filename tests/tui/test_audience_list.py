@@ -225,6 +225,30 @@ async def test_core_refusal_is_shown_not_raised(demo, kit):
         await kit.settle(pilot)
         assert notes.errors == ["no audience named 'India sales leads'"]
         assert app.is_running
+        # The list reads the store again: it shows what is there now.
+        assert [a.name for a in app.screen.audiences] == ["UK clinic reminders"]
+
+
+async def test_an_audience_renamed_or_deleted_elsewhere_opens_or_leaves(demo, kit):
+    """Opened after another process renamed it, an audience opens under its new name
+    (it is known by id); deleted while open, the grid goes back to the list."""
+    from tui.screens.audience_list import AudienceListScreen
+    from tui.screens.member_grid import MemberGridScreen
+
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        demo.store.rename("India sales leads", "Kunden")
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, MemberGridScreen) and grid.audience is not None
+        assert grid.audience.name == "Kunden" and "146 / 10,000" in await kit.text(pilot)
+        demo.store.delete("Kunden")
+        await pilot.press("u")  # nothing to undo; the grid reads the store again
+        await kit.settle(pilot)
+        assert isinstance(app.screen, AudienceListScreen)
+        assert [a.name for a in app.screen.audiences] == ["UK clinic reminders"]
 
 
 async def test_a_damaged_audience_is_offered_to_be_set_aside_and_its_file_kept(demo, kit):

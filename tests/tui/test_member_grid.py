@@ -686,6 +686,37 @@ async def test_a_number_listed_while_the_form_is_open_is_not_added(demo, kit):
         assert added.values["last_name"] == "Lovelace"
 
 
+async def test_a_save_refused_by_a_locked_store_reopens_the_form_at_once(demo, kit):
+    """Another process holds the store's lock: the save is refused once (no reload that
+    would wait on the same lock), and the form is back with what was typed."""
+    import fcntl
+    import os
+
+    store = Store(demo.store.path, lock_timeout=0.2)
+    app = make_app(store)
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        grid = await open_audience(pilot, kit, UK)
+        await pilot.press("e")
+        app.screen.query_one("#field-3").value = "Bath"
+        fd = os.open(store.path / "lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            await pilot.press("enter")
+            await kit.settle(pilot)
+        finally:
+            os.close(fd)
+        assert len(notes.errors) == 1 and "in use by another audiences process" in notes.errors[0]
+        form = app.screen
+        assert isinstance(form, MemberFormModal) and form.member is not None
+        assert form.to_model()["city"] == "Bath"
+        await pilot.press("enter")  # the lock is gone: it saves
+        await kit.settle(pilot)
+        assert grid.refused_form is None and isinstance(app.screen, MemberGridScreen)
+        assert store.load(UK)[1][0].values["city"] == "Bath"
+
+
 async def test_an_edit_of_a_member_removed_meanwhile_comes_back_as_an_add(demo, kit):
     """Another process removes the member being edited: the save is refused, and the
     form opens again (as an add, saying so) with what was typed; esc asks first."""
@@ -706,8 +737,9 @@ async def test_an_edit_of_a_member_removed_meanwhile_comes_back_as_an_add(demo, 
         summary = form.query_one("#member-form-summary")
         said = kit.squeeze(str(summary.render()))
         assert summary.display and said == (
-            "Not saved: the member was removed from the audience meanwhile. "
-            "What you typed is kept: enter adds it again"
+            "Not saved: the member is no longer in the audience under this number (another "
+            "program removed it or changed its number). What you typed is kept: enter adds "
+            "it as a new member"
         )
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmModal)  # what was typed is not dropped silently

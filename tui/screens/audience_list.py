@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from core.audience import MEMBER_LIMIT, STYLE_NAMES, Audience
-from core.errors import MembersFileDamaged, NotFound
+from core.errors import MembersFileDamaged, NotFound, StoreLocked
 from core.history import History, Session
 from core.store import Store
 from core.words import plural
@@ -27,7 +27,7 @@ from tui.display import clean, joined, plain, short_time
 from tui.screens.base import UNDO_BINDINGS, Places, StoreScreen
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
-from tui.workers import HOURS, LOAD
+from tui.workers import HOURS, LOAD, WRITE
 
 # Callable now comes last: the other columns fill 80 columns; the line under the table
 # says it for the audience under the cursor.
@@ -384,3 +384,9 @@ class AudienceListScreen(StoreScreen):
             table = self.query_one(FrameTable)
             table.placeholder = "The store could not be read (see the message)"
             table.refresh()
+        elif worker.group == WRITE and not isinstance(worker.error, StoreLocked):
+            # Refused (another process changed the store since this list read it): show
+            # the store as it is now. (A locked store changed nothing a reload would show,
+            # and the reload would wait on the same lock.)
+            current = self.current()
+            self.load_audiences(select=current.name if current else None)

@@ -26,7 +26,7 @@ from core.audience import (
     members_frame,
     search_members,
 )
-from core.errors import AudiencesError
+from core.errors import AudiencesError, NotFound, StoreLocked
 from core.history import History, Session
 from core.plan import ImportPlan
 from core.store import Store
@@ -275,7 +275,13 @@ class MemberGridScreen(StoreScreen):
     def load_members(self, focus: str | None = None) -> None:
         """Read the audience and the do-not-call list, judge the calling hours, and build
         the frame, off the UI thread."""
-        audience, members = self.store.load(self.audience_name)
+        try:
+            # By id: an audience renamed by another process (or brought back by an undo
+            # under a new id) is still this one.
+            name = self.session.name_of(self.audience_id)
+        except NotFound:
+            raise NotFound("the audience is no longer in the store") from None
+        audience, members = self.store.load(name)
         suppressed = self.listed()
         dialing = self.dialing
         calls = dial_frame(members, suppressed, dialing, dialing.now()).drop(KEY)
@@ -303,6 +309,8 @@ class MemberGridScreen(StoreScreen):
     def members_loaded(self, event: MembersLoaded) -> None:
         self.audience = event.audience
         self.audience_id = event.audience.id
+        self.audience_name = event.audience.name
+        self.sub_title = clean(event.audience.name)
         self.by_key = {m.e164: m for m in event.members}
         self.members = event.members
         self.suppressed = event.suppressed or frozenset()
@@ -315,6 +323,10 @@ class MemberGridScreen(StoreScreen):
         self.refresh_view(focus=event.focus or self.current_key())
         if event.dialing != self.dialing:  # the rules changed while it loaded
             self.judge_calls()
+        self.reopen_refused_form()
+
+    def reopen_refused_form(self) -> None:
+        """The form of a refused save again, once (over the members as last read)."""
         refused, self.refused_form = self.refused_form, None
         if refused is not None:
             self.reopen_form(refused)
@@ -325,8 +337,11 @@ class MemberGridScreen(StoreScreen):
         add (esc drops what was typed, after asking)."""
         old = None if refused.old is None else self.by_key.get(refused.old.e164)
         if refused.old is not None and old is None:
-            said = "the member was removed from the audience meanwhile. What you typed is kept: "
-            said += "enter adds it again"
+            said = (
+                "the member is no longer in the audience under this number (another program "
+                "removed it or changed its number). What you typed is kept: enter adds it as "
+                "a new member"
+            )
         else:
             said = f"{refused.reason}. What you typed is kept: enter saves again"
         self.open_form(old, refused.member, said)
@@ -339,7 +354,17 @@ class MemberGridScreen(StoreScreen):
         self.judge_calls()
 
     def work_failed(self, worker: Worker[object]) -> None:
-        if worker.group == WRITE:
+        if worker.group == LOAD and isinstance(worker.error, NotFound):
+            # Deleted by another process: back to the list, which reads the store again.
+            self.dismiss(None)
+            return
+        if worker.group == LOAD:
+            self.reopen_refused_form()  # the store could not be read again: over what is shown
+        elif isinstance(worker.error, StoreLocked):
+            # Another process holds the store: nothing changed that a reload would show,
+            # and the reload would wait on the same lock.
+            self.reopen_refused_form()
+        elif worker.group == WRITE:
             # Refused (another process changed the store or the do-not-call list since
             # this screen read them): show the store as it is now, the list included.
             self.load_members(focus=self.current_key())
