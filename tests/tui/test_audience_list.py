@@ -206,9 +206,11 @@ async def test_export_excel_safe_and_refuses_a_missing_folder(demo, kit, tmp_pat
         await pilot.press("down", "x", "end", "ctrl+u")
         await kit.paste(pilot, str(tmp_path / "nowhere" / "a.csv"))
         await pilot.press("enter")
-        assert "that folder does not exist" in (await kit.text(pilot))
+        said = str(app.screen.query_one("#export-problem").render())
+        assert said == f"the folder {tmp_path / 'nowhere'} does not exist; create it first"
         await pilot.press("end", "ctrl+u")
-        await kit.paste(pilot, str(tmp_path / "safe.csv"))
+        await kit.paste(pilot, "proposed.csv/")  # then a whole path pasted after it: read
+        await kit.paste(pilot, str(tmp_path / "safe.csv"))  # from its start, as in Emacs
         await pilot.press("tab", "space")
         await pilot.press("shift+tab", "enter")
         await kit.settle(pilot)

@@ -16,7 +16,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
-from tui.display import plain
+from tui.display import clean, plain
+from tui.widgets.file_picker import restarted
 from tui.widgets.typed_input import TypedInput
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class ExportModal(ModalScreen[ExportRequest | None]):
     def warn(self, value: str) -> None:
         """Say so when the file would be written where the demo throws files away."""
         warning = self.query_one("#export-warning", Static)
-        thrown = bool(value.strip()) and self.places.thrown_away(Path(value.strip()))
+        thrown = bool(value.strip()) and self.places.thrown_away(Path(restarted(value)))
         warning.update(
             Content("this folder is deleted when the demo ends; write elsewhere to keep the file")
             if thrown
@@ -180,17 +181,21 @@ class ExportModal(ModalScreen[ExportRequest | None]):
 
     def action_export(self) -> None:
         """Close with the request when the path names a file in an existing folder."""
-        raw = self.query_one("#export-path", Input).value.strip()
+        raw = restarted(self.query_one("#export-path", Input).value)
         problem = self.query_one("#export-problem", Static)
         if not raw:
             problem.update(Content("give the file to write"))
             return
         path = Path(raw).expanduser()
         if path.is_dir():
-            problem.update(Content("that is a folder; add a file name such as audience.csv"))
+            problem.update(
+                Content(f"{clean(path)} is a folder; add a file name such as audience.csv")
+            )
             return
         if not path.parent.is_dir():
-            problem.update(Content("that folder does not exist; create it first"))
+            problem.update(
+                Content(f"the folder {clean(path.parent)} does not exist; create it first")
+            )
             return
         if path.exists() and self.replace_confirmed != path:
             self.replace_confirmed = path
