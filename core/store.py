@@ -475,8 +475,11 @@ class Store:
             current = self._read_members(doc)
             removed = [(i, m) for i, m in enumerate(current) if m.e164 in wanted]
             if len(removed) != len(wanted):
+                missing = len(wanted) - len(removed)
                 raise NotFound(
-                    f"{len(wanted) - len(removed):,} of the numbers are not members of {name!r}"
+                    f"nothing was removed: {missing:,} of the "
+                    + ("numbers is not a member" if missing == 1 else "numbers are not members")
+                    + f" of {name!r}"
                 )
             kept = [m for m in current if m.e164 not in wanted]
             new = self._write_members(doc, kept)

@@ -126,8 +126,12 @@ def blocked_text(blockers: list[Blocker], plan: ImportPlan, *, adding: bool) -> 
             text += " (choose with --ambiguous as-typed, national or skip)"
         elif blocker.kind == "empty" and plan.invalid and plan.fix_region is None:
             text += " (numbers without a country code are repaired only with --default-region)"
-        elif blocker.kind == "limit" and adding:
-            text += " (add the rows that fit with --up-to-limit)"
+        elif blocker.kind == "limit":
+            text += (
+                " (add the rows that fit with --up-to-limit)"
+                if adding
+                else " (make several audiences of it with `audiences split FILE --name NAME`)"
+            )
         parts.append(text)
     return "nothing was written: " + "; ".join(parts)
 

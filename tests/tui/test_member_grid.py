@@ -290,7 +290,7 @@ async def test_a_store_error_is_shown_not_raised(demo, kit):
         demo.store.remove_members(UK, [key])  # another process removed it meanwhile
         await pilot.press("d", "y")
         await kit.settle(pilot)
-        assert notes.errors == [f"1 of the numbers are not members of {UK!r}"]
+        assert notes.errors == [f"nothing was removed: 1 of the numbers is not a member of {UK!r}"]
         assert app.is_running and isinstance(app.screen, MemberGridScreen)
 
 
