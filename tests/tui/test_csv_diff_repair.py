@@ -190,6 +190,34 @@ async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
     assert "5 left out over the limit" in str(app.result)
 
 
+async def test_a_refused_write_makes_the_plan_again_against_the_store_as_it_is(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    """Another process adds a member after the view fitted 10 rows: enter is refused
+    (one too many), the plan is made again against the store, and enter adds the 9 that
+    fit now (the l choice kept)."""
+    members = [Member({"phone": p, "name": "x"}, p, "GB", "mobile") for p in uk_numbers(0, 9990)]
+    store.create("Big", ["phone", "name"], "phone", members, ["phone"])
+    path = write_csv("phone,name\n" + "".join(f"{p},y\n" for p in uk_numbers(9990, 15)))
+    audience, current = store.load("Big")
+    plan = plan_add(read_file(path), audience, {m.e164 for m in current})
+    app = DiffApp(CsvDiffScreen(store, plan, audience="Big"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        other = uk_numbers(20_000, 1)[0]
+        store.add_members("Big", [Member({"phone": other, "name": "z"}, other, "GB", "mobile")])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.get("Big").member_count == 9_991  # refused, nothing written
+        assert "Press enter to add 9 members" in text_of(app, "#diff-verdict")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert store.get("Big").member_count == 10_000
+    assert "6 left out over the limit" in str(app.result)
+
+
 async def test_u_updates_members_already_in_and_undo_takes_it_back(store: Store, write_csv) -> None:  # type: ignore[no-untyped-def]
     first = "phone,name,city\n+12025550123,Ann,Boston\n+12025550124,Bo,Denver\n"
     second = "phone,name,city\n+12025550123,Ann Lee,\n+12025550125,Cy,Austin\n"

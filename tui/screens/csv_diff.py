@@ -26,6 +26,7 @@ from textual.widgets import Checkbox, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from core.audience import MEMBER_LIMIT, Member
+from core.errors import StoreLocked
 from core.headers import near_mapping
 from core.history import History
 from core.plan import (
@@ -517,9 +518,16 @@ class CsvDiffScreen(Screen[str | None]):
         self.app.push_screen(RegionModal(proposed, regions[:8]), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=LOAD)
-    def rejudge(self, region: str) -> None:
+    def rejudge(self, region: str | None, *, reread_list: bool = False) -> None:
+        """Make the plan again with `region` for national numbers, against the store as
+        it is now (and, when `reread_list`, its do-not-call list as it is now)."""
         judged = self.judged
         mapped = self.base is not self.judged
+        suppressed = judged.suppressed_keys
+        if reread_list:
+            from core.suppress import SuppressionList
+
+            suppressed = frozenset(SuppressionList.load(self.store).keys())
         if self.creating:
             new = plan_create(
                 judged.table,
@@ -527,7 +535,7 @@ class CsvDiffScreen(Screen[str | None]):
                 fix_headers=bool(judged.header_fixes),
                 lenient=judged.lenient,
                 default_region=region,
-                suppressed=judged.suppressed_keys,
+                suppressed=suppressed,
             )
             base = new
         else:
@@ -537,7 +545,7 @@ class CsvDiffScreen(Screen[str | None]):
             options = {
                 "lenient": judged.lenient,
                 "default_region": region,
-                "suppressed": judged.suppressed_keys,
+                "suppressed": suppressed,
             }
             new = plan_add(judged.table, audience, keys, **options)  # type: ignore[arg-type]
             base = new
@@ -865,6 +873,16 @@ class CsvDiffScreen(Screen[str | None]):
         verdict.add_class("-blocked")
         verdict.update(Content(message))
         self.refresh_bindings()
+        if (
+            event.worker.group == WRITE
+            and not self.creating
+            and not isinstance(event.worker.error, StoreLocked)
+        ):
+            # Refused: another process changed the audience or the do-not-call list since
+            # the plan was made. Made again against them (the choices kept), the next
+            # enter writes what fits now (the notification says why the last did not).
+            self.choosing = True
+            self.rejudge(self.national_region, reread_list=True)
 
     def action_cancel(self) -> None:
         """Close without writing anything."""
