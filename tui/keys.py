@@ -14,7 +14,7 @@ from textual import events
 from textual.binding import Binding
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from tui.workers import KEYS, store_work
+from tui.workers import KEYS, keys_wait_for
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -85,7 +85,13 @@ def key_help(screen: Screen[object]) -> list[KeyHelp]:
 STALL_SECONDS = 1.0
 """A key whose trip was lost (the widget it went to closed meanwhile) blocks no longer."""
 HOLD_SECONDS = 5.0
-"""Longest a key waits for store work (another process may hold the store's lock)."""
+"""Longest a key waits for store work (another process may hold the store's lock) or work
+on a file (a big one may take longer: keys then act on what is shown)."""
+
+
+def _stops(event: events.Event) -> bool:
+    """Escape stops work on a file (reading, checking): it does not wait for it."""
+    return isinstance(event, events.Key) and event.key == "escape"
 
 
 class TypedKeys:
@@ -99,8 +105,10 @@ class TypedKeys:
     work behind: a message posted to a widget, a dialog's answer run once the app is
     idle, a store write in a worker. Here the next key waits until the one before it
     has travelled up from the widget it went to, until what it left has been handled
-    along the focus chain and by the app, and until store work (loading, writing) has
-    ended, so that every key acts on the state the key before it left.
+    along the focus chain and by the app, and until store work (loading, writing) and
+    work on a file the user chose (reading, checking) have ended, so that every key acts
+    on the state the key before it left. Escape does not wait for work on a file: it
+    stops it.
     """
 
     def __init__(self, app: App[object], handle: Callable[[events.Event], Awaitable[None]]):
@@ -129,7 +137,8 @@ class TypedKeys:
     async def next(self) -> None:
         """Hand the waiting keys on, one at a time."""
         while self.waiting and not self.trip:
-            work = [] if self._skip_work_check else store_work(self.app)
+            stopping = _stops(self.waiting[0])
+            work = [] if self._skip_work_check else keys_wait_for(self.app, stopping=stopping)
             trip = self._start()
             if work:
                 self.app.run_worker(self._after_work(trip, work), group=KEYS)
@@ -191,7 +200,7 @@ class TypedKeys:
         widget closed) or store work that takes too long no longer holds the keys."""
         if not self.trip:
             return
-        if store_work(self.app):
+        if keys_wait_for(self.app):
             if time.monotonic() - self._since < HOLD_SECONDS:
                 return
             self._skip_work_check = True

@@ -29,6 +29,15 @@ HOURS = "hours"
 """Group of the workers that judge calling hours again (each minute); not store work."""
 STORE_GROUPS = (LOAD, WRITE)
 """Store work: quick (milliseconds), and keys typed meanwhile wait for it to end."""
+READ = "read"
+"""Group of the worker that reads a file the user chose (a new audience's)."""
+PLAN = "plan"
+"""Group of the worker that judges a file read against the rules (a new audience's)."""
+CHECK = "check"
+"""Group of the worker that reads and judges a file to add to an audience."""
+FILE_GROUPS = (READ, PLAN, CHECK)
+"""Work on a file the user chose: keys typed meanwhile wait for it too (`enter enter`
+typed ahead goes on through the steps), except escape, which stops it."""
 KEYS = "keys"
 """The worker that holds typed keys while store work runs (see tui.keys)."""
 HANGUP = "hangup"
@@ -57,6 +66,12 @@ def running_work(
 def store_work(app: App[object]) -> list[Worker[object]]:
     """Store reads and writes not yet ended."""
     return running_work(app, groups=STORE_GROUPS)
+
+
+def keys_wait_for(app: App[object], *, stopping: bool = False) -> list[Worker[object]]:
+    """The work a typed key waits for: store work, and work on a file the user chose
+    unless the key stops it (`stopping`: escape)."""
+    return running_work(app, groups=STORE_GROUPS if stopping else (*STORE_GROUPS, *FILE_GROUPS))
 
 
 def read_in_worker(node: MessagePump, path: Path, encoding: str | None) -> CsvTable | None:

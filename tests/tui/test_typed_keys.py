@@ -79,6 +79,50 @@ async def test_f_enter_on_the_new_audience_screen_keeps_its_order(
         assert app.screen.plan.columns[0] == "First_Name"
 
 
+async def test_enters_typed_ahead_go_through_reading_checking_and_creating(
+    demo, kit, tmp_path: Path
+) -> None:
+    """The path, then enter three times in one burst (over a slow link): read, checked,
+    created; each enter waited for the work the one before it started."""
+    shutil.copyfile(SAMPLES / "uk_clinic_reminders.csv", demo.folder / "clinic.csv")
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("n")
+        await kit.settle(pilot)
+        await burst(pilot, "end", *"clinic.csv", "enter", "enter", "enter")
+        await kit.settle(pilot)
+    assert "Clinic" in [a.name for a in demo.store.list_audiences()]
+
+
+async def test_escape_does_not_wait_for_the_file_it_stops(demo, kit, monkeypatch) -> None:
+    """Keys wait for work on a file, but escape stops it at once."""
+    import threading
+
+    import tui.screens.new_audience as new_audience
+
+    shutil.copyfile(SAMPLES / "uk_clinic_reminders.csv", demo.folder / "clinic.csv")
+    release = threading.Event()
+    real = new_audience.read_in_worker
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(new_audience, "read_in_worker", slow)
+    app = demo.app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("n")
+        await kit.settle(pilot)
+        await burst(pilot, "end", *"clinic.csv", "enter", "escape")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, NewAudienceScreen) and screen.phase == "pick"
+        release.set()
+        await kit.settle(pilot)
+
+
 async def test_a_burst_typed_into_a_form_lands_in_its_fields(demo, kit) -> None:
     app = demo.app()
     async with app.run_test() as pilot:

@@ -19,7 +19,7 @@ from core.store import Store
 from tui.dialogs.encoding import EncodingConsentModal, EncodingQuestioned
 from tui.display import error_text, plain
 from tui.widgets.file_picker import FilePicker
-from tui.workers import read_in_worker
+from tui.workers import CHECK, read_in_worker
 
 
 class CheckFileModal(ModalScreen[ImportPlan | None]):
@@ -61,7 +61,7 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
 
     @property
     def working(self) -> bool:
-        return any(w.node is self and w.group == "check" and w.is_running for w in self.workers)
+        return any(w.node is self and w.group == CHECK and w.is_running for w in self.workers)
 
     def show_working(self, working: bool) -> None:
         self.query_one("#check-file-progress").display = working
@@ -76,7 +76,7 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
         self.show_working(True)
         self.check_file(path, encoding)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
+    @work(thread=True, exclusive=True, exit_on_error=False, group=CHECK)
     def check_file(self, path: Path, encoding: str | None) -> None:
         worker = get_current_worker()
         table = read_in_worker(self, path, encoding)
@@ -115,7 +115,7 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
         self.app.push_screen(EncodingConsentModal(event.question), answered)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "check" or event.state == WorkerState.RUNNING:
+        if event.worker.group != CHECK or event.state == WorkerState.RUNNING:
             return
         if event.state != WorkerState.SUCCESS:
             self.show_working(False)
@@ -125,7 +125,7 @@ class CheckFileModal(ModalScreen[ImportPlan | None]):
     def action_cancel(self) -> None:
         """Stop reading the file, or close without adding anything."""
         if self.working:
-            self.workers.cancel_group(self, "check")
+            self.workers.cancel_group(self, CHECK)
             self.show_working(False)
             self.query_one(FilePicker).show_problem("Stopped reading the file; nothing was written")
             return

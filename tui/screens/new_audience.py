@@ -43,7 +43,7 @@ from tui.display import clean, error_text
 from tui.widgets.file_picker import FilePicker
 from tui.widgets.frame_table import FrameTable
 from tui.widgets.typed_input import TypedInput
-from tui.workers import read_in_worker
+from tui.workers import PLAN, READ, read_in_worker
 
 FIXES_LABELS = {
     True: "Using the proposed column names (f keeps the file's)",
@@ -208,7 +208,7 @@ class NewAudienceScreen(Screen[str | None]):
         self.phase = "read"
         self.read_file(path, encoding)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="read")
+    @work(thread=True, exclusive=True, exit_on_error=False, group=READ)
     def read_file(self, path: Path, encoding: str | None) -> None:
         worker = get_current_worker()
         table = read_in_worker(self, path, encoding)
@@ -355,7 +355,7 @@ class NewAudienceScreen(Screen[str | None]):
         self.phase = "plan"
         self.make_plan(self.table, self.profile, self.phone_column, name, self.accept_fixes)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
+    @work(thread=True, exclusive=True, exit_on_error=False, group=PLAN)
     def make_plan(
         self,
         table: CsvTable,
@@ -400,9 +400,9 @@ class NewAudienceScreen(Screen[str | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
-        if event.worker.group == "read":
+        if event.worker.group == READ:
             self.phase = "pick"
-        elif event.worker.group == "plan":
+        elif event.worker.group == PLAN:
             self.phase = "preview"
         self.show_problem(error_text(event.worker.error))
 
@@ -410,11 +410,11 @@ class NewAudienceScreen(Screen[str | None]):
     def action_go_back(self) -> None:
         """Stop reading, go back to choosing a file, or close without creating anything."""
         if self.phase == "read":
-            self.workers.cancel_group(self, "read")
+            self.workers.cancel_group(self, READ)
             self.phase = "pick"
             self.show_problem("Stopped reading the file")
         elif self.phase == "plan":
-            self.workers.cancel_group(self, "plan")
+            self.workers.cancel_group(self, PLAN)
             self.phase = "preview"
             self.show_problem("Stopped checking the file; nothing was written")
         elif self.phase == "preview":
