@@ -156,6 +156,24 @@ async def test_undo_and_redo_put_the_cursor_on_the_member_that_came_back(demo, k
         assert phone not in view_column(grid, "phone") and table.cursor_row == 0
 
 
+async def test_a_member_the_search_hides_is_said_to_be_hidden(demo, kit):
+    """Added (or brought back by an undo) while a search shows other members: the grid
+    says the member is there but hidden, instead of nothing."""
+    app = demo.app()
+    notes = kit.Notes(app)
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await open_audience(pilot, kit, UK)
+        await pilot.press("slash", *"leeds", "enter", "a")
+        await fill_form(pilot, ["+447400123456", "Ada", "Lovelace", "London", "Mon"])
+        await pilot.press("enter")
+        await kit.settle(pilot)
+        assert "Added 1 member; u undoes it" in notes
+        assert (
+            "That member is not shown: the search or a filter hides it (esc clears them)" in notes
+        )
+
+
 async def test_delete_the_current_member_when_none_is_marked(demo, kit):
     app = demo.app()
     async with app.run_test() as pilot:

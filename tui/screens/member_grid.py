@@ -321,6 +321,12 @@ class MemberGridScreen(StoreScreen):
         if self.line_filter is not None and self.line_filter not in self.line_types():
             self.line_filter = None
         self.refresh_view(focus=event.focus or self.current_key())
+        if event.focus in self.by_key and self.index_of(event.focus) is None:
+            # Added, saved or brought back by an undo, but not in the view.
+            self.notify(
+                "That member is not shown: the search or a filter hides it (esc clears them)",
+                markup=False,
+            )
         if event.dialing != self.dialing:  # the rules changed while it loaded
             self.judge_calls()
         self.reopen_refused_form()
