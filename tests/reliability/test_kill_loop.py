@@ -197,9 +197,9 @@ def _summary(report: LoopReport) -> str:
 
 
 def test_kill_loop(tmp_path: Path) -> None:
-    report = run_kill_loop(tmp_path, kills=55, seed=20240601)
+    report = run_kill_loop(tmp_path, kills=35, seed=20240601)  # 220 behind -m slow
     print(_summary(report))
-    assert report.kills == 55
+    assert report.kills == 35
     # The loop is only worth its name if kills really landed inside operations.
     assert report.in_flight >= 10 and report.rolled_back and report.committed_ops >= 50
 
