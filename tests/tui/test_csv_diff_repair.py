@@ -171,15 +171,19 @@ async def test_m_maps_a_second_file_from_the_same_source(store: Store, write_csv
     assert store.load("HubSpot")[1][1].values["First_Name"] == "Ola"
 
 
-async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
-    store: Store, write_csv
-) -> None:  # type: ignore[no-untyped-def]
+def fifteen_to_add_to_9990(store: Store, write_csv):  # type: ignore[no-untyped-def]
+    """The plan of 15 new rows for "Big", an audience of 9,990 members: 10 fit."""
     members = [Member({"phone": p, "name": "x"}, p, "GB", "mobile") for p in uk_numbers(0, 9990)]
     store.create("Big", ["phone", "name"], "phone", members, ["phone"])
     path = write_csv("phone,name\n" + "".join(f"{p},y\n" for p in uk_numbers(9990, 15)))
     audience, current = store.load("Big")
-    plan = plan_add(read_file(path), audience, {m.e164 for m in current})
-    app = DiffApp(CsvDiffScreen(store, plan, audience="Big"))
+    return plan_add(read_file(path), audience, {m.e164 for m in current})
+
+
+async def test_l_adds_the_rows_that_fit_and_says_how_many_were_left_out(
+    store: Store, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    app = DiffApp(CsvDiffScreen(store, fifteen_to_add_to_9990(store, write_csv), audience="Big"))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert "press l to add the 10 that fit" in text_of(app, "#diff-verdict")
@@ -196,12 +200,7 @@ async def test_a_refused_write_makes_the_plan_again_against_the_store_as_it_is(
     """Another process adds a member after the view fitted 10 rows: enter is refused
     (one too many), the plan is made again against the store, and enter adds the 9 that
     fit now (the l choice kept)."""
-    members = [Member({"phone": p, "name": "x"}, p, "GB", "mobile") for p in uk_numbers(0, 9990)]
-    store.create("Big", ["phone", "name"], "phone", members, ["phone"])
-    path = write_csv("phone,name\n" + "".join(f"{p},y\n" for p in uk_numbers(9990, 15)))
-    audience, current = store.load("Big")
-    plan = plan_add(read_file(path), audience, {m.e164 for m in current})
-    app = DiffApp(CsvDiffScreen(store, plan, audience="Big"))
+    app = DiffApp(CsvDiffScreen(store, fifteen_to_add_to_9990(store, write_csv), audience="Big"))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("l")
