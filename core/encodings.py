@@ -65,7 +65,21 @@ _UNICODE_LABELS = {
 
 
 def _codec(name: str) -> str:
-    return codecs.lookup(name).name
+    """Python's name of a text file's character set; LookupError for an unknown name and
+    for codecs that are not one (`rot13`, `hex`, `idna`, `punycode`, `undefined`)."""
+    codec = codecs.lookup(name).name
+    if codec not in _charsets():
+        raise LookupError(f"{name!r} is not a character set of text files")
+    return codec
+
+
+@cache
+def _charsets() -> frozenset[str]:
+    """The character sets charset-normalizer knows (every one text files are written
+    in), and UTF-8 with its BOM."""
+    from charset_normalizer.constant import IANA_SUPPORTED
+
+    return frozenset(codecs.lookup(n).name for n in [*IANA_SUPPORTED, "utf-8-sig"])
 
 
 @cache
@@ -461,7 +475,15 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
     chosen = _normalise_encoding(encoding)
     if chosen == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         chosen = "utf-8-sig"
-    if not chosen.startswith(("utf-8", "utf-16")):
+    if chosen.startswith(("utf-16", "utf-32")) and b"\x00" not in data[:65536]:
+        # UTF-16 and UTF-32 write ASCII letters, digits, commas and line ends with NUL
+        # bytes beside them: a CSV without any is not one (read as one, a UTF-8 file
+        # became a single line of Chinese-looking letters).
+        raise UnreadableFile(
+            f"the file is not {encoding_label(chosen)} (it has no NUL bytes)"
+            + (": it is UTF-8; run again without --encoding" if _is_utf8(data) else "")
+        )
+    if not chosen.startswith(("utf-8", "utf-16", "utf-32")):
         _refuse_utf8_as(data, chosen)
     if chosen.startswith("utf-16"):
         # The byte order is the file's (its BOM, or where its NUL bytes are), not a guess.
@@ -485,6 +507,14 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
         text = text[1:]
     converted = None if chosen in ("utf-8", "utf-8-sig") else chosen
     return text, chosen, converted
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _refuse_utf8_as(data: bytes, chosen: str) -> None:

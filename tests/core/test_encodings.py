@@ -461,6 +461,32 @@ def test_a_utf8_file_is_not_converted_from_the_encoding_named(
     assert "José" not in caught.value.message and "Ольга" not in caught.value.message
 
 
+@pytest.mark.parametrize("name", ["rot13", "hex", "base64", "idna", "punycode", "undefined"])
+def test_codecs_that_are_not_character_sets_are_unknown_encodings(
+    name: str, write_csv: WriteCsv
+) -> None:
+    """Python knows them, but they are not how a text file is written: they crashed with a
+    traceback (`'rot-13' is not a text encoding`); now one sentence."""
+    path = write_csv("name,phone\nJosé,+4930123499\n".encode("cp1252"))
+    with pytest.raises(UnreadableFile) as caught:
+        read_file(path, encoding=name)
+    assert caught.value.message == f"unknown encoding {name!r}"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf_16_be", "utf-16", "utf-32"])
+def test_a_file_without_nul_bytes_is_not_read_as_utf16(encoding: str, write_csv: WriteCsv) -> None:
+    """A UTF-8 file read as UTF-16 became one line of Chinese-looking letters, which an
+    error then printed whole (names and numbers, encoded back): refused before reading."""
+    path = write_csv("name,phone\nJosé Müller,+12025550111\n".encode())
+    with pytest.raises(UnreadableFile) as caught:
+        read_file(path, encoding=encoding)
+    assert "(it has no NUL bytes): it is UTF-8; run again without --encoding" in (
+        caught.value.message
+    )
+    utf16 = write_csv("name,phone\nJosé Müller,+12025550111\n".encode("utf-16-le"))
+    assert read_file(utf16, encoding="utf-16-le").frame["name"].to_list() == ["José Müller"]
+
+
 def test_the_encoding_named_is_used_when_the_file_is_not_utf8(write_csv: WriteCsv) -> None:
     """A cp1252 file, an ASCII one, and a GB18030 one whose line is valid UTF-8 by chance
     (both readings Chinese letters) are read as the encoding named."""
