@@ -38,6 +38,7 @@ from core.plan import (
 )
 from core.profile import ColumnProfile, TableProfile, profile_table, suggest_phone_column
 from core.reading import Batch, CsvTable, read_batches
+from core.text import columns_text
 
 _PHONE_REASON_TEXTS = [str(r) for r in PHONE_REASONS]
 EXPLAIN_ROWS = 200_000  # problem rows explained at a time (readings take ~1 KB a row)
@@ -260,7 +261,7 @@ def check_large(
                 else:
                     raise AudiencesError(
                         f"there is no column named {chosen!r}; the columns are: "
-                        + ", ".join(table.headers)
+                        + columns_text(table.headers)
                     )
             columns = {c: _Column(c) for c in table.frame.columns}
         if table.rows == 0:
@@ -324,7 +325,7 @@ def check_large(
             # As the whole file read says it: that column is not one of the file's.
             raise AudiencesError(
                 f"there is no column named {phone_column or chosen!r}; the columns are: "
-                + ", ".join(first.headers)
+                + columns_text(first.headers)
             )
         columns = {named[c]: replace(columns[c], name=named[c]) for c in before[:keep]}
         chosen = named[chosen]

@@ -37,7 +37,7 @@ from core.phones import vector as phones_vector
 from core.phones.vector import first_of
 from core.profile import TableProfile, profile_column
 from core.reading import CsvTable, restore_left_out
-from core.text import fixed_column_names, header_problems
+from core.text import columns_text, fixed_column_names, header_problems
 
 STATUS_NEW = "new"
 # Statuses of rows that are refused as invalid (skipped by --skip-invalid).
@@ -837,7 +837,7 @@ def plan_check(
     if phone_column not in table.frame.columns:
         raise RuleViolation(
             f"there is no column named {phone_column!r}; the columns are: "
-            + ", ".join(table.frame.columns)
+            + columns_text(table.frame.columns)
         )
     values = table.frame[phone_column]
     verdicts, top = _profiled(values, lenient, profile, phone_column)
@@ -903,7 +903,7 @@ def plan_create(
         phone_column = _fixed_phone_column(phone_column, table, proposed)
     elif phone_column not in columns:
         raise RuleViolation(
-            f"there is no column named {phone_column!r}; the columns are: " + ", ".join(columns)
+            f"there is no column named {phone_column!r}; the columns are: " + columns_text(columns)
         )
     source_column = table.frame.columns[columns.index(phone_column)]
     plan = plan_check(
@@ -924,7 +924,7 @@ def _fixed_phone_column(phone_column: str, table: CsvTable, proposed: list[str])
     if phone_column in table.headers:
         return proposed[table.headers.index(phone_column)]
     raise RuleViolation(
-        f"there is no column named {phone_column!r}; the columns are: " + ", ".join(proposed)
+        f"there is no column named {phone_column!r}; the columns are: " + columns_text(proposed)
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from core.errors import NotFound, RuleViolation, StoreDamaged
+from core.text import columns_text
 
 if TYPE_CHECKING:
     from core.store import Store
@@ -335,7 +336,7 @@ def import_file(
     if phone_column not in table.frame.columns:
         raise RuleViolation(
             f"there is no column named {phone_column!r}; the columns are: "
-            + ", ".join(table.headers)
+            + columns_text(table.headers)
         )
     values = table.frame[phone_column].fill_null("").to_list()
     lines = table.lines

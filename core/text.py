@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates
 # that can make a cell display differently from what it holds ("Trojan Source").
@@ -89,3 +90,12 @@ def header_problems(names: list[str]) -> list[str]:
             problems.append(f"columns {seen[name]} and {position} are both named {name!r}")
         seen.setdefault(name, position)
     return problems
+
+
+def columns_text(names: Sequence[str], *, most: int = 20, width: int = 40) -> str:
+    """Column names for a message: at most `most` of them, each cut to `width`
+    characters (a file without a header row, or read in the wrong encoding, has a
+    "name" that is a whole line of someone's data)."""
+    shown = [n if len(n) <= width else n[: width - 1] + "…" for n in names[:most]]
+    more = f" and {len(names) - most:,} more" if len(names) > most else ""
+    return ", ".join(shown) + more

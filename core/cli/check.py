@@ -69,13 +69,13 @@ def ensure_column(table: CsvTable, column: str, *, fix_headers: bool = False) ->
     (once they are known to be column names, not somebody's number and name). With
     `fix_headers` the fixed spelling of a name counts too (`Telefon` for `Телефон`)."""
     from core.headers import ensure_header_row
-    from core.text import fixed_column_names
+    from core.text import columns_text, fixed_column_names
 
     ensure_header_row(table)
     fixed = fixed_column_names(table.headers) if fix_headers else []
     if column not in table.frame.columns and column not in table.headers and column not in fixed:
         raise AudiencesError(
-            f"there is no column named {column!r}; the columns are: " + ", ".join(table.headers)
+            f"there is no column named {column!r}; the columns are: " + columns_text(table.headers)
         )
 
 

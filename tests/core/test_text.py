@@ -92,3 +92,15 @@ def test_proposed_names_are_always_valid_and_unique(headers: list[str]) -> None:
 def test_controls_are_removed_for_display() -> None:
     assert strip_controls("A\x1b[31m\u202eB\tC\n") == "A[31mB\tC\n"
     assert one_line("a\tb\nc\x07") == "a b c"
+
+
+def test_messages_name_at_most_20_columns_each_cut_to_40_characters() -> None:
+    """A file without a header row (or read in the wrong encoding) has a whole line of
+    someone's data as a "column name": a message lists the columns, not the file."""
+    from core.text import columns_text
+
+    assert columns_text(["phone", "name"]) == "phone, name"
+    line = "José Müller +12025550111 " * 10
+    assert columns_text([line]) == line[:39] + "…"
+    many = [f"c{i}" for i in range(25)]
+    assert columns_text(many) == ", ".join(many[:20]) + " and 5 more"
