@@ -28,7 +28,11 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+STORE_KEPT = "the store still holds its previous state"
+"""What a failed write of the store's files left: said with the failure."""
+
+
+def atomic_write(path: Path, data: bytes, *, kept: str = STORE_KEPT) -> None:
     """Write `data` to `path` so that a crash leaves either the old or the new file.
 
     Temporary file in the same folder (0600 from creation), fsync, rename, fsync of the
@@ -36,7 +40,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     when the folder fsync fails after the rename, the old file is put back (from a hard
     link taken before the rename) or the new one removed, so that an error always means
     "nothing changed". Only if that undo fails too does the error say the change may
-    have been saved (`StoreWriteFailed.changed`).
+    have been saved (`StoreWriteFailed.changed`). `kept` says what a failure left as it
+    was (the store's previous state, for the store's files).
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
     backup: Path | None = None
@@ -58,7 +63,9 @@ def atomic_write(path: Path, data: bytes) -> None:
             fsync_dir(path.parent)
         except OSError as exc:
             if not _undo_replace(path, existed, backup):
-                raise StoreWriteFailed(_write_failure(exc, changed=True), changed=True) from None
+                raise StoreWriteFailed(
+                    _write_failure(exc, kept, changed=True), changed=True
+                ) from None
             backup = None
             raise
     except BaseException as exc:
@@ -67,7 +74,7 @@ def atomic_write(path: Path, data: bytes) -> None:
                 with contextlib.suppress(OSError):
                     leftover.unlink()
         if isinstance(exc, OSError):
-            raise StoreWriteFailed(_write_failure(exc)) from None
+            raise StoreWriteFailed(_write_failure(exc, kept)) from None
         raise
     if backup is not None:
         with contextlib.suppress(OSError):
@@ -100,7 +107,7 @@ def _undo_replace(path: Path, existed: bool, backup: Path | None) -> bool:
     return True
 
 
-def _write_failure(exc: OSError, changed: bool = False) -> str:
+def _write_failure(exc: OSError, kept: str, changed: bool = False) -> str:
     reason = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is exceeded",
@@ -111,7 +118,7 @@ def _write_failure(exc: OSError, changed: bool = False) -> str:
     }.get(exc.errno or 0, exc.strerror or "the write failed")
     if changed:
         return f"could not confirm the save: {reason}; check the change before repeating it"
-    return f"could not save: {reason}; the store still holds its previous state"
+    return f"could not save: {reason}; {kept}"
 
 
 __all__ = ["TMP_SUFFIX", "atomic_write", "fsync_dir"]

@@ -56,6 +56,11 @@ class FileExists(RuleViolation):
         self.path = path
 
 
+class NotAPlaceForAFile(AudiencesError):
+    """The path to write is a device, pipe, socket or under /dev or /proc; nothing was
+    written. Each front end may say where else output can go (the CLI: standard output)."""
+
+
 class LimitExceeded(RuleViolation):
     """The change would take an audience past its member limit."""
 

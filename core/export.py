@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from core.atomic import atomic_write
 from core.audience import Audience, Member
-from core.errors import AudiencesError, FileExists, RuleViolation
+from core.errors import AudiencesError, FileExists, NotAPlaceForAFile, RuleViolation
 
 if TYPE_CHECKING:
     from core.platforms import Platform
@@ -68,7 +68,7 @@ def to_csv(audience: Audience, members: Sequence[Member], *, excel_safe_cells: b
     return "".join(lines)
 
 
-def _check_target(target: Path, overwrite: bool) -> Path:
+def check_target(target: Path, overwrite: bool) -> Path:
     """The file to write for `target`: a symbolic link's own file (the link is kept, as
     writing through it would); refused when that is a folder, a device, a pipe or a
     socket (an atomic write replaces the file: it would put a plain file in their place),
@@ -77,9 +77,9 @@ def _check_target(target: Path, overwrite: bool) -> Path:
     to whatever the shell redirected the output to)."""
     if target.is_dir():
         raise AudiencesError(f"{target} is a folder; give a file name")
-    special = AudiencesError(
-        f"{target} is not a regular file (a device, pipe or socket); give a file name, or "
-        "leave out -o to write to standard output"
+    special = NotAPlaceForAFile(
+        f"{target} is not a regular file (a device, pipe or socket, or under /dev or /proc); "
+        "give the path of a file"
     )
     if Path(os.path.abspath(target)).parts[1:2] in (("dev",), ("proc",)):
         raise special
@@ -108,8 +108,9 @@ def export_to_file(
 
     `overwrite=False` refuses an existing file (FileExists) before writing anything.
     """
-    target = _check_target(Path(path).expanduser(), overwrite)
-    atomic_write(target, to_csv(audience, members, excel_safe_cells=excel_safe_cells).encode())
+    target = check_target(Path(path).expanduser(), overwrite)
+    data = to_csv(audience, members, excel_safe_cells=excel_safe_cells).encode()
+    atomic_write(target, data, kept=f"{target.name} was not written (a file there is unchanged)")
     return target
 
 
@@ -196,12 +197,14 @@ def write_parts(
     """Write every part (atomically, 0600). Every target is checked before any is
     written; if one write fails, the parts this call created are removed again (a part
     that replaced an existing file with `overwrite` cannot be brought back)."""
-    paths = [_check_target(target, overwrite) for target in part_paths(path, len(export.parts))]
+    paths = [check_target(target, overwrite) for target in part_paths(path, len(export.parts))]
     created: list[Path] = []
     try:
         for target, data in zip(paths, export.parts, strict=True):
             existed = os.path.lexists(target)
-            atomic_write(target, data)
+            atomic_write(
+                target, data, kept=f"{target.name} was not written (a file there is unchanged)"
+            )
             if not existed:
                 created.append(target)
     except BaseException:

@@ -430,7 +430,7 @@ class ImportPlan:
                     p.fix_kind or "",
                 ]
             )
-        atomic_write(Path(path), out.getvalue().encode())
+        atomic_write(Path(path), out.getvalue().encode(), kept=f"{Path(path).name} was not written")
         return path
 
     # repairs and ambiguous numbers -------------------------------------------------

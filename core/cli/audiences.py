@@ -369,7 +369,7 @@ def export(
     Members on the do-not-call list are left out unless --include-suppressed. An
     existing file is refused (exit 1, nothing written) unless --force.
     """
-    from core.errors import FileExists, RuleViolation
+    from core.errors import AudiencesError, FileExists, NotAPlaceForAFile, RuleViolation
     from core.export import export_to_file, leave_out, to_csv
     from core.suppress import SuppressionList
 
@@ -392,6 +392,10 @@ def export(
             click.echo(f"exported {plural(len(members), 'member')} to {path}", err=True)
     except FileExists as exc:
         raise RuleViolation(f"{exc.message} (--force replaces it)") from None
+    except NotAPlaceForAFile as exc:
+        raise AudiencesError(
+            f"{exc.message}, or leave out -o to write to standard output"
+        ) from None
     if left_out:
         click.echo(
             f"left out {left_out:,} member{'s' if left_out != 1 else ''} on the do-not-call "

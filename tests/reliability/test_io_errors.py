@@ -157,9 +157,12 @@ def test_every_failing_call_leaves_the_store_unchanged(
                         operation(store)
                 where = f"{name}: {fail} #{at} failing with {errno.errorcode[code]}"
                 reason = "the disk is full" if code == errno.ENOSPC else "an I/O error occurred"
-                assert caught.value.message == (
-                    f"could not save: {reason}; the store still holds its previous state"
-                ), where
+                kept = (
+                    "export.csv was not written (a file there is unchanged)"
+                    if name == "export over a file"
+                    else "the store still holds its previous state"
+                )
+                assert caught.value.message == f"could not save: {reason}; {kept}", where
                 assert store_bytes(store.path) == before, where
                 assert leftovers(store.path)[0] == set(), where
                 # Still usable: the same operation now goes through.

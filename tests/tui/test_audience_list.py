@@ -209,6 +209,14 @@ async def test_export_excel_safe_and_refuses_a_missing_folder(demo, kit, tmp_pat
         said = str(app.screen.query_one("#export-problem").render())
         assert said == f"the folder {tmp_path / 'nowhere'} does not exist; create it first"
         await pilot.press("end", "ctrl+u")
+        await kit.paste(pilot, "/proc/x.csv")
+        await pilot.press("enter")  # refused in the dialog, which stays open
+        said = str(app.screen.query_one("#export-problem").render())
+        assert said == (
+            "/proc/x.csv is not a regular file (a device, pipe or socket, or under /dev or "
+            "/proc); give the path of a file"
+        )
+        await pilot.press("end", "ctrl+u")
         await kit.paste(pilot, "proposed.csv/")  # then a whole path pasted after it: read
         await kit.paste(pilot, str(tmp_path / "safe.csv"))  # from its start, as in Emacs
         await pilot.press("tab", "space")

@@ -197,6 +197,14 @@ class ExportModal(ModalScreen[ExportRequest | None]):
                 Content(f"the folder {clean(path.parent)} does not exist; create it first")
             )
             return
+        from core.errors import AudiencesError
+        from core.export import check_target
+
+        try:
+            check_target(path, overwrite=True)  # a device, a pipe, /dev or /proc
+        except AudiencesError as refused:
+            problem.update(Content(clean(refused.message)))
+            return
         if path.exists() and self.replace_confirmed != path:
             self.replace_confirmed = path
             problem.update(Content("that file exists; press enter again to replace it"))
