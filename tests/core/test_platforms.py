@@ -188,11 +188,11 @@ def test_a_failed_part_removes_the_parts_written_before(
     real = core.export.atomic_write
     calls = []
 
-    def failing(path: Path, data: bytes) -> None:
+    def failing(path: Path, data: bytes, **kwargs: str) -> None:
         calls.append(path)
         if len(calls) == 2:
             raise StoreWriteFailed(f"could not save: {os.strerror(errno.ENOSPC)}")
-        real(path, data)
+        real(path, data, **kwargs)
 
     monkeypatch.setattr(core.export, "atomic_write", failing)
     with pytest.raises(StoreWriteFailed):
