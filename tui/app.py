@@ -63,6 +63,30 @@ class AudiencesApp(App[None]):
         if self.demo_folder is not None:
             self.sub_title = "demo (a throwaway store)"
 
+    def _fatal_error(self) -> None:
+        """An unexpected error ends the app (Textual's hook): its report says where it
+        happened (file, line, function of each frame) and its type, never the values of
+        local variables or the error's own text, which Textual's report shows and which
+        may hold members' numbers and names. Store writes are atomic: nothing half
+        written is left."""
+        import sys
+        import traceback
+
+        from rich.text import Text
+
+        error = sys.exc_info()[1] or self._exception
+        frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+        where = "\n".join(f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames[-8:])
+        kind = type(error).__name__ if error is not None else "unknown"
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                f"audiences stopped on an unexpected error ({kind}); what was saved stays "
+                f"saved.\nWhere (last frames):\n{where}"
+            )
+        )
+        self._close_messages_no_wait()
+
     def on_calling_rules_changed(self, event: CallingRulesChanged) -> None:
         """Every screen judges calling hours by the window and rules chosen last."""
         self.dialing = event.dialing

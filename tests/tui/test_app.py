@@ -356,3 +356,27 @@ async def test_every_footer_label_shows_whole_at_80x24(demo, kit) -> None:
             "CsvDiffScreen",
             "NewAudienceScreen",
         ]
+
+
+async def test_a_crash_report_shows_where_not_the_data(demo, kit, monkeypatch, capfd) -> None:
+    """An unexpected error ends the app with where it happened and its type; the values
+    of local variables and the error's text (a member's number and name here), which
+    Textual's own report prints, are left out."""
+    import pytest
+
+    from tui.screens.audience_list import AudienceListScreen
+
+    def crash(self) -> None:  # type: ignore[no-untyped-def]
+        member = "Ann Lee +447400123456"
+        raise ValueError(f"cannot open {member}")
+
+    monkeypatch.setattr(AudienceListScreen, "action_open_audience", crash)
+    app = demo.app()
+    with pytest.raises(ValueError):
+        async with app.run_test() as pilot:
+            await kit.settle(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+    report = capfd.readouterr().err
+    assert "unexpected error (ValueError)" in report and "in crash" in report
+    assert "447400123456" not in report and "Ann Lee" not in report
