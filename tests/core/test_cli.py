@@ -106,6 +106,19 @@ def test_create_refused_lists_every_problem_and_writes_nothing(
     assert json.loads(run("list", "--json", db=db).stdout)[0]["members"] == 2
 
 
+def test_create_over_the_limit_points_to_split(write_csv: WriteCsv, db: Path) -> None:
+    rows = "".join(f"+1202555{i:04d},n\n" for i in range(10_000))
+    rows += "".join(f"+1303555{i:04d},n\n" for i in range(5))
+    result = run(
+        "create", "Big", write_csv("phone,name\n" + rows), "--phone-column", "phone", db=db
+    )
+    assert result.returncode == 1
+    assert "this would add 10,005" in result.stderr
+    assert "(make several audiences of it with `audiences split FILE --name NAME`)" in (
+        result.stderr
+    )
+
+
 def test_add_member_edit_remove(write_csv: WriteCsv, db: Path) -> None:
     run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
     bad = run("add-member", "Seed", "phone=2025550199", "name=X", db=db)
