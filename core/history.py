@@ -143,16 +143,19 @@ class History:
         members: Sequence[Member],
         required: Sequence[str] | None = None,
     ) -> Audience:
-        """Create an audience; undo deletes it (with what it holds by then)."""
+        """Create an audience; undo deletes it while it holds what it was created with
+        (refused when it has changed since: another process's members are never
+        deleted by an undo)."""
         session = self.session
         created = self.store.create(name, columns, phone_column, members, required)
-        kept: dict[str, tuple[Audience, list[Member]]] = {}
+        kept: dict[str, tuple[Audience, list[Member]]] = {"last": (created, list(members))}
 
         def undo() -> None:
-            kept["last"] = self.store.delete(session.name_of(created.id))
+            _, held = kept["last"]
+            kept["last"] = self.store.delete(session.name_of(created.id), unchanged_from=held)
 
         def redo() -> None:
-            audience, held = kept.pop("last")
+            audience, held = kept["last"]
             again = self.store.create(
                 audience.name,
                 audience.columns,
@@ -169,16 +172,23 @@ class History:
         return created
 
     def create_many(self, audiences: Sequence[NewAudience], description: str) -> list[Audience]:
-        """Create several audiences at once (a split); undo deletes them all."""
+        """Create several audiences at once (a split); undo deletes them all while none
+        has changed since (else none)."""
         session = self.session
         created = self.store.create_many(audiences)
-        kept: dict[str, list[tuple[Audience, list[Member]]]] = {}
+        kept: dict[str, list[tuple[Audience, list[Member]]]] = {
+            "last": [(a, list(new.members)) for a, new in zip(created, audiences, strict=True)]
+        }
 
         def undo() -> None:
-            kept["last"] = [self.store.delete(session.name_of(a.id)) for a in created]
+            # Every one checked before any is deleted: all or none.
+            now = [(session.name_of(a.id), held) for a, held in kept["last"]]
+            for name, held in now:
+                self.store.check_unchanged(name, held)
+            kept["last"] = [self.store.delete(name, unchanged_from=held) for name, held in now]
 
         def redo() -> None:
-            held = kept.pop("last")
+            held = kept["last"]
             again = self.store.create_many(
                 [NewAudience(a.name, a.columns, a.phone_column, m, a.required) for a, m in held],
                 restoring=True,
@@ -225,7 +235,7 @@ class History:
             Change(
                 f"delete audience {deleted.name!r}",
                 undo=undo,
-                redo=lambda: self.store.delete(session.name_of(deleted.id)),
+                redo=lambda: self.store.delete(session.name_of(deleted.id), unchanged_from=members),
                 undo_focus=deleted.name,
             )
         )

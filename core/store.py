@@ -513,13 +513,24 @@ class Store:
             self._commit(db, doc, new)
             return _audience(new)
 
-    def delete(self, name: str) -> tuple[Audience, list[Member]]:
-        """Delete an audience; returns what it held (for undo)."""
+    def delete(
+        self, name: str, *, unchanged_from: Sequence[Member] | None = None
+    ) -> tuple[Audience, list[Member]]:
+        """Delete an audience; returns what it held (for undo). With `unchanged_from`,
+        only when it holds exactly those members (checked under the write lock): an undo
+        takes back its own change, never what another process added since."""
         with self._writing() as db:
             doc = self._doc(db, name)
             members = self._read_members(doc)
+            if unchanged_from is not None:
+                _refuse_changed(name, members, unchanged_from)
             self._commit(db, doc, None)
             return _audience(doc), members
+
+    def check_unchanged(self, name: str, members: Sequence[Member]) -> None:
+        """RuleViolation when the audience no longer holds exactly `members` (see
+        `delete`'s `unchanged_from`): for checking several before deleting any."""
+        _refuse_changed(name, self.load(name)[1], members)
 
     def set_aside(self, name: str) -> Path | None:
         """Take an audience whose members file is damaged out of the store, keeping the
@@ -712,6 +723,15 @@ class Store:
         for m in members:
             if set(m.values) != columns:
                 raise RuleViolation("a member's fields do not match the audience's columns")
+
+
+def _refuse_changed(name: str, members: Sequence[Member], expected: Sequence[Member]) -> None:
+    if [m.to_doc() for m in members] != [m.to_doc() for m in expected]:
+        raise RuleViolation(
+            f"{name!r} has changed since (it holds {len(members):,} members, "
+            f"{len(expected):,} then): nothing was deleted; delete it yourself if it "
+            "should go"
+        )
 
 
 @dataclass(frozen=True)

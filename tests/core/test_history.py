@@ -112,6 +112,43 @@ def test_a_change_that_can_no_longer_be_undone_is_dropped_with_the_error(
     assert history.undo() is None  # dropped, not retried on every u
 
 
+def test_undo_never_deletes_what_another_process_added(
+    store: Store, write_csv: Callable[..., Path]
+) -> None:
+    """Undoing a create, a split or redoing a delete deletes an audience only while it
+    holds what this session put there: a member another process added meanwhile would
+    be lost (a new-user session found a split's undo deleting one). Refused instead,
+    nothing deleted."""
+    from core.errors import RuleViolation
+    from core.store import NewAudience
+
+    other = Member({"phone": "+447911123456", "name": "Other"}, "+447911123456", "GB", "mobile")
+    session = Session(store)
+    create(session, write_csv(SEED))
+    store.add_members("Seed", [other])  # another process
+    with pytest.raises(RuleViolation, match="'Seed' has changed since"):
+        session.audiences.undo()
+    assert store.get("Seed").member_count == 3
+
+    plan = plan_create(read_file(write_csv(SEED)), "phone")
+    parts = [
+        NewAudience(f"Part {i}", plan.columns, "phone", [m], plan.required_columns())
+        for i, m in enumerate(plan.members(), start=1)
+    ]
+    session.audiences.create_many(parts, "split into 2 audiences")
+    store.add_members("Part 2", [other])
+    with pytest.raises(RuleViolation, match="'Part 2' has changed since"):
+        session.audiences.undo()
+    assert {a.name for a in store.list_audiences()} == {"Seed", "Part 1", "Part 2"}
+
+    session.audiences.delete_audience("Part 1")
+    session.audiences.undo()  # back
+    store.add_members("Part 1", [other])
+    with pytest.raises(RuleViolation, match="'Part 1' has changed since"):
+        session.audiences.redo()
+    assert store.get("Part 1").member_count == 2
+
+
 def test_stacks_are_bounded(store: Store, write_csv: Callable[..., Path]) -> None:
     session = Session(store, depth=3)
     audience_id = create(session, write_csv(SEED))
