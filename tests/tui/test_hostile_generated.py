@@ -194,7 +194,7 @@ def run_examples(tmp_path: Path, examples: int, derandomize: bool, every: int = 
 
 
 def test_generated_text_on_list_grid_form_and_diff(tmp_path: Path) -> None:
-    assert run_examples(tmp_path, examples=12, derandomize=True, every=4) >= 6
+    assert run_examples(tmp_path, examples=8, derandomize=True, every=4) >= 4  # 500: -m slow
 
 
 @pytest.mark.slow

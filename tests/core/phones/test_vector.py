@@ -338,8 +338,8 @@ def test_generated_values_cover_the_cases() -> None:
     assert any(any("\u0660" <= ch <= "\u0669" for ch in v) for v in values)
 
 
-def test_differential_50k_values() -> None:
-    values = generated_values(50_000)
+def test_differential_25k_values() -> None:
+    values = generated_values(25_000)  # 1,000,000 behind -m slow
     check(values, lenient=False, hint_regions=("US", "GB", "IN"), fix_region="US")
 
 
