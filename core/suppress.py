@@ -207,12 +207,24 @@ def judge_numbers(
     typed = judge_column(column, with_hints=False, types=False)
     keys: list[list[str]] = [[e] if e is not None else [] for e in typed["e164"].to_list()]
     unsigned = (~column.str.strip_chars().str.starts_with("+")).to_list()
-    as_typed = typed_numbers(column).to_list()  # a formatted value's digits, as typed
+    # A formatted value's digits, as typed: read only where they are listed (values
+    # written with + that are not valid as typed; with a region, those without +).
+    wanted = [
+        i
+        for i, key in enumerate(keys)
+        if (unsigned[i] and default_region) or not (key or unsigned[i])
+    ]
+    as_typed: list[str | None] = [None] * len(keys)
+    if wanted:
+        read = typed_numbers(column.gather(wanted)).to_list()
+        for i, found in zip(wanted, read, strict=True):
+            as_typed[i] = found
     for i, listed in enumerate(keys):
-        if not listed and not unsigned[i] and as_typed[i] is not None:
+        typed_digits = as_typed[i]
+        if not listed and not unsigned[i] and typed_digits is not None:
             # Written with + and its country code, and formatted (`+1 202-555-0199`, a
             # CRM's column): one number only, whatever the regions.
-            listed.append(as_typed[i])
+            listed.append(typed_digits)
     others = [r for r in dict.fromkeys(regions) if r != default_region]
     ambiguous: dict[int, list[str]] = {}
     if default_region:
