@@ -530,11 +530,7 @@ def _refuse_utf8_as(data: bytes, chosen: str) -> None:
     if not lines:
         return  # ASCII: every encoding reads it the same
     raw = b"\n".join(lines)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return
-    if _garbled_by(raw, chosen):
+    if _is_utf8(raw) and _garbled_by(raw, chosen):
         raise UnreadableFile(f"{said}: {advice}")
 
 

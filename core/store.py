@@ -53,6 +53,7 @@ from core.errors import (
     StoreWriteFailed,
 )
 from core.sealed import AtomicJSONStorage
+from core.words import plural
 
 FORMAT = "audiences-store"
 VERSION = 1
@@ -726,9 +727,9 @@ class Store:
 
 
 def _refuse_changed(name: str, members: Sequence[Member], expected: Sequence[Member]) -> None:
-    if [m.to_doc() for m in members] != [m.to_doc() for m in expected]:
+    if list(members) != list(expected):
         raise RuleViolation(
-            f"{name!r} has changed since (it holds {len(members):,} members, "
+            f"{name!r} has changed since (it holds {plural(len(members), 'member')}, "
             f"{len(expected):,} then): nothing was deleted; delete it yourself if it "
             "should go"
         )

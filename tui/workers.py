@@ -63,11 +63,6 @@ def running_work(
     ]
 
 
-def store_work(app: App[object]) -> list[Worker[object]]:
-    """Store reads and writes not yet ended."""
-    return running_work(app, groups=STORE_GROUPS)
-
-
 def keys_wait_for(app: App[object], *, stopping: bool = False) -> list[Worker[object]]:
     """The work a typed key waits for: store work, and work on a file the user chose
     unless the key stops it (`stopping`: escape)."""
