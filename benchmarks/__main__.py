@@ -141,6 +141,10 @@ def main() -> None:
     if want("cmd10k"):
         for row in targets.check_vs_naive(contact_csv(10_000), max(7, args.repeats), "10,000 rows"):
             add(*row)
+        for row in targets.installed_vs_naive(
+            contact_csv(10_000), max(7, args.repeats), "10,000 rows"
+        ):
+            add(*row)
         # The same on a one-country file (every number valid, one region's regexes): the
         # script is fastest there, so the command's fixed costs weigh most.
         from benchmarks.ready_bench import us_csv

@@ -87,6 +87,34 @@ def check_vs_naive(
     )
 
 
+def installed_vs_naive(path: Path, repeats: int, label: str) -> Iterator[Row]:
+    """`audiences check FILE` from a copy installed as an image installs it (`uv sync
+    --no-editable --compile-bytecode`: the project's modules are compiled with the rest),
+    under PYTHONDONTWRITEBYTECODE=1, beside the naive script run by the same interpreter."""
+    uv = shutil.which("uv")
+    if uv is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = Path(tmp) / "venv"
+        env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
+        env.pop("VIRTUAL_ENV", None)
+        command = [uv, "sync", "--frozen", "--no-editable", "--compile-bytecode", "--no-dev"]
+        subprocess.run([*command, "--quiet"], cwd=ROOT, env=env, check=True)
+        ours = [str(venv / "bin" / "audiences"), "check", str(path)]
+        naive = [str(venv / "bin" / "python"), str(NAIVE), str(path)]
+        run_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        a, b, ratio = pair(ours, naive, repeats, run_env)
+    yield (
+        f"`audiences check` {label}, PYTHONDONTWRITEBYTECODE=1, installed with "
+        "`uv sync --no-editable --compile-bytecode` (as an image) vs naive script "
+        "(target: ratio <= 1.0)",
+        f"{a:.2f} s",
+        f"{b:.2f} s",
+        f"{ratio:.2f}x the naive time",
+        "",
+    )
+
+
 _FIRST = """
 import sys, time
 import polars as pl
