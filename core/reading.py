@@ -129,6 +129,13 @@ def read_file(
         from core.excel import read_workbook, workbook_kind  # (most files are CSV text)
 
         if workbook_kind(data, p.name):
+            if encoding is not None:
+                # The consent to convert text from an encoding: a workbook's cells are
+                # Unicode already, so the flag would be ignored without a word.
+                raise UnreadableFile(
+                    f"{p.name} is an Excel workbook: its text needs no encoding; "
+                    "run again without --encoding"
+                )
             return without_empty_unnamed_ends(read_workbook(data, sheet=sheet, source=str(p)))
     if sheet is not None:
         raise UnreadableFile(

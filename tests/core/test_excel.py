@@ -134,6 +134,15 @@ def test_sheets_are_chosen_by_name(tmp_path: Path) -> None:
         read_file(path, sheet="Empty")
 
 
+def test_an_encoding_named_for_a_workbook_is_refused(tmp_path: Path) -> None:
+    """--encoding is consent to convert a CSV's text: on a workbook it would do nothing,
+    so it is refused rather than ignored without a word."""
+    path = workbook(tmp_path / "leads.xlsx", {"Leads": [["phone"], ["+12025550147"]]})
+    with pytest.raises(UnreadableFile, match="leads.xlsx is an Excel workbook.*without --encoding"):
+        read_file(path, encoding="cp1252")
+    assert read_file(path).rows == 1
+
+
 def test_blank_rows_and_columns_are_left_out_and_rows_keep_sheet_numbers(tmp_path: Path) -> None:
     rows = [
         ["name", None, "phone"],
