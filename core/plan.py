@@ -38,6 +38,7 @@ from core.phones.vector import first_of
 from core.profile import TableProfile, profile_column
 from core.reading import CsvTable, restore_left_out
 from core.text import columns_text, fixed_column_names, header_problems
+from core.words import plural
 
 STATUS_NEW = "new"
 # Statuses of rows that are refused as invalid (skipped by --skip-invalid).
@@ -158,6 +159,20 @@ def _rows_text(rows: Sequence[int]) -> str:
     )
 
 
+def refused_rows_text(count: int, by: dict[str, int]) -> str:
+    """Rows `--skip-invalid` leaves out, by kind: a valid number on the do-not-call list
+    or a row leaving a required column empty is not called an invalid row."""
+    listed = by.get(Reason.SUPPRESSED, 0)
+    missing = by.get(Reason.MISSING_REQUIRED, 0)
+    numbers = count - listed - missing
+    parts = [plural(numbers, "invalid row")] if numbers else []
+    if missing:
+        parts.append(f"{plural(missing, 'row')} with a required column empty")
+    if listed:
+        parts.append(f"{plural(listed, 'row')} on the do-not-call list")
+    return ", ".join(parts) or plural(count, "invalid row")
+
+
 def describe(blocker: Blocker) -> str:
     """A blocker in neutral words (no flag or key: front ends add how to proceed)."""
     n = blocker.count
@@ -165,7 +180,7 @@ def describe(blocker: Blocker) -> str:
         assert blocker.headers is not None
         return blocker.headers.message()
     if blocker.kind == "invalid":
-        return f"{n:,} invalid row{'s' if n != 1 else ''}"
+        return refused_rows_text(n, blocker.by)
     if blocker.kind == "duplicates":
         return f"{n:,} duplicate row{'s' if n != 1 else ''}"
     if blocker.kind == "ambiguous":

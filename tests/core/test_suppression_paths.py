@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from core.cli import main
 from core.member_check import check_member
-from core.plan import plan_add, plan_check, plan_create
+from core.plan import plan_add, plan_check, plan_create, refused_rows_text
 from core.reading import read_file
 from core.store import Store
 from core.suppress import SuppressionList, add_numbers
@@ -42,7 +42,17 @@ def test_create_refuses_a_listed_number_and_writes_nothing(listed: Store, write_
     result = run(listed, "create", "Leads", str(path), "--phone-column", "phone")
     assert result.exit_code == 1
     assert "suppressed" in result.output
+    # A valid number on the list is not called invalid in the refusal.
+    assert "nothing was written: 1 row on the do-not-call list (leave them out" in result.output
     assert listed.list_audiences() == []
+
+
+def test_refusals_name_each_kind_of_row_skip_invalid_leaves_out() -> None:
+    by = {"too_short": 2, "suppressed": 1, "missing_required": 3}
+    assert refused_rows_text(6, by) == (
+        "2 invalid rows, 3 rows with a required column empty, 1 row on the do-not-call list"
+    )
+    assert refused_rows_text(2, {"too_short": 1, "bad_characters": 1}) == "2 invalid rows"
 
 
 def test_create_skip_invalid_leaves_the_listed_number_out(listed: Store, write_csv: WriteCsv):

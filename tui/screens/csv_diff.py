@@ -37,6 +37,7 @@ from core.plan import (
     describe,
     plan_add,
     plan_create,
+    refused_rows_text,
 )
 from core.store import Store
 from core.words import plural
@@ -636,7 +637,7 @@ class CsvDiffScreen(Screen[str | None]):
             keys = "press i to skip them" + (f", r to repair {counts.fixable:,}" if fix else "")
             if self.plan.fix_region is None:
                 keys += ", g to name their region"
-            return f"{plural(counts.invalid, 'invalid row')} ({keys})"
+            return f"{refused_rows_text(counts.invalid, counts.by_reason)} ({keys})"
         if blocker.kind == "duplicates":
             kinds = []
             if counts.already_in_audience:
