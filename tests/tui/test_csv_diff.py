@@ -142,6 +142,13 @@ async def test_the_10000_limit_refuses_9000_plus_1001(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CsvDiffScreen)
+        # l: only the rows that fit; the capacity says so instead of "over the limit".
+        await pilot.press("l")
+        counts = text_of(app, "#diff-counts")
+        assert "9,000 + 1,000 = 10,000 of 10,000" in counts
+        assert "Left out, no room           1" in counts and "Over the limit" not in counts
+        await pilot.press("l")
+        assert "Over the limit by           1" in text_of(app, "#diff-counts")
     assert store.get("Big").member_count == 9000
 
 

@@ -259,13 +259,18 @@ class CsvDiffScreen(Screen[str | None]):
             if verdicts[i] in ("near match", "renamed")
             else "error"
         )
-        lines, capacity = counts_lines(self.plan, self.counts)
-        content = Content("\n".join(lines + capacity))
-        if self.plan.existing + self.counts.new > MEMBER_LIMIT:
-            content = content.stylize("$text-error", len(content) - len("\n".join(capacity)))
-        self.query_one("#diff-counts", Static).update(content)
+        self.show_counts()
         self.show_choices()
         self.show_rows()
+
+    def show_counts(self) -> None:
+        """The counts and the capacity, which `l` (add what fits) changes."""
+        fitting = self.up_to_limit and not self.creating
+        lines, capacity = counts_lines(self.plan, self.counts, up_to_limit=fitting)
+        content = Content("\n".join(lines + capacity))
+        if self.plan.existing + self.counts.new > MEMBER_LIMIT and not fitting:
+            content = content.stylize("$text-error", len(content) - len("\n".join(capacity)))
+        self.query_one("#diff-counts", Static).update(content)
 
     def show_choices(self) -> None:
         """The boxes and the verdict follow the choices at once: a key typed right after
@@ -424,6 +429,7 @@ class CsvDiffScreen(Screen[str | None]):
         if self.waits(self.action_toggle_up_to_limit):
             return
         self.up_to_limit = not self.up_to_limit
+        self.show_counts()
         self.show_choices()
 
     @on(Checkbox.Changed)

@@ -164,9 +164,11 @@ class PlanCounts:
         return self.duplicates_in_file + self.already_in_audience
 
 
-def counts_lines(plan: ImportPlan, counts: PlanCounts) -> tuple[list[str], list[str]]:
+def counts_lines(
+    plan: ImportPlan, counts: PlanCounts, *, up_to_limit: bool = False
+) -> tuple[list[str], list[str]]:
     """The counts panel (at most 11 lines, so the capacity always shows): the rows'
-    lines, then the capacity lines."""
+    lines, then the capacity lines (`up_to_limit`: only the rows that fit are added)."""
 
     def line(label: str, n: int) -> str:
         return f"{label:<23}{n:>8,}"
@@ -192,6 +194,12 @@ def counts_lines(plan: ImportPlan, counts: PlanCounts) -> tuple[list[str], list[
                 f"in audience {counts.already_in_audience:,}"
             )
     total = plan.existing + counts.new
+    if up_to_limit and total > MEMBER_LIMIT:
+        room = max(MEMBER_LIMIT - plan.existing, 0)
+        return lines, [
+            f"Capacity {plan.existing:,} + {room:,} = {plan.existing + room:,} of {MEMBER_LIMIT:,}",
+            f"  Left out, no room    {total - MEMBER_LIMIT:>8,}",
+        ]
     capacity = [
         f"Capacity {plan.existing:,} + {counts.new:,} = {total:,} of {MEMBER_LIMIT:,}",
         f"  Room left after      {MEMBER_LIMIT - total:>8,}"
