@@ -52,6 +52,51 @@ class FailingOS:
         return fail
 
 
+class RecordingOS:
+    """`os` inside core.atomic, noting which file each open, write, fsync and replace
+    was about."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.opened: dict[int, str] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(os, name)
+        if name not in ("open", "write", "fsync", "replace"):
+            return real
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            result = real(*args, **kwargs)
+            if name == "open":
+                self.opened[result] = "folder" if Path(args[0]).is_dir() else "temporary"
+            target = self.opened[args[0]] if name in ("write", "fsync") else "file"
+            self.calls.append((name, target))
+            return result
+
+        return recorded
+
+
+def test_the_data_reaches_the_disk_before_the_rename_and_the_rename_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A power cut must find the old file or the whole new one: the temporary file is
+    fsynced before it replaces the old, and the folder (the rename) after."""
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old\n")
+    recording = RecordingOS()
+    monkeypatch.setattr(core.atomic, "os", recording)
+    atomic_write(target, b"new\n")
+    monkeypatch.undo()
+    kept = [c for c in recording.calls if c[0] != "open"]
+    assert kept == [
+        ("write", "temporary"),
+        ("fsync", "temporary"),
+        ("replace", "file"),
+        ("fsync", "folder"),
+    ]
+    assert target.read_bytes() == b"new\n"
+
+
 @pytest.mark.parametrize("call", ["write", "fsync", "replace"])
 @pytest.mark.parametrize(
     ("code", "reason"), [(errno.ENOSPC, "the disk is full"), (errno.EIO, "an I/O error")]

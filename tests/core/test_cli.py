@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -65,9 +67,14 @@ def test_check_exit_codes(write_csv: WriteCsv, tmp_path: Path) -> None:
 
 
 def test_create_list_show_export_round_trip(write_csv: WriteCsv, db: Path, tmp_path: Path) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
     created = run("create", "Seed", write_csv(SEED), "--phone-column", "phone", db=db)
     assert created.returncode == 0, created.stderr
+    after = datetime.now(UTC)
     listed = json.loads(run("list", "--json", db=db).stdout)
+    changed = listed[0]["changed_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)", changed), changed
+    assert before <= datetime.fromisoformat(changed.replace("Z", "+00:00")) <= after
     assert listed == [
         {
             "name": "Seed",

@@ -158,3 +158,26 @@ def test_stacks_are_bounded(store: Store, write_csv: Callable[..., Path]) -> Non
         edited = Member({**members[0].values, "name": f"N{n}"}, members[0].e164, "US", "x")
         history.update_member("Seed", store.members("Seed")[0], edited)
     assert len(history.done) == 3
+    # The newest three are kept: undo walks back to N1, and no further.
+    names = []
+    while history.undo() is not None:
+        names.append(store.members("Seed")[0].values["name"])
+    assert names == ["N3", "N2", "N1"]
+    assert store.members("Seed")[0].values["name"] == "N1"
+
+
+def test_a_new_change_drops_what_could_be_redone(
+    store: Store, write_csv: Callable[..., Path]
+) -> None:
+    """Edit A to B, undo, edit A to C: redo has nothing left (it would write B over C)."""
+    session = Session(store)
+    audience_id = create(session, write_csv(SEED))
+    history = session.members(audience_id)
+    first = store.members("Seed")[0]
+    to_b = Member({**first.values, "name": "B"}, first.e164, "US", "x")
+    history.update_member("Seed", first, to_b)
+    assert history.undo() == "edit member"
+    to_c = Member({**first.values, "name": "C"}, first.e164, "US", "x")
+    history.update_member("Seed", store.members("Seed")[0], to_c)
+    assert history.redo() is None
+    assert store.members("Seed")[0].values["name"] == "C"

@@ -91,7 +91,12 @@ def test_by_region(write_csv: WriteCsv) -> None:
     text = "phone,name\n+12125550101,A\n+447911123456,B\n+80012345678,C\n+13105550102,D\n"
     split = plan_split(read_file(write_csv(text)), "phone", "R", by="region")
     assert [(p.group, len(p.members)) for p in split.parts] == [("001", 1), ("GG", 1), ("US", 2)]
-    assert NO_REGION == "no region"
+    # --lenient takes a possible number no region owns (+1 555): its group comes last.
+    lenient = plan_split(
+        read_file(write_csv(text + "+15555550100,E\n")), "phone", "R", by="region", lenient=True
+    )
+    groups = [(p.group, len(p.members)) for p in lenient.parts]
+    assert groups == [("001", 1), ("GG", 1), ("US", 2), (NO_REGION, 1)]
 
 
 def test_suppressed_numbers_are_left_out(write_csv: WriteCsv) -> None:

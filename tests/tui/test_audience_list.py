@@ -6,7 +6,6 @@ import csv
 import shutil
 from pathlib import Path
 
-import pytest
 from textual.widgets import Checkbox, Input
 
 from core.demo import SAMPLES
@@ -295,7 +294,6 @@ async def test_a_damaged_audience_is_offered_to_be_set_aside_and_its_file_kept(d
 
 
 async def test_new_opens_the_new_audience_screen_in_the_start_folder(demo, kit):
-    pytest.importorskip("tui.screens.new_audience")
     from tui.screens.new_audience import NewAudienceScreen
 
     app = demo.app()

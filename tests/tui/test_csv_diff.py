@@ -100,7 +100,7 @@ async def test_add_by_csv_skips_duplicates_only_when_asked_and_undo_covers_it(
         await settle(pilot)
     assert app.result == "Added 24 members; 1 skipped as a duplicate"
     assert store.get(INDIA).member_count == 170
-    assert history.undo() is not None
+    assert history.undo() == "add 24 members from india_sales_leads_batch2.csv"
     assert store.get(INDIA).member_count == 146
 
 

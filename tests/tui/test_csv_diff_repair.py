@@ -64,7 +64,7 @@ async def test_r_repairs_a_hubspot_export_and_enter_creates_it(store: Store, wri
     assert app.result is not None and f"{REPAIRED} repaired" in str(app.result)
     assert stored_numbers(store, "HubSpot") == [want for _, want in FIXABLE]
     # Creating was one step of the session: undo takes the audience away again.
-    assert session.audiences.undo() is not None
+    assert session.audiences.undo() == "create audience 'HubSpot'"
     assert [a.name for a in store.list_audiences()] == []
 
 
