@@ -62,8 +62,12 @@ def _member_rows(
 
 
 def to_csv(audience: Audience, members: Sequence[Member], *, excel_safe_cells: bool = False) -> str:
-    """The audience as CSV text (comma, minimal quoting, LF line ends)."""
-    lines = [_csv_line(audience.columns)]
+    """The audience as CSV text (comma, minimal quoting, LF line ends). For a file to open
+    in Excel (`excel_safe_cells`), cells it would run as formulas are prefixed (the phone
+    column's never: it must stay a number to dial) and the text starts with a BOM, without
+    which Excel reads UTF-8 as the machine's code page (`ZoÃ«` for `Zoë`)."""
+    lines = ["\ufeff" if excel_safe_cells else ""]
+    lines.append(_csv_line(audience.columns))
     lines += map(_csv_line, _member_rows(audience, members, excel_safe_cells=excel_safe_cells))
     return "".join(lines)
 

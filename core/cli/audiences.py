@@ -345,11 +345,14 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
 @click.option(
     "--for",
     "platform_key",
-    type=click.Choice(["atoms", "vapi", "retell", "bland", "elevenlabs"]),
+    type=click.Choice(["atoms", "vapi", "retell", "bland", "elevenlabs"], case_sensitive=False),
     help="Write the CSV that platform's batch upload takes (its phone header, E.164, limits).",
 )
 @click.option(
-    "--excel-safe", is_flag=True, help="Prefix ' to cells a spreadsheet would run as formulas."
+    "--excel-safe",
+    is_flag=True,
+    help="For opening in Excel: prefix ' to cells it would run as formulas (never the phone "
+    "column's); a plain CSV also starts with a BOM, so Excel reads accents right.",
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @click.option("--include-suppressed", is_flag=True, help="Keep members on the do-not-call list.")

@@ -41,6 +41,21 @@ def test_excel_safe_guards_non_phone_cells_only(store: Store, write_csv: WriteCs
     assert excel_safe("plain") == "plain"
 
 
+def test_excel_safe_text_starts_with_a_bom_and_reads_back(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """Excel reads UTF-8 without a BOM in the machine's code page (Zoë as ZoÃ«); the tool
+    reads the file back with its BOM as the same values."""
+    create(store, write_csv("phone,name\n+12025550123,Zoë Ñúñez\n"))
+    audience, members = store.load("Seed")
+    safe = to_csv(audience, members, excel_safe_cells=True)
+    assert safe.encode().startswith(b"\xef\xbb\xbfphone,name\n")
+    assert not to_csv(audience, members).startswith("\ufeff")
+    table = read_file(write_csv(safe.encode(), "for-excel.csv"))
+    assert table.headers == ["phone", "name"]
+    assert table.frame.row(0) == ("+12025550123", "Zoë Ñúñez")
+
+
 def test_a_link_is_written_through_and_special_files_are_refused(
     store: Store, write_csv: WriteCsv, tmp_path: Path
 ) -> None:

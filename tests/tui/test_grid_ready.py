@@ -92,6 +92,23 @@ async def test_callable_filter_then_mark_all_in_one_burst(tmp_path, kit):
         assert grid.view.height == 10 and isinstance(app.screen, MemberGridScreen)
 
 
+async def test_marked_callable_members_past_their_window_are_said_before_export(tmp_path, kit):
+    clock = Clock()
+    app = make_app(dial_store(tmp_path, kit), clock=clock)
+    async with app.run_test(size=(100, 32)) as pilot:
+        grid = await open_grid(pilot, kit)
+        await pilot.press("c", "asterisk")
+        await kit.settle(pilot)
+        assert grid.marked == CALLABLE
+        clock.now = AT + timedelta(hours=9)  # 23:00 UTC: New York 18:00; London, Kolkata shut
+        grid.judge_calls()
+        await kit.settle(pilot)
+        await pilot.press("x")
+        text = kit.squeeze(await kit.text(pilot))
+        assert "Writes the 5 marked members." in text
+        assert "3 of them are outside their calling hours now" in text
+
+
 async def test_line_type_filter_cycles(tmp_path, kit):
     app = make_app(dial_store(tmp_path, kit), clock=Clock())
     async with app.run_test(size=(100, 32)) as pilot:
@@ -200,7 +217,10 @@ async def test_plain_export_leaves_out_the_do_not_call_list_too(tmp_path, kit):
     app = make_app(dial_store(tmp_path, kit), clock=Clock(), export_dir=tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
         await kit.settle(pilot)
-        await pilot.press("x", "enter")
+        await pilot.press("x")
+        text = kit.squeeze(await kit.text(pilot))
+        assert "Writes all 10 members but the 1 on the do-not-call list (left out)." in text
+        await pilot.press("enter")
         await kit.settle(pilot)
     written = pl.read_csv(tmp_path / "Dial_test.csv", infer_schema=False)
     assert written.columns == ["phone", "city"] and written.height == 9

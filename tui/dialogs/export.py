@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
+from core.words import plural
 from tui.display import clean, plain
 from tui.widgets.file_picker import restarted
 from tui.widgets.typed_input import TypedInput
@@ -43,6 +44,25 @@ class ExportScope:
     """E.164 keys of the members to write; None writes every member."""
     label: str
     """What is written, as a phrase: `all 146 members`, `the 3 marked members`."""
+    listed: int = 0
+    """How many of them are on the do-not-call list (left out), as last read."""
+    not_callable: int = 0
+    """How many of them (marked while only callable members were shown) are outside
+    their calling hours now."""
+
+    def text(self) -> str:
+        """What the export writes, with what it leaves out."""
+        if not self.listed:
+            return f"Writes {self.label}."
+        return f"Writes {self.label} but the {self.listed:,} on the do-not-call list (left out)."
+
+    def warning(self) -> str:
+        if not self.not_callable:
+            return ""
+        return (
+            f"{plural(self.not_callable, 'of them is', 'of them are')} outside "
+            f"{'its' if self.not_callable == 1 else 'their'} calling hours now."
+        )
 
 
 def default_export_path(folder: Path, audience: str) -> Path:
@@ -133,7 +153,11 @@ class ExportModal(ModalScreen[ExportRequest | None]):
                 Content.assemble("Export ", plain(self.audience, "bold"), " as CSV"),
                 classes="dialog-title",
             )
-            yield Static(Content(f"Writes {self.scope.label}."), id="export-scope")
+            yield Static(Content(self.scope.text()), id="export-scope")
+            if self.scope.warning():
+                yield Static(
+                    Content(self.scope.warning()), id="export-not-callable", classes="problem"
+                )
             yield TypedInput(
                 str(default_export_path(self.places.export_dir, self.audience)),
                 id="export-path",
@@ -143,7 +167,10 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             yield Static("", id="export-warning", classes="problem")
             yield SpaceCheckbox(EXCEL_SAFE[False], id="export-excel-safe", compact=True)
             yield Static(
-                Content("  puts ' before cells starting with = + - @ (shown as text)"),
+                Content(
+                    "  ' before cells starting with = + - @ (not in the phone column);\n"
+                    "  a plain CSV starts with a BOM too, so Excel reads accents right"
+                ),
                 id="export-excel-note",
             )
             yield PlatformChoice(id="export-platform")

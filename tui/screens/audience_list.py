@@ -109,9 +109,10 @@ class AudienceListScreen(StoreScreen):
     class CallableCounted(Message):
         """The members callable now were counted, by audience id."""
 
-        def __init__(self, counts: dict[str, int | None]) -> None:
+        def __init__(self, counts: dict[str, int | None], listed: dict[str, int]) -> None:
             super().__init__()
             self.counts = counts
+            self.listed = listed  # members on the do-not-call list, by audience id
 
     def __init__(
         self, store: Store, session: Session, places: Places, *, dialing: Dialing | None = None
@@ -121,6 +122,8 @@ class AudienceListScreen(StoreScreen):
         self.shown: list[Audience] = []
         self.callable_now: dict[str, int | None] = {}
         """Members callable now, by audience id (as last counted; None: unreadable)."""
+        self.listed_now: dict[str, int] = {}
+        """Members on the do-not-call list, by audience id (as last counted)."""
         self.numbers = NumbersCache()
 
     @property
@@ -171,10 +174,11 @@ class AudienceListScreen(StoreScreen):
         worker = get_current_worker()
         suppressed = self.listed()
         if suppressed is None:  # damaged: no one is counted callable (the grid says why)
-            self.post_message(self.CallableCounted({a.id: None for a in self.audiences}))
+            self.post_message(self.CallableCounted({a.id: None for a in self.audiences}, {}))
             return
         at = self.dialing.now()
         counts: dict[str, int | None] = {}
+        listed: dict[str, int] = {}
         for audience in list(self.audiences):
             if worker.is_cancelled:
                 return
@@ -194,11 +198,13 @@ class AudienceListScreen(StoreScreen):
                 suppressed=suppressed,
             )
             counts[audience.id] = report.callable
-        self.post_message(self.CallableCounted(counts))
+            listed[audience.id] = report.suppressed
+        self.post_message(self.CallableCounted(counts, listed))
 
     @on(CallableCounted)
     def callable_counted(self, event: CallableCounted) -> None:
         self.callable_now = event.counts
+        self.listed_now = event.listed
         self.show_audiences()
 
     def store_changed(self, select: str | None) -> None:
@@ -377,7 +383,7 @@ class AudienceListScreen(StoreScreen):
             return
         count = audience.member_count
         label = f"all {plural(count, 'member')}" if count != 1 else "its 1 member"
-        self.export(audience, ExportScope(None, label))
+        self.export(audience, ExportScope(None, label, listed=self.listed_now.get(audience.id, 0)))
 
     def work_failed(self, worker: Worker[object]) -> None:
         if worker.group == LOAD:

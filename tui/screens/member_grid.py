@@ -769,15 +769,26 @@ class MemberGridScreen(StoreScreen):
         audience = self.audience
         if audience is None:
             return
+        chosen: tuple[str, ...] | None = None  # None: every member
         if self.marked:
-            keys = tuple(sorted(self.marked))
-            scope = ExportScope(keys, f"the {plural(len(keys), 'marked member')}")
+            keys = chosen = tuple(sorted(self.marked))
+            label = f"the {plural(len(keys), 'marked member')}"
         elif self.narrowed:
-            keys = tuple(self.shown_keys())
-            scope = ExportScope(keys, f"the {plural(len(keys), 'member')} shown")
+            keys = chosen = tuple(self.shown_keys())
+            label = f"the {plural(len(keys), 'member')} shown"
         else:
-            count = len(self.by_key)
-            scope = ExportScope(None, f"all {plural(count, 'member')}")
+            keys = tuple(self.by_key)
+            label = f"all {plural(len(keys), 'member')}"
+        listed = self.suppressed.intersection(keys)
+        not_callable = 0
+        if self.callable_only and READY in self.base.columns:
+            # Marked while only callable members were shown: some may be past their
+            # window by now (the grid hides them; the export would not).
+            late = self.base.filter(
+                pl.col(KEY).is_in(list(keys)) & ~pl.col(READY) & ~pl.col(KEY).is_in(list(listed))
+            )
+            not_callable = late.height
+        scope = ExportScope(chosen, label, listed=len(listed), not_callable=not_callable)
         self.export(audience, scope)
 
     # --- add by CSV ---------------------------------------------------------------------
