@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from core.audience import MEMBER_LIMIT, Member
 from core.errors import AudiencesError, RuleViolation
+from core.words import plural
 
 if TYPE_CHECKING:
     import polars as pl
@@ -118,7 +119,10 @@ def split_of(
         left_out = int(on_list.sum())
         chosen = chosen.filter(~on_list)
     if chosen.height == 0:
-        raise RuleViolation("nothing was created: the file has no valid, new rows to split")
+        raise RuleViolation(
+            "nothing was created: the file has no valid, new rows to split"
+            + (f" ({plural(left_out, 'number')} on the do-not-call list)" if left_out else "")
+        )
     types = chosen["number_type"]
     if types.null_count():
         # Judged without types (the profile's verdicts): zones and members need them.

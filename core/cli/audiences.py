@@ -96,12 +96,19 @@ def create(
     all_problems: bool,
 ) -> None:
     """Create audience NAME from a CSV file."""
+    from core.audience import check_name
+    from core.errors import RuleViolation
     from core.plan import plan_create
     from core.suppress import SuppressionList
 
+    # The name first: a report of the file's rows would only be followed by its refusal
+    # (the store checks again under its lock when it writes).
+    name = check_name(name)
+    store = open_store(ctx)
+    if any(a.name == name for a in store.list_audiences()):
+        raise RuleViolation(f"an audience named {name!r} already exists; nothing was read")
     table = read_table(file, encoding)
     ensure_column(table, phone_column, fix_headers=fix_headers)
-    store = open_store(ctx)
     with fix_headers_advice():
         plan = plan_create(
             table,

@@ -303,26 +303,34 @@ def split(
     all_problems: bool,
 ) -> None:
     """Split a big FILE into audiences of at most --size valid, new members (all or none)."""
-    from core.cli.check import fix_headers_advice
-    from core.split import apply_split, plan_split
+    from core.audience import check_name
+    from core.cli.check import ensure_column, fix_headers_advice
+    from core.plan import plan_create
+    from core.split import apply_split, split_of
     from core.suppress import SuppressionList
     from core.text import one_line
 
+    prefix = check_name(prefix)  # before the file is read and reported on
     store = open_store(ctx)
     table = read_table(file, encoding)
+    ensure_column(table, phone_column, fix_headers=fix_headers)
     with fix_headers_advice():
-        planned = plan_split(
+        plan = plan_create(
             table,
             phone_column,
-            prefix,
-            size=size,
-            by=by,  # type: ignore[arg-type]
             fix_headers=fix_headers,
             lenient=lenient,
             default_region=default_region,
-            suppressed=SuppressionList.load(store).keys(),
         )
-    print_plan(planned.plan, all_problems=all_problems)
+    # The report comes first, so that a file with nothing to split says why.
+    print_plan(plan, all_problems=all_problems)
+    planned = split_of(
+        plan,
+        prefix,
+        size=size,
+        by=by,  # type: ignore[arg-type]
+        suppressed=SuppressionList.load(store).keys(),
+    )
     if planned.suppressed:
         click.echo(f"left out {plural(planned.suppressed, 'number')} on the do-not-call list")
     created = apply_split(store, planned)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_runner import run
@@ -338,3 +339,25 @@ def test_check_without_stdout_or_stderr_ends_as_before(tmp_path: Path) -> None:
         out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
         assert "rc=0" in out.stdout, (closed, out.stdout, out.stderr)
         assert "Traceback" not in out.stderr
+
+
+def test_create_refuses_a_bad_or_taken_name_before_reading_the_file(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    """No report of the file's rows is printed only to be followed by the name's refusal."""
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    def create(name: str, path: Path) -> Any:
+        args = ["--db", str(tmp_path / "store"), "create", name, str(path)]
+        return CliRunner().invoke(main, [*args, "--phone-column", "phone"])
+
+    with_a_bad_row = write_csv(SEED + "12,Dee\n", "bad.csv")
+    empty = create(" ", with_a_bad_row)
+    assert empty.exit_code == 1 and empty.stdout == ""
+    assert empty.stderr == "audiences: an audience name cannot be empty\n"
+    assert create("Seed", write_csv(SEED)).exit_code == 0
+    taken = create("Seed", with_a_bad_row)
+    assert taken.exit_code == 1 and taken.stdout == ""
+    assert "an audience named 'Seed' already exists; nothing was read" in taken.stderr

@@ -336,3 +336,32 @@ def test_an_empty_prefix_is_refused_as_an_empty_name_is(write_csv: WriteCsv, pre
     """The parts would be named `1`, `2`, ...; `create ""` is refused, so is this."""
     with pytest.raises(RuleViolation, match="cannot be empty"):
         plan_split(google_table(write_csv), "Phone 1 - Value", prefix, size=2, fix_headers=True)
+
+
+def test_a_file_with_nothing_to_split_is_reported_first(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    """Every valid row on the do-not-call list: the report says what the file holds and
+    the refusal why; a bad name is refused before the file is read."""
+    from click.testing import CliRunner
+
+    from core.cli import main
+    from core.store import Store
+    from core.suppress import add_numbers
+
+    store = Store(tmp_path / "store")
+    add_numbers(store, ["+12025550199"])
+    path = write_csv("phone,name\n+12025550199,Cy\n12,Dee\n", "listed.csv")
+    args = ["--db", str(store.path), "split", str(path), "--phone-column", "phone", "--name"]
+    result = CliRunner().invoke(main, [*args, "L"])
+    assert result.exit_code == 1
+    assert "valid and new: 1   invalid: 1" in result.stdout
+    assert "row 2 (line 3): '12' too_short" in result.stdout
+    assert result.stderr.strip() == (
+        "audiences: nothing was created: the file has no valid, new rows to split "
+        "(1 number on the do-not-call list)"
+    )
+    unnamed = CliRunner().invoke(main, [*args, " "])
+    assert unnamed.exit_code == 1 and unnamed.stdout == ""
+    assert "an audience name cannot be empty" in unnamed.stderr
+    assert store.list_audiences() == []
