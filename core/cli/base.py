@@ -68,6 +68,9 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
         column, sep, value = pair.partition("=")
         if not sep or not column:
             raise click.UsageError(f"expected COLUMN=VALUE, got {pair!r}")
+        if column in values:
+            # The later one would win without a word: a typo in a script, most likely.
+            raise click.UsageError(f"{column!r} is given twice; give each column once")
         values[column] = value
     return values
 

@@ -134,6 +134,8 @@ def edit_member(
     from core.member_check import check_member
     from core.suppress import SuppressionList
 
+    if not values:
+        raise click.UsageError("nothing to change: give the new values as COLUMN=VALUE")
     store = open_store(ctx)
     audience, current = store.load(name)
     member = _find_member(audience, current, phone)

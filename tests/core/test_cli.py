@@ -361,3 +361,26 @@ def test_create_refuses_a_bad_or_taken_name_before_reading_the_file(
     taken = create("Seed", with_a_bad_row)
     assert taken.exit_code == 1 and taken.stdout == ""
     assert "an audience named 'Seed' already exists; nothing was read" in taken.stderr
+
+
+def test_member_commands_refuse_a_column_twice_and_an_edit_of_nothing(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    db = ["--db", str(tmp_path / "store")]
+    created = CliRunner().invoke(
+        main, [*db, "create", "Seed", str(write_csv(SEED)), "--phone-column", "phone"]
+    )
+    assert created.exit_code == 0
+    twice = CliRunner().invoke(
+        main, [*db, "add-member", "Seed", "phone=+12025550111", "phone=+12025550112", "name=x"]
+    )
+    assert twice.exit_code == 2 and "'phone' is given twice" in twice.stderr
+    nothing = CliRunner().invoke(main, [*db, "edit-member", "Seed", "+12025550123"])
+    assert nothing.exit_code == 2 and "nothing to change" in nothing.stderr
+    shown = CliRunner().invoke(main, [*db, "show", "Seed", "--json"])
+    assert json.loads(shown.stdout)["members"][0] == {"phone": "+12025550123", "name": "John Doe"}
+    assert len(json.loads(shown.stdout)["members"]) == 2
