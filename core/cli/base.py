@@ -36,7 +36,20 @@ def escape_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+_progress_open = False
+"""A progress line on stderr waits for its end (an error starts on a line of its own)."""
+
+
+def show_progress(text: str, *, last: bool) -> None:
+    """Write `text` over the progress line on stderr (a terminal's); `last` ends it."""
+    global _progress_open
+    click.echo(f"\r{text}", err=True, nl=last)
+    _progress_open = not last
+
+
 def _fail(message: str, code: int) -> None:
+    if _progress_open:
+        click.echo("", err=True)  # not "(17%)^Caudiences: interrupted" on one line
     click.echo(f"audiences: {message}", err=True)
     sys.exit(code)
 

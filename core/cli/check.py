@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from core.cli import options
-from core.cli.base import escape_controls, exits_quickly, main, reports_errors
+from core.cli.base import escape_controls, exits_quickly, main, reports_errors, show_progress
 from core.errors import AudiencesError
 
 if TYPE_CHECKING:
@@ -173,14 +173,8 @@ def _progress(file: Path) -> Callable[[int, int, int], None]:
     """Rows checked so far on stderr, on one line rewritten (a terminal only)."""
 
     def show(rows: int, done: int, size: int) -> None:
-        end = "\n" if done >= size else ""
-        click.echo(
-            f"\r{file.name}: {rows:,} rows read and judged ({done / max(size, 1):.0%})",
-            err=True,
-            nl=False,
-        )
-        if end:
-            click.echo("", err=True)
+        text = f"{file.name}: {rows:,} rows read and judged ({done / max(size, 1):.0%})"
+        show_progress(text, last=done >= size)
 
     return show
 

@@ -384,3 +384,24 @@ def test_member_commands_refuse_a_column_twice_and_an_edit_of_nothing(
     shown = CliRunner().invoke(main, [*db, "show", "Seed", "--json"])
     assert json.loads(shown.stdout)["members"][0] == {"phone": "+12025550123", "name": "John Doe"}
     assert len(json.loads(shown.stdout)["members"]) == 2
+
+
+def test_an_error_after_a_progress_line_starts_on_its_own_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from core.cli.base import reports_errors, show_progress
+
+    @reports_errors
+    def interrupted() -> None:
+        show_progress("big.csv: 170,000 rows read and judged (17%)", last=False)
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as exited:
+        interrupted()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err == (
+        "\rbig.csv: 170,000 rows read and judged (17%)\n"
+        "audiences: interrupted; nothing more was written\n"
+    )
+    show_progress("done (100%)", last=True)  # the line is closed for the tests after
+    capsys.readouterr()
