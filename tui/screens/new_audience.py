@@ -389,7 +389,7 @@ class NewAudienceScreen(Screen[str | None]):
 
         def applied(summary: str | None) -> None:
             if summary:
-                self.notify(clean(summary), title="Audience created", markup=False)
+                self.notify(clean(summary), title="Created", markup=False)
                 self.dismiss(name)
 
         screen = CsvDiffScreen(
