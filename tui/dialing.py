@@ -130,9 +130,15 @@ def local_times_text(joined: str) -> str:
     return ", ".join(dict.fromkeys(joined.split(", ")))
 
 
-def callable_text(ready: int, members: int) -> str:
-    """`callable now: 6,120 / 10,000`."""
-    return f"callable now: {ready:,} / {members:,}"
+def callable_text(ready: int, members: int, dialing: Dialing | None = None) -> str:
+    """`callable now: 6,120 / 10,000`; with the window when the hours screen set one other
+    than the default (the count would otherwise disagree with `audiences hours` unsaid)."""
+    rules = ""
+    if dialing is not None and dialing.window != DEFAULT_WINDOW:
+        rules = f" ({dialing.window}{', US state rules' if dialing.us_state_rules else ''})"
+    elif dialing is not None and dialing.us_state_rules:
+        rules = " (US state rules)"
+    return f"callable now{rules}: {ready:,} / {members:,}"
 
 
 def next_window_text(next_start: datetime | None, ready: bool, unknown: bool) -> str:

@@ -250,7 +250,11 @@ class AudienceListScreen(StoreScreen):
             details.update(Content(plural(len(self.audiences), "audience")))
             return
         count = self.callable_now.get(audience.id)
-        ready = "" if count is None else f" · {callable_text(count, audience.member_count)}"
+        ready = (
+            ""
+            if count is None
+            else f" · {callable_text(count, audience.member_count, self.dialing)}"
+        )
         details.update(
             Content.assemble(
                 plain(audience.name, "bold"),

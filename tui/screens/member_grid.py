@@ -485,7 +485,7 @@ class MemberGridScreen(StoreScreen):
         parts = [f"{count:,} / {MEMBER_LIMIT:,} members"]
         if not self.narrowed:  # room matters when adding; the filters need the line
             parts.append(f"room for {MEMBER_LIMIT - count:,}")
-        parts.append(callable_text(ready, count))
+        parts.append(callable_text(ready, count, self.dialing))
         listed = len(self.suppressed.intersection(self.by_key))
         if self.list_damaged:
             parts.append("do-not-call list damaged")
