@@ -5,7 +5,7 @@ a voice platform. Every app gets a fixed clock (`Clock`); none reads the real ti
 from __future__ import annotations
 
 import dataclasses
-from datetime import time, timedelta
+from datetime import timedelta
 
 import polars as pl
 import pytest
@@ -23,10 +23,9 @@ from ready_support import (
 )
 
 import core.platforms
-from core.hours import Window
 from core.suppress import add_numbers
 from tui.app import make_app
-from tui.dialing import CALL, LINE, LOCAL, READY, CallingRulesChanged, Dialing
+from tui.dialing import CALL, LINE, LOCAL, READY
 from tui.dialogs.export import ExportModal
 from tui.screens.member_grid import STATUS, MemberGridScreen
 from tui.widgets.frame_table import FrameTable
@@ -108,24 +107,6 @@ async def test_marked_callable_members_past_their_window_are_said_before_export(
         text = kit.squeeze(await kit.text(pilot))
         assert "Writes the 5 marked members." in text
         assert "3 of them are outside their calling hours now" in text
-
-
-async def test_counts_name_a_window_set_on_the_hours_screen(tmp_path, kit):
-    """A window other than 08:00-21:00 changes who is callable on every screen: the
-    counts say which window they follow."""
-    clock = Clock()
-    app = make_app(dial_store(tmp_path, kit), clock=clock)
-    async with app.run_test(size=(100, 32)) as pilot:
-        grid = await open_grid(pilot, kit)
-        assert "callable now: 5 / 10" in await kit.text(pilot)
-        window = Window(time(10, 0), time(16, 0))  # New York 09:00, Kolkata 19:30: shut
-        app.post_message(CallingRulesChanged(Dialing(clock, window)))
-        await kit.settle(pilot)
-        assert int(grid.base[READY].sum()) == 2  # London's two
-        assert "callable now (10:00-16:00): 2 / 10" in await kit.text(pilot)
-        await pilot.press("escape")
-        await kit.settle(pilot)
-        assert "callable now (10:00-16:00): 2 / 10" in await kit.text(pilot)
 
 
 async def test_line_type_filter_cycles(tmp_path, kit):

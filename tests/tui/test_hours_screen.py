@@ -215,10 +215,12 @@ async def test_w_sets_the_window_and_every_screen_follows(tmp_path, kit):
             )
         )
         assert calls[NEW_YORK[0]] == "not now" and calls[KOLKATA[0]] == "not now"
-        assert "callable now: 2 / 10" in await kit.text(pilot)
+        # The counts say which window they follow (it is not 08:00-21:00 any more).
+        assert "callable now (10:00-18:00): 2 / 10" in await kit.text(pilot)
         await pilot.press("escape")
         await kit.settle(pilot)
         assert app.screen.query_one(FrameTable).frame["callable"].to_list() == ["2 / 10"]
+        assert "callable now (10:00-18:00): 2 / 10" in await kit.text(pilot)
         # esc in the dialog changes nothing.
         await pilot.press("enter", "h", "w", "escape")
         await kit.settle(pilot)
