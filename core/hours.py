@@ -325,7 +325,8 @@ def member_hours(
     us_state_rules: bool = False,
 ) -> pl.DataFrame:
     """Per member, in order: zones (list), zone (joined), state (FL/OK/WA or null, with
-    `us_state_rules`), window (the one applied, "08:00-20:00" under a state rule),
+    `us_state_rules`: where the number is, whether or not its rule ends the window
+    earlier), window (the one applied, "08:00-20:00" under a state rule),
     local_time ("HH:MM", several joined by ", "; null when unknown),
     status ("callable", "not_callable", "unknown"), callable (bool) and next_start
     (UTC datetime or null, see the module's rules).
@@ -483,6 +484,9 @@ def hours_report(
     zones = []
     for row in grouped.iter_rows(named=True):
         unknown = row["status"] == "unknown"
+        # A state's members have a window of their own only when its rule ends the window
+        # earlier; otherwise they share the zone's row, which then names no state.
+        shortened = row["window"] != str(window)
         zones.append(
             ZoneHours(
                 zones=(UNKNOWN_ZONE,) if unknown else tuple(row["zones"]),
@@ -491,7 +495,7 @@ def hours_report(
                 callable=row["status"] == "callable",
                 next_start=row["next_start"],
                 window=parse_window(row["window"]),
-                states=tuple(row["states"]),
+                states=tuple(row["states"]) if shortened else (),
                 unknown=unknown,
                 keys=tuple(row["keys"]),
             )

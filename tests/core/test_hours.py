@@ -47,6 +47,9 @@ FLORIDA = "+13055550123"  # Miami (305), America/New_York
 OKLAHOMA = "+14055550123"  # Oklahoma City (405), America/Chicago
 WASHINGTON = "+12065550123"  # Seattle (206), America/Los_Angeles
 DC = "+12025550123"  # Washington D.C.: not Washington State
+BOSTON = "+16175550123"  # Boston (617), America/New_York
+CHICAGO = "+13125550123"  # Chicago (312), America/Chicago
+SAN_FRANCISCO = "+14155550123"  # San Francisco (415), America/Los_Angeles
 INMARSAT = "+870773111632"  # a satellite number: no zone (Etc/Unknown)
 
 
@@ -196,6 +199,43 @@ def test_us_state_rules_leave_washington_dc_alone() -> None:
     frame = member_hours([DC], types_of([DC]), at=at("2026-12-03T01:30:00Z"), us_state_rules=True)
     assert frame.row(0, named=True)["status"] == "callable"
     assert frame["state"].to_list() == [None]
+
+
+# One number in each of FL, OK and WA and one beside each in the same zone, and D.C.
+# 18:00 UTC on 2 Dec: New York 13:00, Chicago 12:00, Los Angeles 10:00.
+US_CITIES = [DC, BOSTON, FLORIDA, CHICAGO, OKLAHOMA, SAN_FRANCISCO, WASHINGTON]
+MIDDAY = "2026-12-02T18:00:00Z"
+
+
+@pytest.mark.parametrize("window", ["09:00-17:00", "08:00-20:00"])
+def test_a_state_rule_that_shortens_nothing_names_no_state(window: str) -> None:
+    """Ending by 20:00 already, the window is the same in FL, OK and WA: their members
+    share the zone's row, which names no state (not "FL: until 17:00" for D.C.)."""
+    report = hours_report(
+        US_CITIES, types_of(US_CITIES), at=at(MIDDAY), window=parse_window(window),
+        us_state_rules=True,
+    )  # fmt: skip
+    assert {z.label: z.members for z in report.zones} == {
+        "America/New_York": 3,
+        "America/Chicago": 2,
+        "America/Los_Angeles": 2,
+    }
+    assert all(z.states == () for z in report.zones)
+
+
+def test_a_state_rule_that_shortens_the_window_names_its_state() -> None:
+    report = hours_report(
+        US_CITIES, types_of(US_CITIES), at=at(MIDDAY), window=parse_window("09:00-20:01"),
+        us_state_rules=True,
+    )  # fmt: skip
+    assert {z.label: z.members for z in report.zones} == {
+        "America/New_York": 2,
+        "America/New_York (FL: until 20:00)": 1,
+        "America/Chicago": 1,
+        "America/Chicago (OK: until 20:00)": 1,
+        "America/Los_Angeles": 1,
+        "America/Los_Angeles (WA: until 20:00)": 1,
+    }
 
 
 @pytest.mark.parametrize(
