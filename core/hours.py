@@ -96,6 +96,20 @@ def parse_window(text: str) -> Window:
 # 20:00. Data, so the rule reads in one place and the tests can check every line.
 US_STATE_CALL_END: dict[str, time] = {"FL": time(20, 0), "OK": time(20, 0), "WA": time(20, 0)}
 
+
+def state_rules_note(window: Window) -> str | None:
+    """What the US state rules change in `window`: the earlier ends and the states they
+    hold in (`20:00 in FL, OK, WA`); None when no state's rule ends `window` earlier
+    (09:00-17:00 ends before 20:00 everywhere)."""
+    ends: dict[time, list[str]] = {}
+    for state, end in US_STATE_CALL_END.items():
+        if window.ending_by(end) != window:
+            ends.setdefault(end, []).append(state)
+    if not ends:
+        return None
+    return "; ".join(f"{end:%H:%M} in {', '.join(states)}" for end, states in sorted(ends.items()))
+
+
 # How the geocoder names those states (en): the whole area code ("Florida", "Washington
 # State") or a city in it ("Palm Beach, FL"). "Washington D.C." is not Washington State.
 _STATE_NAMES: dict[str, str] = {"Florida": "FL", "Oklahoma": "OK", "Washington State": "WA"}
@@ -446,6 +460,7 @@ class HoursReport:
     unknown: int
     suppressed: int
     zones: list[ZoneHours] = field(default_factory=list)
+    us_state_rules: bool = False
 
 
 def hours_report(
@@ -511,4 +526,5 @@ def hours_report(
         unknown=count["unknown"],
         suppressed=total - frame.height,
         zones=zones,
+        us_state_rules=us_state_rules,
     )

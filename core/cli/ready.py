@@ -82,6 +82,27 @@ def _when(zone: ZoneHours) -> str:
     return f"from {zone.next_start:%Y-%m-%d %H:%M} UTC"
 
 
+def hours_text(report: HoursReport, name: str) -> list[str]:
+    """The `hours` report's lines: a header, the counts, one line per zone set."""
+    from core.hours import state_rules_note
+    from core.text import one_line
+
+    note = state_rules_note(report.window) if report.us_state_rules else None
+    lines = [
+        f"{one_line(name)} at {report.at:%Y-%m-%d %H:%M} UTC, calling hours "
+        f"{report.window} local" + (f" ({note})" if note else ""),
+        f"callable now: {report.callable:,} / {report.members:,}   not now: "
+        f"{report.not_callable:,}   zone unknown: {report.unknown:,}"
+        + (f"   on the do-not-call list: {report.suppressed:,}" if report.suppressed else ""),
+    ]
+    for z in report.zones:
+        lines.append(
+            f"  {z.members:>6,}  {', '.join(z.local_times) or '--:--':<12}  {_when(z):<32}  "
+            f"{z.describe(max_zones=3)}"
+        )
+    return lines
+
+
 @main.command()
 @click.argument("name")
 @click.option(
@@ -130,22 +151,8 @@ def hours(
     if as_json:
         click.echo(as_json_text(hours_json(report)))
         return
-    from core.text import one_line
-
-    click.echo(
-        f"{one_line(audience.name)} at {report.at:%Y-%m-%d %H:%M} UTC, calling hours "
-        f"{report.window} local" + (" (20:00 in FL, OK, WA)" if us_state_rules else "")
-    )
-    click.echo(
-        f"callable now: {report.callable:,} / {report.members:,}   not now: "
-        f"{report.not_callable:,}   zone unknown: {report.unknown:,}"
-        + (f"   on the do-not-call list: {report.suppressed:,}" if report.suppressed else "")
-    )
-    for z in report.zones:
-        click.echo(
-            f"  {z.members:>6,}  {', '.join(z.local_times) or '--:--':<12}  {_when(z):<32}  "
-            f"{z.describe(max_zones=3)}"
-        )
+    for line in hours_text(report, audience.name):
+        click.echo(line)
 
 
 # --- the do-not-call list --------------------------------------------------------------

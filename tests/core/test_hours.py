@@ -16,6 +16,7 @@ import pytest
 from cli_runner import run
 
 from core.audience import Member
+from core.cli.ready import hours_text
 from core.hours import (
     DEFAULT_WINDOW,
     US_AREA_CODE_STATES,
@@ -26,6 +27,7 @@ from core.hours import (
     number_zones,
     parse_window,
     state_of_description,
+    state_rules_note,
     window_caution,
     zone_call,
     zones_of_number,
@@ -236,6 +238,27 @@ def test_a_state_rule_that_shortens_the_window_names_its_state() -> None:
         "America/Los_Angeles": 1,
         "America/Los_Angeles (WA: until 20:00)": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("window", "note"),
+    [
+        ("08:00-21:00", "20:00 in FL, OK, WA"),
+        ("09:00-20:01", "20:00 in FL, OK, WA"),
+        ("08:00-20:00", None),
+        ("09:00-17:00", None),
+    ],
+)
+def test_the_header_names_only_states_whose_rule_ends_the_window_earlier(
+    window: str, note: str | None
+) -> None:
+    assert state_rules_note(parse_window(window)) == note
+    report = hours_report(
+        US_CITIES, types_of(US_CITIES), at=at(MIDDAY), window=parse_window(window),
+        us_state_rules=True,
+    )  # fmt: skip
+    header = f"Leads at 2026-12-02 18:00 UTC, calling hours {window} local"
+    assert hours_text(report, "Leads")[0] == header + (f" ({note})" if note else "")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ready_support import (
+    AT,
     KOLKATA,
     LOS_ANGELES,
     NEW_YORK,
@@ -17,7 +18,7 @@ from ready_support import (
 
 from tui.app import make_app
 from tui.keys import key_help
-from tui.screens.hours import CallingHoursScreen
+from tui.screens.hours import CallingHoursScreen, summary_text
 from tui.screens.member_grid import MemberGridScreen
 from tui.widgets.frame_table import FrameTable
 
@@ -154,6 +155,20 @@ async def test_us_state_rules_end_florida_at_20(tmp_path, kit):
         florida_row = shown["America/New_York (FL: until 20:00)"]
         assert (florida_row["local"], florida_row["now"]) == ("20:30", "no")
         assert "(20:00 in FL, OK, WA)" in await kit.text(pilot)
+
+
+def test_the_summary_names_only_states_whose_rule_ends_the_window_earlier():
+    """With 09:00-17:00 no state's rule (calls end at 20:00) changes anything: the line
+    says nothing of them, as if it let those states be called later."""
+    from core.hours import hours_report, parse_window
+
+    numbers = ["+13055550123", "+12025550123"]  # Miami (FL), Washington D.C.
+    types = ["fixed_line_or_mobile"] * 2
+    for window, rules in [("09:00-17:00", ""), ("08:00-21:00", " (20:00 in FL, OK, WA)")]:
+        report = hours_report(
+            numbers, types, at=AT, window=parse_window(window), us_state_rules=True
+        )
+        assert summary_text(report).startswith(f"Wed 02 Dec 14:00 UTC, {window} local{rules} · ")
 
 
 async def test_h_is_in_the_footer_and_help_and_the_screens_keys_in_help(tmp_path, kit):

@@ -16,7 +16,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from core.audience import Member
-from core.hours import HoursReport, Window, ZoneHours, hours_report, window_caution
+from core.hours import (
+    HoursReport,
+    Window,
+    ZoneHours,
+    hours_report,
+    state_rules_note,
+    window_caution,
+)
 from core.store import Store
 from core.words import plural
 from tui.dialing import (
@@ -66,6 +73,22 @@ def zones_frame(zones: Sequence[ZoneHours]) -> pl.DataFrame:
             "next": pl.String,
         },
     )
+
+
+def summary_text(report: HoursReport) -> str:
+    """The line above the table: the instant, the window (and the earlier ends the US
+    state rules put on it, if any), the counts."""
+    note = state_rules_note(report.window) if report.us_state_rules else None
+    parts = [
+        f"{report.at:%a %d %b %H:%M} UTC, {report.window} local" + (f" ({note})" if note else ""),
+        callable_text(report.callable, report.members),
+        f"not now {report.not_callable:,}",
+    ]
+    if report.unknown:
+        parts.append(f"zone unknown {report.unknown:,}")
+    if report.suppressed:
+        parts.append(f"do not call {report.suppressed:,}")
+    return " · ".join(parts)
 
 
 class CallingHoursScreen(Screen[frozenset[str] | None]):
@@ -198,20 +221,8 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         self.show_details()
 
     def show_summary(self) -> None:
-        report = self.report
-        if report is None:
-            return
-        rules = " (20:00 in FL, OK, WA)" if self.dialing.us_state_rules else ""
-        parts = [
-            f"{report.at:%a %d %b %H:%M} UTC, {report.window} local{rules}",
-            callable_text(report.callable, report.members),
-            f"not now {report.not_callable:,}",
-        ]
-        if report.unknown:
-            parts.append(f"zone unknown {report.unknown:,}")
-        if report.suppressed:
-            parts.append(f"do not call {report.suppressed:,}")
-        self.query_one("#hours-summary", Static).update(Content(" · ".join(parts)))
+        if self.report is not None:
+            self.query_one("#hours-summary", Static).update(Content(summary_text(self.report)))
 
     def current_zone(self) -> ZoneHours | None:
         if self.report is None or not self.report.zones:
@@ -263,11 +274,14 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
     def action_toggle_state_rules(self) -> None:
         """US state rules on or off (Florida, Oklahoma, Washington end at 20:00)."""
         self.change_rules(replace(self.dialing, us_state_rules=not self.dialing.us_state_rules))
-        self.notify(
-            "US state rules "
-            + ("on: calls end at 20:00 in FL, OK and WA" if self.dialing.us_state_rules else "off"),
-            markup=False,
-        )
+        note = state_rules_note(self.dialing.window)
+        if not self.dialing.us_state_rules:
+            said = "off"
+        elif note:
+            said = f"on: calls end at {note}"
+        else:
+            said = f"on: they end no call earlier than {self.dialing.window} does"
+        self.notify(f"US state rules {said}", markup=False)
 
     def action_set_window(self) -> None:
         """Change the local calling window (asks; core checks it)."""
