@@ -322,11 +322,24 @@ def zone_call(zones: tuple[str, ...], window: Window, at: datetime) -> ZoneCall:
     return ZoneCall(local_times, False, next_start, False)
 
 
+FIRST_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+END_INSTANT = datetime(9999, 1, 1, tzinfo=UTC)
+"""Times are judged from FIRST_INSTANT up to END_INSTANT (excluded): local times and
+the next window two weeks on must stay within the dates Python can hold (year 1 to 9999)."""
+
+
 def as_utc(at: datetime) -> datetime:
-    """An aware datetime in UTC, truncated to the second (naive is refused)."""
+    """An aware datetime in UTC, truncated to the second (naive is refused, and so is a
+    time outside the years 1900 to 9998)."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("the time must carry its offset, for example 2026-12-02T14:00:00Z")
-    return at.astimezone(UTC).replace(microsecond=0)
+    try:
+        moment = at.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first date in UTC
+        moment = None
+    if moment is None or not FIRST_INSTANT <= moment < END_INSTANT:
+        raise ValueError("give a time from the year 1900 to 9998")
+    return moment
 
 
 # --- members -------------------------------------------------------------------------

@@ -34,7 +34,12 @@ def _at(ctx: click.Context, param: click.Parameter, value: str | None) -> dateti
             ctx,
             param,
         )
-    return moment.astimezone(UTC)
+    from core.hours import as_utc
+
+    try:
+        return as_utc(moment)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is out of range; {exc}", ctx, param) from None
 
 
 def _window(ctx: click.Context, param: click.Parameter, value: str) -> Window:

@@ -364,6 +364,30 @@ def test_a_naive_time_is_refused() -> None:
         member_hours([NEW_YORK], ["fixed_line_or_mobile"], at=datetime(2026, 12, 2, 14))
 
 
+@pytest.mark.parametrize(
+    "when",
+    [
+        "9999-12-31T23:59:00Z",  # its next window, two weeks on, is past the last date
+        "0001-01-01T00:00:00Z",  # New York's clock reads the year 0
+        "0001-01-01T00:00:00+01:00",  # before the first date in UTC
+        "9999-12-31T23:59:00-01:00",  # after the last date in UTC
+        "1899-12-31T23:59:59Z",
+        "9999-01-01T00:00:00Z",
+    ],
+)
+def test_a_time_out_of_range_is_refused(when: str) -> None:
+    numbers = [NEW_YORK, LOS_ANGELES, KOLKATA]
+    with pytest.raises(ValueError, match="from the year 1900 to 9998"):
+        hours_report(numbers, types_of(numbers), at=at(when))
+
+
+@pytest.mark.parametrize("when", ["1900-01-01T00:00:00Z", "9998-12-31T23:59:59Z"])
+def test_the_first_and_last_times_judged(when: str) -> None:
+    numbers = [NEW_YORK, LOS_ANGELES, KOLKATA, INMARSAT]
+    report = hours_report(numbers, types_of(numbers), at=at(when))
+    assert report.members == 4 and report.unknown == 1
+
+
 # --- the command ------------------------------------------------------------------------
 
 
@@ -431,6 +455,9 @@ def test_hours_state_rules_and_text(seeded: Path) -> None:
     [
         ("--at", "2026-12-02T14:00:00"),  # no offset
         ("--at", "yesterday"),
+        ("--at", "9999-12-31T23:59:00Z"),
+        ("--at", "0001-01-01T00:00:00Z"),
+        ("--at", "0001-01-01T00:00:00+01:00"),
         ("--window", "21:00-08:00"),
         ("--window", "9-5"),
     ],
