@@ -29,6 +29,8 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.words import plural
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -289,6 +291,11 @@ class ZoneCall:
     unknown: bool
 
 
+def distinct_times(local_times: Iterable[str]) -> tuple[str, ...]:
+    """Each local time once, in order: the four zones of a UK mobile all read 14:30."""
+    return tuple(dict.fromkeys(local_times))
+
+
 def _inside(infos: Sequence[ZoneInfo], window: Window, at: datetime) -> bool:
     return all(window.contains(at.astimezone(z).time()) for z in infos)
 
@@ -454,7 +461,7 @@ class ZoneHours:
         shown = self.zones if max_zones is None else self.zones[:max_zones]
         text = ", ".join(shown) or UNKNOWN_ZONE
         if len(shown) < len(self.zones):
-            text += f" and {len(self.zones) - len(shown)} other zones"
+            text += f" and {plural(len(self.zones) - len(shown), 'other zone')}"
         if self.states:
             text += f" ({', '.join(self.states)}: until {self.window.end:%H:%M})"
         return text

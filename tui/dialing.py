@@ -13,7 +13,7 @@ import polars as pl
 from textual.message import Message
 
 from core.audience import E164_COLUMN, Audience, Member
-from core.hours import DEFAULT_WINDOW, Window, as_utc, member_calls
+from core.hours import DEFAULT_WINDOW, Window, as_utc, distinct_times, member_calls
 
 if TYPE_CHECKING:
     from core.store import Store
@@ -127,7 +127,7 @@ def dial_frame(
 def local_times_text(joined: str) -> str:
     """Local times of a member's zones, each time once (the zones of the UK all show the
     same time): `09:30` rather than `09:30, 09:30, 09:30, 09:30`."""
-    return ", ".join(dict.fromkeys(joined.split(", ")))
+    return ", ".join(distinct_times(joined.split(", ")))
 
 
 def callable_text(ready: int, members: int, dialing: Dialing | None = None) -> str:

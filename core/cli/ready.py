@@ -77,6 +77,22 @@ def hours_json(report: HoursReport) -> dict[str, Any]:
     }
 
 
+TIMES_NAMED = 2
+"""Local times named in a line of `hours` (the JSON holds them all)."""
+
+
+def _local(zone: ZoneHours) -> str:
+    """The zone set's local times, each once, at most TIMES_NAMED of them: a Russian
+    mobile's 16 zones read `19:30, 02:30 and 9 more`."""
+    from core.hours import distinct_times
+
+    times = distinct_times(zone.local_times)
+    text = ", ".join(times[:TIMES_NAMED]) or "--:--"
+    if len(times) > TIMES_NAMED:
+        text += f" and {len(times) - TIMES_NAMED:,} more"
+    return text
+
+
 def _when(zone: ZoneHours) -> str:
     if zone.unknown:
         return "zone unknown"
@@ -100,9 +116,13 @@ def hours_text(report: HoursReport, name: str) -> list[str]:
         f"{report.not_callable:,}   zone unknown: {report.unknown:,}"
         + (f"   on the do-not-call list: {report.suppressed:,}" if report.suppressed else ""),
     ]
-    for z in report.zones:
+    rows = [(z.members, _local(z), _when(z), z) for z in report.zones]
+    # As wide as the widest row: "never: ..." is long.
+    local_width = max((len(r[1]) for r in rows), default=0)
+    when_width = max((len(r[2]) for r in rows), default=0)
+    for members, local, when, z in rows:
         lines.append(
-            f"  {z.members:>6,}  {', '.join(z.local_times) or '--:--':<12}  {_when(z):<32}  "
+            f"  {members:>6,}  {local:<{local_width}}  {when:<{when_width}}  "
             f"{z.describe(max_zones=3)}"
         )
     return lines

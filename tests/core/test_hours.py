@@ -8,6 +8,7 @@ each row.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -53,6 +54,8 @@ BOSTON = "+16175550123"  # Boston (617), America/New_York
 CHICAGO = "+13125550123"  # Chicago (312), America/Chicago
 SAN_FRANCISCO = "+14155550123"  # San Francisco (415), America/Los_Angeles
 INMARSAT = "+870773111632"  # a satellite number: no zone (Etc/Unknown)
+UK_MOBILE = "+447400100101"  # Guernsey, the Isle of Man, Jersey, London: one clock
+RUSSIAN_MOBILE = "+79161234567"  # 16 zones, Bucharest to Anadyr
 
 
 def at(text: str) -> datetime:
@@ -448,6 +451,39 @@ def test_hours_state_rules_and_text(seeded: Path) -> None:
         "hours", "Leads", "--at", "2026-12-02T14:00:00Z", "--window", "07:00-22:00", db=seeded
     )
     assert wide.returncode == 0 and "TCPA" in wide.stderr and "TCPA" not in wide.stdout
+
+
+def test_hours_text_names_each_local_time_once_and_counts_other_zones() -> None:
+    """14:30 UTC: the UK mobile's four zones all read 14:30, shown once; the fourth zone
+    is "1 other zone"."""
+    numbers = [NEW_YORK, UK_MOBILE, IDAHO, INMARSAT]
+    report = hours_report(numbers, types_of(numbers), at=at("2026-12-02T14:30:00Z"))
+    assert hours_text(report, "Leads")[2:] == [
+        "       1  07:30, 06:30  from 2026-12-02 16:00 UTC  America/Boise, America/Los_Angeles",
+        "       1  09:30         callable now               America/New_York",
+        "       1  --:--         zone unknown               Etc/Unknown",
+        "       1  14:30         callable now               "
+        "Europe/Guernsey, Europe/Isle_of_Man, Europe/Jersey and 1 other zone",
+    ]
+
+
+@pytest.mark.parametrize("window", ["08:00-21:00", "09:00-10:00"])
+def test_hours_text_keeps_its_columns_aligned(window: str) -> None:
+    """A Russian mobile's many local times (two named), and "never: ..." (Idaho's two
+    zones never share 09:00-10:00), are wider than the other rows: every column starts
+    where the others' does."""
+    numbers = [NEW_YORK, RUSSIAN_MOBILE, IDAHO, INMARSAT]
+    report = hours_report(
+        numbers, types_of(numbers), at=at("2026-12-02T14:30:00Z"), window=parse_window(window)
+    )
+    rows = hours_text(report, "Leads")[2:]
+    (russian,) = [row for row in rows if "Asia/Almaty" in row]
+    assert re.search(r"  \d\d:\d\d, \d\d:\d\d and \d+ more  ", russian)
+    zones = [z.describe(max_zones=3) for z in report.zones]
+    assert len({row.index(zone) for row, zone in zip(rows, zones, strict=True)}) == 1
+    whens = [row.index(word) for row in rows for word in ("callable", "from", "never", "zone u")
+             if word in row]  # fmt: skip
+    assert len(whens) == len(rows) and len(set(whens)) == 1
 
 
 @pytest.mark.parametrize(
