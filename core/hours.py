@@ -56,8 +56,14 @@ class Window:
         return self.start <= local < self.end
 
     def ending_by(self, end: time) -> Window:
-        """This window, ending no later than `end`."""
+        """This window, ending no later than `end`: never open (`closed`) when `end` comes
+        by its start (20:30-22:00 ending by 20:00)."""
         return replace(self, end=min(self.end, end))
+
+    @property
+    def closed(self) -> bool:
+        """Never open: it ends by the time it starts (only `ending_by` makes such)."""
+        return self.end <= self.start
 
 
 DEFAULT_WINDOW = Window(time(8, 0), time(21, 0))
@@ -516,6 +522,9 @@ def hours_report(
         pl.col("state").drop_nulls().unique().sort().alias("states"),
         pl.col("e164").alias("keys"),
     )
+    # The windows applied, by name (a state's may be closed, which `parse_window` refuses).
+    applied = [window, *(window.ending_by(end) for end in US_STATE_CALL_END.values())]
+    windows = {str(w): w for w in applied}
     zones = []
     for row in grouped.iter_rows(named=True):
         unknown = row["status"] == "unknown"
@@ -529,7 +538,7 @@ def hours_report(
                 local_times=tuple(row["local_time"].split(", ")) if row["local_time"] else (),
                 callable=row["status"] == "callable",
                 next_start=row["next_start"],
-                window=parse_window(row["window"]),
+                window=windows[row["window"]],
                 states=tuple(row["states"]) if shortened else (),
                 unknown=unknown,
                 keys=tuple(row["keys"]),

@@ -99,6 +99,8 @@ def _when(zone: ZoneHours) -> str:
     if zone.callable:
         return "callable now"
     if zone.next_start is None:
+        if zone.window.closed:
+            return f"never: {', '.join(zone.states)} calls end at {zone.window.end:%H:%M}"
         return "never: the zones are too far apart for the window"
     return f"from {zone.next_start:%Y-%m-%d %H:%M} UTC"
 

@@ -243,6 +243,23 @@ def test_a_state_rule_that_shortens_the_window_names_its_state() -> None:
     }
 
 
+def test_a_window_opening_after_a_states_end_never_opens_there() -> None:
+    """20:30-22:00: Miami's calls end at 20:00, before the window opens, so Miami is
+    never callable; Boston (20:30) is."""
+    numbers = [BOSTON, FLORIDA]
+    report = hours_report(
+        numbers, types_of(numbers), at=at("2026-12-03T01:30:00Z"),
+        window=parse_window("20:30-22:00"), us_state_rules=True,
+    )  # fmt: skip
+    zones = {z.label: z for z in report.zones}
+    assert zones["America/New_York"].callable
+    florida = zones["America/New_York (FL: until 20:00)"]
+    assert (florida.status, florida.next_start, florida.local_times) == (
+        "not_callable", None, ("20:30",)
+    )  # fmt: skip
+    assert "  never: FL calls end at 20:00  " in hours_text(report, "Leads")[-1]
+
+
 @pytest.mark.parametrize(
     ("window", "note"),
     [
