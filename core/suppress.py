@@ -188,8 +188,23 @@ def judge_numbers(
     default_region: str | None = None,
     regions: Sequence[str] = (),
 ) -> list[str]:
-    """The E.164 numbers to list for `values`, or RuleViolation naming where the bad ones
-    are (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values themselves.
+    """The E.164 numbers to list for `values` (every reading of each, see
+    `judge_readings`)."""
+    readings = judge_readings(values, where, default_region=default_region, regions=regions)
+    return [k for found in readings for k in found]
+
+
+def judge_readings(
+    values: Sequence[str],
+    where: Sequence[str],
+    *,
+    default_region: str | None = None,
+    regions: Sequence[str] = (),
+    doing: str = "listed",
+) -> list[list[str]]:
+    """The E.164 numbers each of `values` names, or RuleViolation naming where the bad
+    ones are (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values
+    themselves. `doing` words the refusal ("listed", "removed").
 
     A value without `+` may be a national number. Without `default_region`, a value
     valid as typed that is also a valid national number of one of `regions` (the
@@ -259,20 +274,20 @@ def judge_numbers(
         advice = (
             f"; written without +, they are also national numbers of {', '.join(named)}: give "
             "--default-region (the region they are national numbers of; every reading is "
-            "then listed), or write them with + and the country code"
+            f"then {doing}), or write them with + and the country code"
             if ambiguous
             else "; numbers need their country code, e.g. +1 for the US (or give "
             "--default-region for national numbers)"
         )
         if ambiguous:
             what = "value cannot" if len(bad) == 1 else "values cannot"
-            what += " be listed as written"
+            what += f" be {doing} as written"
         else:
             what = (
                 "value is not a valid number" if len(bad) == 1 else "values are not valid numbers"
             )
         raise RuleViolation(f"nothing was changed: {len(bad):,} {what} ({shown}{more}){advice}")
-    return [k for found in keys for k in found]
+    return keys
 
 
 def store_regions(store: Store) -> list[str]:
@@ -359,14 +374,29 @@ def import_file(
     return _add(store, keys, Path(path).name, "file", _stamp(at))
 
 
-def remove_numbers(store: Store, values: Sequence[str]) -> SuppressionChange:
-    """Take numbers off the list (all or none: each must be on it)."""
-    keys = judge_numbers(values, [f"number {i}" for i in range(1, len(values) + 1)])
+def remove_numbers(
+    store: Store, values: Sequence[str], *, default_region: str | None = None
+) -> SuppressionChange:
+    """Take numbers off the list (all or none: each must be on it). A value is read as
+    `add_numbers` reads it (`judge_readings`): every reading of it on the list goes, and
+    a value without + that is also a national number of the store's regions is refused
+    without `default_region`, as it is when added."""
+    readings = judge_readings(
+        values,
+        [f"number {i}" for i in range(1, len(values) + 1)],
+        default_region=default_region,
+        regions=store_regions(store),
+        doing="removed",
+    )
     removed = {"n": 0}
 
     def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
         entries = (data or {}).get("entries", {})
-        missing = [i for i, k in enumerate(keys, start=1) if k not in entries]
+        # A value is on the list when one of its readings is: the others may never have
+        # been listed (the store's regions when it was added were not today's).
+        missing = [
+            i for i, found in enumerate(readings, start=1) if not any(k in entries for k in found)
+        ]
         if missing:
             raise NotFound(
                 f"{len(missing):,} of the numbers "
@@ -377,7 +407,7 @@ def remove_numbers(store: Store, values: Sequence[str]) -> SuppressionChange:
                 + "); nothing was removed"
             )
         assert data is not None
-        unique = set(keys)
+        unique = {k for found in readings for k in found if k in entries}
         for key in unique:
             del entries[key]
         removed["n"] = len(unique)

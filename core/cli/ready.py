@@ -240,15 +240,25 @@ def suppress_import(
     click.echo(_said(change, f"imported {file.name}"))
 
 
+_REMOVE_NATIONAL_HELP = (
+    "Two-letter ISO region whose national numbers the values written without + may be: "
+    "every reading of such a value is removed, as `add` with it listed them."
+)
+
+
 @suppress.command("remove")
 @click.argument("numbers", nargs=-1, required=True)
+@click.option("--default-region", callback=options.region_code, help=_REMOVE_NATIONAL_HELP)
 @click.pass_context
 @reports_errors
-def suppress_remove(ctx: click.Context, numbers: tuple[str, ...]) -> None:
-    """Take NUMBERS off the do-not-call list (each must be on it)."""
+def suppress_remove(
+    ctx: click.Context, numbers: tuple[str, ...], default_region: str | None
+) -> None:
+    """Take NUMBERS off the do-not-call list (each must be on it), read as `add` reads
+    them."""
     from core.suppress import remove_numbers
 
-    change = remove_numbers(open_store(ctx), list(numbers))
+    change = remove_numbers(open_store(ctx), list(numbers), default_region=default_region)
     click.echo(f"removed {change.removed:,}; the list holds {plural(change.total, 'number')}")
 
 

@@ -190,3 +190,29 @@ def test_every_reading_is_listed_across_the_stores_regions(store: Store, write_c
     assert SuppressionList.load(store).keys() == {"+12015550123", "+442015550123", "+2015550123"}
     exported = run(store, "export", "M", "--for", "vapi").stdout
     assert exported.splitlines()[1:] == ["+12025550199,Bo"]
+
+
+def test_remove_reads_a_value_as_add_does(store: Store, write_csv: WriteCsv):
+    """`add --default-region US 2015550123` lists every reading; `remove` takes the same
+    option and removes the same readings, and refuses the ambiguous value without it as
+    `add` does (nothing removed, no number in the message)."""
+    members = "phone,name\n+12015550199,Ann\n+442079460958,Gb\n+81312345678,Jp\n"
+    path = write_csv(members, "m.csv")
+    assert run(store, "create", "M", str(path), "--phone-column", "phone").exit_code == 0
+    run(store, "suppress", "add", "--default-region", "US", "2015550123")
+    run(store, "suppress", "add", "+12025550199")
+    before = store.suppression_path.read_bytes()
+    assert len(SuppressionList.load(store)) == 5
+    refused = run(store, "suppress", "remove", "2015550123")
+    assert refused.exit_code == 1
+    assert "national numbers of GB, JP, US" in refused.output
+    assert "--default-region" in refused.output and "removed" in refused.output
+    assert "2015550123" not in refused.output
+    assert store.suppression_path.read_bytes() == before
+    done = run(store, "suppress", "remove", "--default-region", "US", "201 555 0123")
+    assert done.exit_code == 0, done.output
+    assert done.output == "removed 4; the list holds 1 number\n"
+    assert SuppressionList.load(store).keys() == {"+12025550199"}
+    # None of its readings listed any more: not on the list, as before.
+    again = run(store, "suppress", "remove", "--default-region", "US", "2015550123")
+    assert again.exit_code == 2 and "not on the do-not-call list" in again.output
