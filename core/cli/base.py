@@ -107,6 +107,7 @@ class _Group(click.Group):
 
     Click prints its usage block, a hint and the error on four lines; a user (or a
     script reading stderr) gets one sentence that says what to fix and where help is.
+    A group given no command prints its help.
     """
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -129,6 +130,11 @@ class _Group(click.Group):
             return super().main(*args, **kwargs)
         try:
             result = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # A group given no command (`audiences suppress`): its help, as --help shows
+            # it, not a usage block squeezed into an error line; click's exit code.
+            click.echo(exc.format_message(), color=exc.ctx.color)
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "audiences"
             message = exc.format_message().rstrip()

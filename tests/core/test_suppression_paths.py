@@ -216,3 +216,13 @@ def test_remove_reads_a_value_as_add_does(store: Store, write_csv: WriteCsv):
     # None of its readings listed any more: not on the list, as before.
     again = run(store, "suppress", "remove", "--default-region", "US", "2015550123")
     assert again.exit_code == 2 and "not on the do-not-call list" in again.output
+
+
+def test_the_group_without_a_command_shows_its_help(store: Store):
+    """`audiences suppress` alone prints the group's help on stdout (as --help does) and
+    exits 2 as click does, not its usage squeezed into one error line."""
+    shown = run(store, "suppress")
+    help_text = run(store, "suppress", "--help")
+    assert shown.exit_code == 2 and help_text.exit_code == 0
+    assert shown.stdout == help_text.stdout and "Commands:" in shown.stdout
+    assert shown.stderr == ""
