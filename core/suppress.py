@@ -11,6 +11,7 @@ Other paths ask `SuppressionList.load(store)` and then `.contains(e164)` or `.ke
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -216,12 +217,23 @@ def judge_readings(
     import polars as pl
 
     from core.phones import judge_column
-    from core.phones.vector import typed_numbers
+    from core.phones.vector import normalised_numbers, typed_numbers
 
     column = pl.Series("v", list(values), dtype=pl.String).fill_null("")
     typed = judge_column(column, with_hints=False, types=False)
     keys: list[list[str]] = [[e] if e is not None else [] for e in typed["e164"].to_list()]
     unsigned = (~column.str.strip_chars().str.starts_with("+")).to_list()
+    # What a value not valid as typed is once normalised: a + inside a wrapper
+    # (`tel:+1...`, a spreadsheet's `'+1...`) or in other scripts (`＋`) is written with +
+    # too; None when more than a number is left (an extension, a note).
+    invalid = [i for i, key in enumerate(keys) if not key]
+    candidate: dict[int, str | None] = {}
+    if invalid:
+        normalised = normalised_numbers(column.gather(invalid)).to_list()
+        candidate = dict(zip(invalid, normalised, strict=True))
+        for i, found in candidate.items():
+            if found is not None and found.startswith("+"):
+                unsigned[i] = False
     # A formatted value's digits, as typed: read only where they are listed (values
     # written with + that are not valid as typed; with a region, those without +).
     wanted = [
@@ -238,7 +250,7 @@ def judge_readings(
         typed_digits = as_typed[i]
         if not listed and not unsigned[i] and typed_digits is not None:
             # Written with + and its country code, and formatted (`+1 202-555-0199`, a
-            # CRM's column): one number only, whatever the regions.
+            # CRM's column, `tel:+12025550199`): one number only, whatever the regions.
             listed.append(typed_digits)
     others = [r for r in dict.fromkeys(regions) if r != default_region]
     ambiguous: dict[int, list[str]] = {}
@@ -262,22 +274,24 @@ def judge_readings(
             for i, alt in enumerate(national["alternative"].to_list()):
                 if alt is not None and unsigned[i] and keys[i]:
                     ambiguous.setdefault(i, []).append(region)
-    bad = [
-        (place, "reads as two numbers" if i in ambiguous else str(reason))
-        for i, (place, reason, found) in enumerate(zip(where, typed["reason"], keys, strict=True))
-        if not found or i in ambiguous
-    ]
+    reasons = typed["reason"].to_list()
+    bad = [i for i, found in enumerate(keys) if not found or i in ambiguous]
     if bad:
-        shown = "; ".join(f"{place}: {reason}" for place, reason in bad[:5])
+        kinds = Counter(
+            "ambiguous"
+            if i in ambiguous
+            else _bad_kind(values[i] or "", reasons[i], candidate.get(i), unsigned[i])
+            for i in bad
+        )
+        shown = "; ".join(
+            f"{where[i]}: " + ("reads as two numbers" if i in ambiguous else str(reasons[i]))
+            for i in bad[:5]
+        )
         more = f" and {len(bad) - 5:,} more" if len(bad) > 5 else ""
         named = sorted({r for found in ambiguous.values() for r in found})
-        advice = (
-            f"; written without +, they are also national numbers of {', '.join(named)}: give "
-            "--default-region (the region they are national numbers of; every reading is "
-            f"then {doing}), or write them with + and the country code"
-            if ambiguous
-            else "; numbers need their country code, e.g. +1 for the US (or give "
-            "--default-region for national numbers)"
+        advice = "; ".join(
+            _advice(kind, n, len(kinds) == 1, doing=doing, region=default_region, named=named)
+            for kind, n in sorted(kinds.items(), key=lambda item: _KINDS.index(item[0]))
         )
         if ambiguous:
             what = "value cannot" if len(bad) == 1 else "values cannot"
@@ -286,8 +300,89 @@ def judge_readings(
             what = (
                 "value is not a valid number" if len(bad) == 1 else "values are not valid numbers"
             )
-        raise RuleViolation(f"nothing was changed: {len(bad):,} {what} ({shown}{more}){advice}")
+        raise RuleViolation(f"nothing was changed: {len(bad):,} {what} ({shown}{more}); {advice}")
     return keys
+
+
+# Why a value names no number, in the order a refusal gives the advice.
+_KINDS = (
+    "ambiguous",
+    "plus",
+    "no_plus",
+    "empty",
+    "excel_damaged",
+    "several",
+    "extension",
+    "no_digits",
+    "characters",
+)
+
+
+def _bad_kind(value: str, reason: str, candidate: str | None, unsigned: bool) -> str:
+    """The kind of advice a value that names no number needs (see `_advice`)."""
+    from core.phones import rules
+
+    if reason in ("empty", "excel_damaged"):
+        return reason
+    if candidate is None:  # more than a number: an extension, two numbers, a note
+        if re.search(rules.SEVERAL_NUMBERS, value):
+            return "several"
+        if re.search(rules.EXTENSION, value):
+            return "extension"
+        return "characters" if re.search("[0-9]", value) else "no_digits"
+    return "no_plus" if unsigned else "plus"
+
+
+def _advice(
+    kind: str, n: int, alone: bool, *, doing: str, region: str | None, named: Sequence[str]
+) -> str:
+    """What to do about `n` values of one kind (`alone`: the only kind, called "they")."""
+    one = n == 1
+    who = ("it" if one else "they") if alone else f"{n:,}"
+    if kind == "ambiguous":
+        return (
+            f"written without +, they are also national numbers of {', '.join(named)}: give "
+            "--default-region (the region they are national numbers of; every reading is "
+            f"then {doing}), or write them with + and the country code"
+        )
+    if kind == "plus":
+        return (
+            f"written with + and a country code, {who} {'is' if one else 'are'} still not "
+            f"{'a valid number' if one else 'valid numbers'}: check the country code and "
+            "the digits"
+        )
+    if kind == "no_plus" and region:
+        return (
+            f"written without +, {who} {'is' if one else 'are'} valid neither as typed nor "
+            f"as national numbers of {region}: check the digits, or write "
+            f"{'it' if one else 'them'} with + and the country code"
+        )
+    if kind == "no_plus":
+        return (
+            f"written without +, {who} {'needs' if one else 'need'} the country code, e.g. "
+            "+1 for the US (or give --default-region for national numbers)"
+        )
+    if kind == "empty":
+        return f"{who} {'is' if one else 'are'} empty: a number is required"
+    if kind == "excel_damaged":
+        return (
+            f"{who} lost {'its' if one else 'their'} digits to a spreadsheet's scientific "
+            "notation: re-export the column formatted as text"
+        )
+    holds = "holds" if one else "hold"
+    if kind == "several":
+        return f"{who} {holds} more than one number: keep one number in each"
+    if kind == "extension":
+        return (
+            f"{who} {holds} an extension, which a call cannot dial: keep the number alone "
+            "(+ and the country code, then the digits)"
+        )
+    if kind == "no_digits":
+        return f"{who} {holds} no digits: give a number with + and the country code"
+    return (
+        f"{who} {holds} more than a number: keep the number alone, with + and the country "
+        "code (spaces, dashes and brackets may stay)"
+    )
 
 
 def store_regions(store: Store) -> list[str]:

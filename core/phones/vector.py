@@ -1082,6 +1082,14 @@ def phone_like(values: pl.Series) -> int:
     return int(candidate.str.len_bytes().is_between(7, 17).sum())
 
 
+def normalised_numbers(values: pl.Series) -> pl.Series:
+    """Each value as the rules normalise it (`reference.normalise`): an optional + and
+    ASCII digits once wrappers (`tel:`), formatting symbols and other scripts' digits
+    are gone; null when anything else is left (an extension, a note)."""
+    frame = _normalised(pl.DataFrame({"v": values.cast(pl.String).fill_null("")}))
+    return frame.get_column("candidate")
+
+
 def typed_numbers(values: pl.Series, *, lenient: bool = False) -> pl.Series:
     """Each value's digits as typed read as +digits (its normalised candidate), the
     E.164 number when valid, else null: the "as typed" reading of an ambiguous value."""

@@ -88,6 +88,44 @@ def test_formatted_numbers_written_with_their_country_code_are_listed(
     assert "number 1: bad_characters" in refused.value.message
 
 
+def test_a_refusal_advises_what_fits_each_value(store: Store) -> None:
+    """A value written with + and a country code that is simply not a valid number is
+    told so, not told to add a country code; an extension is named as such. Each advice
+    names no number."""
+    with pytest.raises(RuleViolation) as refused:
+        add_numbers(store, ["+12115550123"])
+    message = refused.value.message
+    assert "number 1: invalid_number" in message
+    assert "written with + and a country code, it is still not a valid number" in message
+    assert "country code, e.g." not in message and "2115550123" not in message
+    with pytest.raises(RuleViolation) as refused:
+        add_numbers(store, ["+1 646 555 0113 ext. 5"])
+    assert "it holds an extension, which a call cannot dial" in refused.value.message
+    assert "country code, e.g." not in refused.value.message
+    with pytest.raises(RuleViolation) as refused:
+        add_numbers(store, ["+12115550123", "2115550123", "", "+12025550123"])
+    message = refused.value.message
+    assert message.startswith("nothing was changed: 3 values are not valid numbers")
+    assert "written with + and a country code, 1 is still not a valid number" in message
+    assert "written without +, 1 needs the country code, e.g. +1 for the US" in message
+    assert "1 is empty" in message
+    assert len(SuppressionList.load(store)) == 0
+
+
+def test_a_number_with_plus_in_a_link_or_spreadsheet_marker_is_listed(store: Store) -> None:
+    """`tel:+1...`, a spreadsheet's `'+1...` or `="+1..."`: written with + and the country
+    code, so listed as their digits like `+1 646-555-0113`, without a region."""
+    values = ["tel:+16465550113", "'+1 646 555 0114", '="+16465550115"', "TEL:+44 20 7946 0958"]
+    change = add_numbers(store, values, at=MONDAY)
+    assert change.added == 4
+    assert SuppressionList.load(store).keys() == {
+        "+16465550113",
+        "+16465550114",
+        "+16465550115",
+        "+442079460958",
+    }
+
+
 def test_import_a_hubspot_export(store: Store, write_csv: WriteCsv) -> None:
     path = write_csv(HUBSPOT, "hubspot-dnc.csv")
     change = import_file(store, path, "Phone Number", at=MONDAY)
