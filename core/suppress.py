@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -79,6 +79,16 @@ class SuppressionChange:
     refreshed: int = 0
     removed: int = 0
     total: int = 0
+    left_out: LeftOut | None = None  # invalid rows an import left out (--skip-invalid)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Values left out as invalid: how many, by reason, and where the first ones are."""
+
+    count: int
+    by_reason: tuple[tuple[str, int], ...]  # most frequent first
+    first: tuple[str, ...]  # where the first five are ("row 4 (line 5)")
 
 
 def _shaped(data: dict[str, Any]) -> bool:
@@ -191,7 +201,7 @@ def judge_numbers(
 ) -> list[str]:
     """The E.164 numbers to list for `values` (every reading of each, see
     `judge_readings`)."""
-    readings = judge_readings(values, where, default_region=default_region, regions=regions)
+    readings, _ = judge_readings(values, where, default_region=default_region, regions=regions)
     return [k for found in readings for k in found]
 
 
@@ -202,10 +212,16 @@ def judge_readings(
     default_region: str | None = None,
     regions: Sequence[str] = (),
     doing: str = "listed",
-) -> list[list[str]]:
+    skip_invalid: bool | None = None,
+) -> tuple[list[list[str]], LeftOut | None]:
     """The E.164 numbers each of `values` names, or RuleViolation naming where the bad
     ones are (`where[i]` says it: "row 4 (line 5)", "number 2"); never the values
     themselves. `doing` words the refusal ("listed", "removed").
+
+    With `skip_invalid` the values that name no number are left out (no reading, and
+    counted in the LeftOut) unless every value is one; with False the refusal says they
+    may be (None: it is not offered). A value that reads as two numbers is never left
+    out: it is valid, and the number meant would be dialled.
 
     A value without `+` may be a national number. Without `default_region`, a value
     valid as typed that is also a valid national number of one of `regions` (the
@@ -276,6 +292,16 @@ def judge_readings(
                     ambiguous.setdefault(i, []).append(region)
     reasons = typed["reason"].to_list()
     bad = [i for i, found in enumerate(keys) if not found or i in ambiguous]
+    left_out: LeftOut | None = None
+    invalid = [i for i in bad if i not in ambiguous]
+    if skip_invalid and invalid and len(invalid) < len(keys):
+        by_reason = Counter(str(reasons[i]) for i in invalid)
+        left_out = LeftOut(
+            len(invalid),
+            tuple(sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))),
+            tuple(where[i] for i in invalid[:5]),
+        )
+        bad = [i for i in bad if i in ambiguous]
     if bad:
         kinds = Counter(
             "ambiguous"
@@ -300,8 +326,10 @@ def judge_readings(
             what = (
                 "value is not a valid number" if len(bad) == 1 else "values are not valid numbers"
             )
+        if skip_invalid is False and any(i not in ambiguous for i in bad):
+            advice += "; or leave them out with --skip-invalid"
         raise RuleViolation(f"nothing was changed: {len(bad):,} {what} ({shown}{more}); {advice}")
-    return keys
+    return keys, left_out
 
 
 # Why a value names no number, in the order a refusal gives the advice.
@@ -440,10 +468,12 @@ def import_file(
     encoding: str | None = None,
     at: datetime | None = None,
     default_region: str | None = None,
+    skip_invalid: bool = False,
 ) -> SuppressionChange:
     """Add every number of a CSV's phone column (all or none), remembering the file's
     name and the time. Empty cells and invalid numbers refuse the file, naming rows (see
-    `judge_numbers` for numbers written without +)."""
+    `judge_readings` for numbers written without +); with `skip_invalid` they are left
+    out (the change says how many, why and where) unless no row is valid."""
     from core.reading import read_file
 
     table = read_file(path, encoding=encoding)
@@ -465,8 +495,15 @@ def import_file(
     where = [f"row {i} (line {lines[i - 1]})" for i in range(1, len(values) + 1)]
     if not values:
         raise RuleViolation("nothing was imported: the file has no rows")
-    keys = judge_numbers(values, where, default_region=default_region, regions=store_regions(store))
-    return _add(store, keys, Path(path).name, "file", _stamp(at))
+    readings, left_out = judge_readings(
+        values,
+        where,
+        default_region=default_region,
+        regions=store_regions(store),
+        skip_invalid=skip_invalid,
+    )
+    keys = [k for found in readings for k in found]
+    return replace(_add(store, keys, Path(path).name, "file", _stamp(at)), left_out=left_out)
 
 
 def remove_numbers(
@@ -476,7 +513,7 @@ def remove_numbers(
     `add_numbers` reads it (`judge_readings`): every reading of it on the list goes, and
     a value without + that is also a national number of the store's regions is refused
     without `default_region`, as it is when added."""
-    readings = judge_readings(
+    readings, _ = judge_readings(
         values,
         [f"number {i}" for i in range(1, len(values) + 1)],
         default_region=default_region,

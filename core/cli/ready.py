@@ -215,10 +215,23 @@ def suppress_add(ctx: click.Context, numbers: tuple[str, ...], default_region: s
     click.echo(_said(change, "do-not-call list"))
 
 
+def _left_out_said(left_out: Any) -> str:
+    """`left out 3 invalid rows (invalid_number 2, empty 1): row 2 (line 3), ...`."""
+    reasons = ", ".join(f"{reason} {n:,}" for reason, n in left_out.by_reason)
+    where = ", ".join(left_out.first) + (", ..." if left_out.count > len(left_out.first) else "")
+    return f"left out {plural(left_out.count, 'invalid row')} ({reasons}): {where}"
+
+
 @suppress.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--phone-column", help="The column with the numbers (default: suggested).")
 @click.option("--default-region", callback=options.region_code, help=_NATIONAL_HELP)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Leave out rows whose value is not a valid number (empty cells included) and "
+    "say how many; a number without + that reads as two is still refused.",
+)
 @options.reading
 @click.pass_context
 @reports_errors
@@ -227,6 +240,7 @@ def suppress_import(
     file: Path,
     phone_column: str | None,
     default_region: str | None,
+    skip_invalid: bool,
     encoding: str | None,
 ) -> None:
     """Add every number of a CSV FILE to the do-not-call list (its name is kept)."""
@@ -235,9 +249,16 @@ def suppress_import(
     if phone_column is None:
         phone_column, _ = pick_phone_column(read_table(file, encoding), None, False)
     change = import_file(
-        open_store(ctx), file, phone_column, encoding=encoding, default_region=default_region
+        open_store(ctx),
+        file,
+        phone_column,
+        encoding=encoding,
+        default_region=default_region,
+        skip_invalid=skip_invalid,
     )
     click.echo(_said(change, f"imported {file.name}"))
+    if change.left_out is not None:
+        click.echo(_left_out_said(change.left_out))
 
 
 _REMOVE_NATIONAL_HELP = (

@@ -226,3 +226,52 @@ def test_the_group_without_a_command_shows_its_help(store: Store):
     assert shown.exit_code == 2 and help_text.exit_code == 0
     assert shown.stdout == help_text.stdout and "Commands:" in shown.stdout
     assert shown.stderr == ""
+
+
+def test_import_skip_invalid_lists_the_valid_rows_and_says_what_it_left_out(
+    store: Store, write_csv: WriteCsv
+):
+    """A list with invalid `+1 211...` rows is refused naming --skip-invalid, with an
+    advice that fits (not "add the country code"); with --skip-invalid the valid rows
+    are listed and the rows left out are counted by reason and placed, never shown."""
+    dnc = "phone,name\n+12025550123,a\n+12115550123,b\n,c\n+12025550124,d\n+12115550124,e\n"
+    path = write_csv(dnc, "dnc.csv")
+    refused = run(store, "suppress", "import", str(path))
+    assert refused.exit_code == 1
+    assert "written with + and a country code, 2 are still not valid numbers" in refused.output
+    assert "country code, e.g." not in refused.output
+    assert refused.output.rstrip().endswith("; or leave them out with --skip-invalid")
+    assert "2115550123" not in refused.output
+    assert len(SuppressionList.load(store)) == 0
+    done = run(store, "suppress", "import", str(path), "--skip-invalid")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines() == [
+        "imported dnc.csv: 2 added; the list holds 2 numbers",
+        "left out 3 invalid rows (invalid_number 2, empty 1): row 2 (line 3), row 3 (line 4), "
+        "row 5 (line 6)",
+    ]
+    assert SuppressionList.load(store).keys() == {"+12025550123", "+12025550124"}
+    # Nothing valid: nothing imported (an empty import would pass for a fresh list).
+    none = write_csv("phone\n+12115550125\n", "none.csv")
+    refused = run(store, "suppress", "import", str(none), "--skip-invalid")
+    assert refused.exit_code == 1 and "nothing was changed" in refused.output
+    assert "--skip-invalid" not in refused.output
+    newest = SuppressionList.load(store).newest_import()
+    assert newest is not None and newest.source == "dnc.csv"
+
+
+def test_skip_invalid_never_leaves_out_a_number_that_reads_as_two(
+    store: Store, write_csv: WriteCsv
+):
+    """A valid value without + that is also a national number of the store's regions is
+    not invalid: left out, the number meant would be dialled. Still refused."""
+    members = write_csv("phone,name\n+12015550199,Ann\n", "m.csv")
+    assert run(store, "create", "M", str(members), "--phone-column", "phone").exit_code == 0
+    path = write_csv("phone\n+12025550123\n2015550123\n+12115550123\n", "dnc.csv")
+    refused = run(store, "suppress", "import", str(path), "--skip-invalid")
+    assert refused.exit_code == 1
+    assert "1 value cannot be listed as written (row 2 (line 3): reads as two numbers)" in (
+        refused.output
+    )
+    assert "--default-region" in refused.output
+    assert len(SuppressionList.load(store)) == 0
