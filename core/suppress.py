@@ -89,6 +89,7 @@ class LeftOut:
     count: int
     by_reason: tuple[tuple[str, int], ...]  # most frequent first
     first: tuple[str, ...]  # where the first five are ("row 4 (line 5)")
+    possible: int = 0  # not valid, but possible numbers written with +: listed, not left out
 
 
 def _shaped(data: dict[str, Any]) -> bool:
@@ -294,12 +295,30 @@ def judge_readings(
     bad = [i for i, found in enumerate(keys) if not found or i in ambiguous]
     left_out: LeftOut | None = None
     invalid = [i for i in bad if i not in ambiguous]
+    if skip_invalid and invalid:
+        # Left out only what names no possible number: a number written with + that is
+        # possible but not valid (`+1 211 ...`) is listed, since an audience created
+        # with --lenient takes it, and a number left off this list would be dialled.
+        judged = [candidate.get(i) or values[i] or "" for i in invalid]
+        possible = judge_column(
+            pl.Series("v", judged, dtype=pl.String), with_hints=False, types=False, lenient=True
+        )["e164"].to_list()
+        for i, key in zip(invalid, possible, strict=True):
+            if key is not None and not unsigned[i]:
+                keys[i] = [key]
+        listed_possible = len(invalid)
+        invalid = [i for i in invalid if not keys[i]]
+        listed_possible -= len(invalid)
+        bad = [i for i in bad if not keys[i] or i in ambiguous]
+        if listed_possible and not invalid:
+            left_out = LeftOut(0, (), (), listed_possible)
     if skip_invalid and invalid and len(invalid) < len(keys):
         by_reason = Counter(str(reasons[i]) for i in invalid)
         left_out = LeftOut(
             len(invalid),
             tuple(sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))),
             tuple(where[i] for i in invalid[:5]),
+            listed_possible,
         )
         bad = [i for i in bad if i in ambiguous]
     if bad:
