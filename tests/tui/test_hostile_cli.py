@@ -107,7 +107,8 @@ def test_export_excel_safe_neutralises_formulas_but_not_phones(
         text = target.read_bytes().decode("utf-8")
     else:
         text = cli_run(store, "export", "Formulas", "--excel-safe")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only after a BOM
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert rows[0] == COLUMNS
     assert len(rows) == len(members) + 1
     for member, row in zip(members, rows[1:], strict=True):
@@ -198,7 +199,8 @@ def excel_safe_round_trip(cells: list[tuple[str, str]]) -> None:
         for i, (a, b) in enumerate(cells)
     ]
     text = to_csv(audience, members, excel_safe_cells=True)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     expected = [
         [m.values["phone"]]
         + [
