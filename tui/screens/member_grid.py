@@ -483,7 +483,9 @@ class MemberGridScreen(StoreScreen):
         count = len(self.by_key)
         ready = int(self.base[READY].sum()) if READY in self.base.columns else 0
         parts = [f"{count:,} / {MEMBER_LIMIT:,} members"]
-        if not self.narrowed:  # room matters when adding; the filters need the line
+        if not self.narrowed and not self.marked:
+            # Room matters when adding; the filters and the marks need the line (at 80
+            # columns the marked count fell off its end).
             parts.append(f"room for {MEMBER_LIMIT - count:,}")
         parts.append(callable_text(ready, count, self.dialing))
         listed = len(self.suppressed.intersection(self.by_key))
