@@ -125,23 +125,36 @@ def read_file(
         raise UnreadableFile(f"no permission to read {p}") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read {p}: {exc.strerror or 'I/O error'}") from None
-    if data.startswith(_WORKBOOK_MAGIC) or p.name.lower().endswith(EXCEL_SUFFIXES):
+    return read_data(data, p.name, str(p), encoding=encoding, sheet=sheet)
+
+
+def read_data(
+    data: bytes,
+    name: str,
+    source: str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> CsvTable:
+    """A file's bytes (`name` in messages, `source` where it came from) as a table: a CSV
+    or a workbook's sheet, as `read_file` reads them."""
+    if data.startswith(_WORKBOOK_MAGIC) or name.lower().endswith(EXCEL_SUFFIXES):
         from core.excel import read_workbook, workbook_kind  # (most files are CSV text)
 
-        if workbook_kind(data, p.name):
+        if workbook_kind(data, name):
             if encoding is not None:
                 # The consent to convert text from an encoding: a workbook's cells are
                 # Unicode already, so the flag would be ignored without a word.
                 raise UnreadableFile(
-                    f"{p.name} is an Excel workbook: its text needs no encoding; "
+                    f"{name} is an Excel workbook: its text needs no encoding; "
                     "run again without --encoding"
                 )
-            return without_empty_unnamed_ends(read_workbook(data, sheet=sheet, source=str(p)))
+            return without_empty_unnamed_ends(read_workbook(data, sheet=sheet, source=source))
     if sheet is not None:
         raise UnreadableFile(
-            f"{p.name} is a CSV text file, not an Excel workbook: it has no sheets to choose"
+            f"{name} is a CSV text file, not an Excel workbook: it has no sheets to choose"
         )
-    return without_empty_unnamed_ends(read_bytes(data, encoding=encoding, source=str(p)))
+    return without_empty_unnamed_ends(read_bytes(data, encoding=encoding, source=source))
 
 
 def without_empty_unnamed_ends(table: CsvTable) -> CsvTable:

@@ -25,12 +25,27 @@ if TYPE_CHECKING:
 _PLACEHOLDER = "8f1c2a7e-placeholder"
 
 
+STDIN = Path("-")
+"""The FILE argument that means standard input (a CSV or workbook piped in)."""
+
+
 def read_table(file: Path, encoding: str | None) -> CsvTable:
-    """The file as a table: a CSV, or the `--sheet` of a workbook (see `options.sheet`)."""
-    from core.reading import read_file
+    """The file as a table: a CSV, or the `--sheet` of a workbook (see `options.sheet`);
+    `-` reads standard input (up to the size a file is read whole)."""
+    from core.reading import MAX_FILE_BYTES, read_data, read_file
 
     context = click.get_current_context(silent=True)
     sheet = context.meta.get(options.SHEET_KEY) if context is not None else None
+    if file == STDIN:
+        data = click.get_binary_stream("stdin").read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            from core.errors import UnreadableFile
+
+            raise UnreadableFile(
+                f"standard input holds over {MAX_FILE_BYTES // 1024**2} MB: save it to a "
+                "file first (check reads a file of any size)"
+            )
+        return read_data(data, "standard input", "standard input", encoding=encoding, sheet=sheet)
     return read_file(file, encoding=encoding, sheet=sheet)
 
 

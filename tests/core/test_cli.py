@@ -405,3 +405,16 @@ def test_an_error_after_a_progress_line_starts_on_its_own_line(
     )
     show_progress("done (100%)", last=True)  # the line is closed for the tests after
     capsys.readouterr()
+
+
+def test_check_reads_standard_input_given_as_dash() -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    piped = CliRunner().invoke(main, ["check", "-"], input=SEED + "12,Dee\n")
+    assert piped.exit_code == 1
+    assert "standard input: 3 rows, 2 columns, comma-separated, utf-8" in piped.stdout
+    assert "row 3 (line 4): '12' too_short" in piped.stdout
+    clean = CliRunner().invoke(main, ["check", "-", "--json"], input=SEED)
+    assert clean.exit_code == 0 and json.loads(clean.stdout)["valid"] == 2
