@@ -37,7 +37,7 @@ def read_table(file: Path, encoding: str | None) -> CsvTable:
     context = click.get_current_context(silent=True)
     sheet = context.meta.get(options.SHEET_KEY) if context is not None else None
     if file == STDIN:
-        data = click.get_binary_stream("stdin").read(MAX_FILE_BYTES + 1)
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             from core.errors import UnreadableFile
 
