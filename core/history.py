@@ -3,11 +3,11 @@
 Each change records how to reverse it, so undo never overwrites what another process
 wrote meanwhile: it only takes back this change (and says so when it no longer can).
 
-A `Session` holds one stack for changes to audiences (create, rename, delete) and one
-stack per audience for changes to its members. Stacks and changes know an audience by
-its id, which a rename keeps, and look its name up when they run; undoing a delete
-re-creates the audience under a new id, which the session remembers, so the member
-changes made before the delete can still be undone after it.
+A `Session` holds one stack for changes to audiences (create, rename, delete), one
+stack per audience for changes to its members, and one for the do-not-call list. Stacks
+and changes know an audience by its id, which a rename keeps, and look its name up when
+they run; undoing a delete re-creates the audience under a new id, which the session
+remembers, so the member changes made before the delete can still be undone after it.
 
 Undo and redo only move through states the store held: they put numbers back even if
 another process put them on the do-not-call list since (the grid flags such members,
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from core.audience import Audience, Member
 from core.errors import NotFound, RuleViolation
 from core.store import NewAudience, Store
+from core.suppress import SuppressionChange, redo_edit, undo_edit
 from core.words import plural
 
 DEPTH = 50
@@ -50,6 +51,8 @@ class Session:
         self.depth = depth
         self.audiences = History(self)
         """Creates, renames and deletes of audiences."""
+        self.do_not_call = History(self)
+        """Numbers added to, imported into and removed from the do-not-call list."""
         self._members: dict[str, History] = {}
         self._renewed: dict[str, str] = {}  # id of a deleted audience -> id it came back as
 
@@ -312,3 +315,23 @@ class History:
             )
         )
         return len(removed)
+
+    # --- the do-not-call list ------------------------------------------------------------
+    def list_changed(self, change: SuppressionChange, description: str) -> SuppressionChange:
+        """Record a change of the do-not-call list just written (`add_numbers`,
+        `import_table`, `remove_numbers`); undo takes back only what it did, refused when
+        another process changed those numbers since."""
+        edit = change.edit
+        if edit is None or not edit.numbers:
+            return change
+        removing = edit.batch_id is None
+        self.record(
+            Change(
+                description,
+                undo=lambda: undo_edit(self.store, edit),
+                redo=lambda: redo_edit(self.store, edit),
+                undo_focus=edit.first if removing else None,
+                redo_focus=None if removing else edit.first,
+            )
+        )
+        return change

@@ -6,6 +6,8 @@ empty list). Each entry remembers where it came from (a file's name, or "by hand
 when; a number added again takes the newer source and time.
 
 Other paths ask `SuppressionList.load(store)` and then `.contains(e164)` or `.keys()`.
+Every change returns a `ListEdit` too: `undo_edit` and `redo_edit` take it back and do it
+again while the numbers it touched are as it left them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from core.errors import NotFound, RuleViolation, StoreDamaged
 from core.text import columns_text
 
 if TYPE_CHECKING:
+    from core.reading import CsvTable
     from core.store import Store
 
 BY_HAND = "by hand"
@@ -34,6 +37,11 @@ _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 # A first row that is a phone number: the file has no header row.
 _PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().-]{5,}")
+# Between numbers typed in one box: commas, semicolons, line breaks.
+_TYPED_SEPARATORS = re.compile(r"[,;\r\n]+")
+WHOLE_NUMBER_DIGITS = 8
+"""Digits a space-separated part of a typed line needs to be a number of its own (with
+its country code), not a group of a formatted one (`+1 202 555 0199`)."""
 
 
 def _stamp(at: datetime | None) -> str:
@@ -80,6 +88,40 @@ class SuppressionChange:
     removed: int = 0
     total: int = 0
     left_out: LeftOut | None = None  # invalid rows an import left out (--skip-invalid)
+    edit: ListEdit | None = None  # what it did, to undo or redo it (None: nothing)
+
+
+@dataclass(frozen=True, slots=True)
+class ListEdit:
+    """What one change did to the list, so that it can be taken back or done again: each
+    number it touched with its batch before and after (None: not listed), and the batch
+    it wrote (an addition's source and time)."""
+
+    numbers: tuple[tuple[str, int | None, int | None], ...]
+    batch_id: str | None = None
+    batch: dict[str, Any] | None = None
+
+    @property
+    def first(self) -> str | None:
+        """A number the change touched (for a front end to show), or None."""
+        return self.numbers[0][0] if self.numbers else None
+
+
+class NumbersRefused(RuleViolation):
+    """Values refused a change of the list, nothing written: `invalid` name no number
+    (an import with skip_invalid leaves them out when some row is valid), `ambiguous`
+    read as two numbers (a default region lists both); `values` were judged."""
+
+    def __init__(self, message: str, *, invalid: int, ambiguous: int, values: int) -> None:
+        super().__init__(message)
+        self.invalid = invalid
+        self.ambiguous = ambiguous
+        self.values = values
+
+    @property
+    def skippable(self) -> bool:
+        """Leaving out the invalid values would let the rest through."""
+        return 0 < self.invalid < self.values and not self.ambiguous
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +389,12 @@ def judge_readings(
             )
         if skip_invalid is False and any(i not in ambiguous for i in bad):
             advice += "; or leave them out with --skip-invalid"
-        raise RuleViolation(f"nothing was changed: {len(bad):,} {what} ({shown}{more}); {advice}")
+        raise NumbersRefused(
+            f"nothing was changed: {len(bad):,} {what} ({shown}{more}); {advice}",
+            invalid=sum(1 for i in bad if i not in ambiguous),
+            ambiguous=len(ambiguous),
+            values=len(values),
+        )
     return keys, left_out
 
 
@@ -440,21 +487,77 @@ def store_regions(store: Store) -> list[str]:
 def _add(store: Store, keys: Sequence[str], source: str, kind: Kind, at: str) -> SuppressionChange:
     unique = list(dict.fromkeys(keys))
     counts = {"added": 0, "refreshed": 0}
+    edits: list[ListEdit] = []
 
     def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
         data = _fresh() if data is None else data
         batches = data.setdefault("batches", {})
         entries = data.setdefault("entries", {})
         batch_id = str(max((int(k) for k in batches), default=0) + 1)
-        batches[batch_id] = {"source": source, "kind": kind, "at": at, "count": len(unique)}
+        batch = {"source": source, "kind": kind, "at": at, "count": len(unique)}
+        batches[batch_id] = batch
+        before = [(k, _batch_of(entries, k), int(batch_id)) for k in unique]
         refreshed = sum(1 for k in unique if k in entries)
         for key in unique:
             entries[key] = {"b": int(batch_id)}
         counts.update(added=len(unique) - refreshed, refreshed=refreshed)
+        edits.append(ListEdit(tuple(before), batch_id, dict(batch)))
         return data
 
     data = store.change_suppression(_shaped, change)
-    return SuppressionChange(counts["added"], counts["refreshed"], 0, len(data["entries"]))
+    return SuppressionChange(
+        counts["added"], counts["refreshed"], 0, len(data["entries"]), edit=edits[-1]
+    )
+
+
+def _batch_of(entries: dict[str, Any], e164: str) -> int | None:
+    entry = entries.get(e164)
+    return None if entry is None else int(entry["b"])
+
+
+def undo_edit(store: Store, edit: ListEdit) -> None:
+    """Take back a change (`SuppressionChange.edit`): every number it touched goes back
+    to where it was, and an addition's batch goes (the list's newest import is again the
+    one before). Refused, nothing written, when another process changed one of those
+    numbers since."""
+    _replay(store, edit, undoing=True)
+
+
+def redo_edit(store: Store, edit: ListEdit) -> None:
+    """Do a change taken back again (as `undo_edit`, the other way)."""
+    _replay(store, edit, undoing=False)
+
+
+def _replay(store: Store, edit: ListEdit, *, undoing: bool) -> None:
+    now, then = (2, 1) if undoing else (1, 2)
+
+    def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+        data = _fresh() if data is None else data
+        batches = data.setdefault("batches", {})
+        entries = data.setdefault("entries", {})
+        changed = sum(1 for row in edit.numbers if _batch_of(entries, row[0]) != row[now])
+        if edit.batch_id is not None:
+            expected = edit.batch if undoing else None
+            changed += batches.get(edit.batch_id) != expected
+            if undoing:
+                batches.pop(edit.batch_id, None)
+            else:
+                batches[edit.batch_id] = dict(edit.batch or {})
+        gone = {row[then] for row in edit.numbers} - {None} - {int(k) for k in batches}
+        if changed or gone:
+            raise RuleViolation(
+                "the do-not-call list has changed since (another program listed or removed "
+                "some of these numbers): nothing was changed"
+            )
+        for e164, before, after in edit.numbers:
+            target = before if undoing else after
+            if target is None:
+                entries.pop(e164, None)
+            else:
+                entries[e164] = {"b": target}
+        return data
+
+    store.change_suppression(_shaped, change)
 
 
 def _fresh() -> dict[str, dict[str, Any]]:
@@ -490,17 +593,44 @@ def import_file(
     skip_invalid: bool = False,
 ) -> SuppressionChange:
     """Add every number of a CSV's phone column (all or none), remembering the file's
-    name and the time. Empty cells and invalid numbers refuse the file, naming rows (see
-    `judge_readings` for numbers written without +); with `skip_invalid` they are left
-    out (the change says how many, why and where) unless no row is valid."""
+    name and the time (see `import_table`)."""
     from core.reading import read_file
 
     table = read_file(path, encoding=encoding)
+    return import_table(
+        store,
+        table,
+        Path(path).name,
+        phone_column,
+        at=at,
+        default_region=default_region,
+        skip_invalid=skip_invalid,
+    )
+
+
+def import_table(
+    store: Store,
+    table: CsvTable,
+    source: str,
+    phone_column: str | None = None,
+    *,
+    at: datetime | None = None,
+    default_region: str | None = None,
+    skip_invalid: bool | None = False,
+) -> SuppressionChange:
+    """Add every number of a file's phone column (all or none), remembering `source`
+    (the file's name) and the time; `phone_column` None takes the column suggested for
+    it. Empty cells and invalid numbers refuse the file, naming rows (see
+    `judge_readings` for numbers written without +); with `skip_invalid` they are left
+    out (the change says how many, why and where) unless no row is valid (None: the
+    refusal does not offer it, a front end says how in its own words)."""
     if any(_PHONE_LIKE.fullmatch(h.strip()) for h in table.headers):
         raise RuleViolation(
             "the first row holds a phone number, so the file has no header row; add a "
             "first line with the column name (for example: phone)"
         )
+    if phone_column is None:
+        phone_column = suggested_column(table)
     if phone_column not in table.frame.columns and phone_column in table.headers:
         # A header the frame renamed (empty or repeated names): the same column.
         phone_column = table.frame.columns[table.headers.index(phone_column)]
@@ -522,7 +652,37 @@ def import_file(
         skip_invalid=skip_invalid,
     )
     keys = [k for found in readings for k in found]
-    return replace(_add(store, keys, Path(path).name, "file", _stamp(at)), left_out=left_out)
+    return replace(_add(store, keys, source, "file", _stamp(at)), left_out=left_out)
+
+
+def suggested_column(table: CsvTable) -> str:
+    """The column of a file to import: the one suggested for phone numbers."""
+    from core.profile import profile_table
+
+    suggested = profile_table(table).suggested_phone_column
+    if suggested is None:
+        raise RuleViolation(
+            "no column of the file holds phone numbers; the columns are: "
+            + columns_text(table.headers)
+        )
+    return suggested
+
+
+def split_typed(text: str) -> list[str]:
+    """The numbers typed in one box: separated by commas, semicolons or line breaks, or
+    by spaces when every space-separated part holds a whole number (WHOLE_NUMBER_DIGITS
+    digits or more): `+1 202 555 0199` is one value, `+12025550199 +447911123456` two.
+    Each value is then judged as any other (`add_numbers`)."""
+    values: list[str] = []
+    for part in _TYPED_SEPARATORS.split(text):
+        words = part.split()
+        if len(words) > 1 and all(
+            sum(c.isdigit() for c in w) >= WHOLE_NUMBER_DIGITS for w in words
+        ):
+            values.extend(words)
+        elif words:
+            values.append(part.strip())
+    return values
 
 
 def remove_numbers(
@@ -540,6 +700,7 @@ def remove_numbers(
         doing="removed",
     )
     removed = {"n": 0}
+    edits: list[ListEdit] = []
 
     def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
         entries = (data or {}).get("entries", {})
@@ -558,11 +719,12 @@ def remove_numbers(
                 + "); nothing was removed"
             )
         assert data is not None
-        unique = {k for found in readings for k in found if k in entries}
+        unique = sorted({k for found in readings for k in found if k in entries})
+        edits.append(ListEdit(tuple((k, _batch_of(entries, k), None) for k in unique)))
         for key in unique:
             del entries[key]
         removed["n"] = len(unique)
         return data
 
     data = store.change_suppression(_shaped, change)
-    return SuppressionChange(removed=removed["n"], total=len(data["entries"]))
+    return SuppressionChange(removed=removed["n"], total=len(data["entries"]), edit=edits[-1])

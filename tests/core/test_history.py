@@ -181,3 +181,17 @@ def test_a_new_change_drops_what_could_be_redone(
     history.update_member("Seed", store.members("Seed")[0], to_c)
     assert history.redo() is None
     assert store.members("Seed")[0].values["name"] == "C"
+
+
+def test_do_not_call_changes_are_undone_on_their_own_stack(store: Store) -> None:
+    from core.suppress import SuppressionList, add_numbers, remove_numbers
+
+    session = Session(store)
+    history = session.do_not_call
+    history.list_changed(add_numbers(store, ["+12025550123", "+447911123456"]), "add 2")
+    history.list_changed(remove_numbers(store, ["+447911123456"]), "remove 1")
+    assert history.undo() == "remove 1" and history.focus == "+447911123456"
+    assert len(SuppressionList.load(store)) == 2
+    assert history.undo() == "add 2" and len(SuppressionList.load(store)) == 0
+    assert history.redo() == "add 2" and history.focus == "+12025550123"
+    assert not session.audiences.done  # the audiences' stack is another one

@@ -428,3 +428,90 @@ def test_hours_counts_suppressed_members_apart(db: Path) -> None:
     assert report["suppressed"] == 1
     assert report["callable"] + report["not_callable"] + report["unknown"] == 2
     assert "Asia/Calcutta" not in [z["zone"] for z in report["zones"]]
+
+
+# --- typed in the app, refused with counts, undone ----------------------------------------
+def test_numbers_typed_in_one_box_are_split_where_one_number_ends() -> None:
+    from core.suppress import split_typed
+
+    assert split_typed("+1 202 555 0199") == ["+1 202 555 0199"]
+    assert split_typed("+12025550199 +447911123456") == ["+12025550199", "+447911123456"]
+    assert split_typed(" +44 20 7946 0958, (202) 555-0100;\n+919876543210 ,, ") == [
+        "+44 20 7946 0958",
+        "(202) 555-0100",
+        "+919876543210",
+    ]
+    assert split_typed("202-555-0199 202-555-0123") == ["202-555-0199", "202-555-0123"]
+    assert split_typed("+1 646 555 0113 ext. 5") == ["+1 646 555 0113 ext. 5"]  # core judges it
+    assert split_typed(" , ") == []
+
+
+def test_a_refusal_counts_what_skip_invalid_would_leave_out(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    from core.reading import read_file
+    from core.suppress import NumbersRefused, import_table
+
+    path = write_csv("name,phone\nAnn,+12025550123\nBo,12345\nCy,\n", "dnc.csv")
+    with pytest.raises(NumbersRefused) as refused:
+        import_table(store, read_file(path), "dnc.csv", skip_invalid=None)  # column suggested
+    assert (refused.value.invalid, refused.value.ambiguous, refused.value.values) == (2, 0, 3)
+    assert refused.value.skippable and "--skip-invalid" not in refused.value.message
+    with pytest.raises(NumbersRefused) as refused:
+        add_numbers(store, ["12345"])
+    assert not refused.value.skippable  # nothing valid would be left
+    change = import_table(store, read_file(path), "dnc.csv", skip_invalid=True, at=MONDAY)
+    assert change.added == 1 and change.left_out is not None and change.left_out.count == 2
+    with pytest.raises(RuleViolation, match="no column of the file holds phone numbers"):
+        import_table(store, read_file(write_csv("name\nAnn\n", "names.csv")), "names.csv")
+
+
+def test_undo_takes_back_an_addition_and_redo_does_it_again(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    from core.suppress import redo_edit, undo_edit
+
+    add_numbers(store, ["+12025550123"], at=MONDAY)
+    path = write_csv("phone\n+12025550123\n+447911123456\n", "dnc.csv")
+    later = MONDAY + timedelta(days=3)
+    imported = import_file(store, path, "phone", at=later)
+    assert imported.edit is not None and imported.edit.first == "+12025550123"
+    undo_edit(store, imported.edit)
+    listed = SuppressionList.load(store)
+    assert [(e.e164, e.source, e.added_at) for e in listed.entries()] == [
+        ("+12025550123", BY_HAND, "2026-11-02T09:00:00Z")  # as it was before the import
+    ]
+    assert listed.newest_import() is None  # the import no longer makes the list look fresh
+    redo_edit(store, imported.edit)
+    listed = SuppressionList.load(store)
+    assert {e.source for e in listed.entries()} == {"dnc.csv"} and len(listed) == 2
+    assert listed.newest_import() is not None
+
+
+def test_undo_puts_back_a_removed_number_with_its_source_and_time(store: Store) -> None:
+    from core.suppress import redo_edit, undo_edit
+
+    add_numbers(store, ["+12025550123", "+447911123456"], at=MONDAY)
+    removed = remove_numbers(store, ["+1 202 555 0123"])
+    assert removed.edit is not None and removed.edit.numbers == (("+12025550123", 1, None),)
+    undo_edit(store, removed.edit)
+    entry = SuppressionList.load(store).entries()[0]
+    assert (entry.e164, entry.source, entry.added_at) == (
+        "+12025550123",
+        BY_HAND,
+        "2026-11-02T09:00:00Z",
+    )
+    redo_edit(store, removed.edit)
+    assert SuppressionList.load(store).keys() == {"+447911123456"}
+
+
+def test_undo_is_refused_when_another_program_changed_those_numbers(store: Store) -> None:
+    from core.suppress import undo_edit
+
+    added = add_numbers(store, ["+12025550123"], at=MONDAY)
+    add_numbers(store, ["+12025550123"], at=MONDAY + timedelta(days=1))  # listed again
+    before = store.suppression_path.read_bytes()
+    assert added.edit is not None
+    with pytest.raises(RuleViolation, match="the do-not-call list has changed since"):
+        undo_edit(store, added.edit)
+    assert store.suppression_path.read_bytes() == before
