@@ -37,8 +37,9 @@ _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 # A first row that is a phone number: the file has no header row.
 _PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().-]{5,}")
-# Between numbers typed in one box: commas, semicolons, line breaks.
-_TYPED_SEPARATORS = re.compile(r"[,;\r\n]+")
+# Between numbers typed in one box: commas, semicolons, line breaks, and spaces before a
+# + (a + inside a number is never valid, so one after a space starts the next number).
+_TYPED_SEPARATORS = re.compile(r"[,;\r\n]+|\s+(?=\+)")
 WHOLE_NUMBER_DIGITS = 8
 """Digits a space-separated part of a typed line needs to be a number of its own (with
 its country code), not a group of a formatted one (`+1 202 555 0199`)."""
@@ -669,10 +670,11 @@ def suggested_column(table: CsvTable) -> str:
 
 
 def split_typed(text: str) -> list[str]:
-    """The numbers typed in one box: separated by commas, semicolons or line breaks, or
-    by spaces when every space-separated part holds a whole number (WHOLE_NUMBER_DIGITS
-    digits or more): `+1 202 555 0199` is one value, `+12025550199 +447911123456` two.
-    Each value is then judged as any other (`add_numbers`)."""
+    """The numbers typed in one box: separated by commas, semicolons or line breaks, by
+    spaces before a +, or by spaces when every space-separated part holds a whole number
+    (WHOLE_NUMBER_DIGITS digits or more): `+1 202 555 0199` is one value,
+    `+1 202 555 0199 +44 20 7946 0958` and `2025550199 2025550123` two. Each value is
+    then judged as any other (`add_numbers`)."""
     values: list[str] = []
     for part in _TYPED_SEPARATORS.split(text):
         words = part.split()
