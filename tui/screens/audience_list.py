@@ -82,6 +82,12 @@ class AudienceListScreen(StoreScreen):
         Binding("r", "rename_audience", "Rename", tooltip="Rename the audience"),
         Binding("d", "delete_audience", "Delete", tooltip="Delete the audience (asks first)"),
         Binding("x", "export_audience", "Export", tooltip="Export the audience to a CSV file"),
+        Binding(
+            "D",
+            "open_do_not_call",
+            "DNC",
+            tooltip="The do-not-call list: see, add, import and remove numbers",
+        ),
         Binding("slash", "filter_audiences", "Filter", key_display="/", tooltip="Filter by name"),
         *UNDO_BINDINGS,
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -309,6 +315,14 @@ class AudienceListScreen(StoreScreen):
             self.store, self.session, self.places, audience, dialing=self.dialing
         )
         self.app.push_screen(screen, lambda _: self.load_audiences(select=audience.name))
+
+    def action_open_do_not_call(self) -> None:
+        """Open the do-not-call list; the callable counts follow its changes on return."""
+        from tui.screens.do_not_call import DoNotCallScreen
+
+        self.query_one(FrameTable).focus()  # where keys go when it closes
+        screen = DoNotCallScreen(self.store, self.session, self.places, dialing=self.dialing)
+        self.app.push_screen(screen, lambda _: self.count_callable())
 
     # --- rename, delete, export -----------------------------------------------------------
     def action_rename_audience(self) -> None:
