@@ -437,8 +437,13 @@ def _advice(
     if kind == "ambiguous":
         return (
             f"written without +, they are also national numbers of {', '.join(named)}: give "
-            "--default-region (the region they are national numbers of; every reading is "
-            f"then {doing}), or write them with + and the country code"
+            "--default-region (the region they are national numbers of; "
+            + (
+                "every reading is then listed"
+                if doing == "listed"
+                else "that region's reading is then removed, with the readings listed with it"
+            )
+            + "), or write them with + and the country code"
         )
     if kind == "plus":
         return (
@@ -687,6 +692,29 @@ def split_typed(text: str) -> list[str]:
     return values
 
 
+def _meant_readings(
+    values: Sequence[str], readings: list[list[str]], default_region: str | None
+) -> list[str]:
+    """The number each value means (one of its `readings`): as written, with + or valid as
+    typed; a value without + read with `default_region`, the national number of that
+    region when it is one (its other readings are what it may also be)."""
+    meant = [found[0] for found in readings]
+    if default_region is None:
+        return meant
+    import polars as pl
+
+    from core.phones import judge_column
+
+    column = pl.Series("v", list(values), dtype=pl.String).fill_null("")
+    national = judge_column(column, fix_region=default_region, with_hints=True, types=False)
+    signed = column.str.strip_chars().str.starts_with("+").to_list()
+    for i, (alt, fix) in enumerate(zip(national["alternative"], national["fix"], strict=True)):
+        reading = alt or fix
+        if not signed[i] and reading is not None and reading in readings[i]:
+            meant[i] = reading
+    return meant
+
+
 def remove_numbers(
     store: Store, values: Sequence[str], *, default_region: str | None = None
 ) -> SuppressionChange:
@@ -701,16 +729,17 @@ def remove_numbers(
         regions=store_regions(store),
         doing="removed",
     )
+    meant = _meant_readings(values, readings, default_region)
     removed = {"n": 0}
     edits: list[ListEdit] = []
 
     def change(data: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
         entries = (data or {}).get("entries", {})
-        # A value is on the list when one of its readings is: the others may never have
-        # been listed (the store's regions when it was added were not today's).
-        missing = [
-            i for i, found in enumerate(readings, start=1) if not any(k in entries for k in found)
-        ]
+        # A value is on the list when the number it means is. Its other readings go only
+        # when they were listed with it (the same add or import): one listed apart from
+        # it (`+353 2401219` from an Irish file, read in `(353) 240-1219` as typed) is
+        # another person's, and stays.
+        missing = [i for i, key in enumerate(meant, start=1) if key not in entries]
         if missing:
             raise NotFound(
                 f"{len(missing):,} of the numbers "
@@ -721,7 +750,14 @@ def remove_numbers(
                 + "); nothing was removed"
             )
         assert data is not None
-        unique = sorted({k for found in readings for k in found if k in entries})
+        unique = sorted(
+            {
+                k
+                for key, found in zip(meant, readings, strict=True)
+                for k in found
+                if k in entries and entries[k]["b"] == entries[key]["b"]
+            }
+        )
         edits.append(ListEdit(tuple((k, _batch_of(entries, k), None) for k in unique)))
         for key in unique:
             del entries[key]

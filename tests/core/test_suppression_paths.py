@@ -218,6 +218,23 @@ def test_remove_reads_a_value_as_add_does(store: Store, write_csv: WriteCsv):
     assert again.exit_code == 2 and "not on the do-not-call list" in again.output
 
 
+def test_remove_never_takes_another_persons_number_off_the_list(
+    store: Store, write_csv: WriteCsv
+):
+    """`(353) 240-1219` read in the US means +1 353 240 1219; read as typed it is an Irish
+    number another file listed. Removing the US one leaves the Irish entry, whether or
+    not the US one is listed."""
+    irish = write_csv("phone\n+3532401219\n", "ie.csv")
+    assert run(store, "suppress", "import", str(irish)).exit_code == 0
+    missing = run(store, "suppress", "remove", "(353) 240-1219", "--default-region", "US")
+    assert missing.exit_code == 2 and "not on the do-not-call list" in missing.output
+    assert SuppressionList.load(store).keys() == {"+3532401219"}
+    assert run(store, "suppress", "add", "+1 353 240 1219").exit_code == 0
+    done = run(store, "suppress", "remove", "3532401219", "--default-region", "US")
+    assert done.exit_code == 0 and done.output.startswith("removed 1;")
+    assert SuppressionList.load(store).keys() == {"+3532401219"}
+
+
 def test_the_group_without_a_command_shows_its_help(store: Store):
     """`audiences suppress` alone prints the group's help on stdout (as --help does) and
     exits 2 as click does, not its usage squeezed into one error line."""
