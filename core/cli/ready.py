@@ -226,7 +226,7 @@ def _left_out_said(left_out: Any) -> list[str]:
         lines.append(f"left out {plural(left_out.count, 'invalid row')} ({reasons}): {where}")
     if left_out.possible:
         lines.append(
-            f"listed {plural(left_out.possible, 'number')} written with + that "
+            f"listed {plural(left_out.possible, 'number')} that "
             f"{'is' if left_out.possible == 1 else 'are'} possible but not valid (an audience "
             "created with --lenient takes such numbers)"
         )
