@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from core.errors import NotFound, RuleViolation, StoreDamaged
 from core.text import columns_text
+from core.words import plural
 
 if TYPE_CHECKING:
     from core.reading import CsvTable
@@ -133,6 +134,24 @@ class LeftOut:
     by_reason: tuple[tuple[str, int], ...]  # most frequent first
     first: tuple[str, ...]  # where the first five are ("row 4 (line 5)")
     possible: int = 0  # not valid, but possible numbers written with +: listed, not left out
+
+
+def left_out_lines(left_out: LeftOut) -> list[str]:
+    """What an import left out, by what is wrong and where (never the values), and the
+    possible numbers it listed although they are not valid."""
+    lines = []
+    if left_out.count:
+        reasons = ", ".join(f"{reason} {n:,}" for reason, n in left_out.by_reason)
+        more = ", ..." if left_out.count > len(left_out.first) else ""
+        where = ", ".join(left_out.first) + more
+        lines.append(f"left out {plural(left_out.count, 'invalid row')} ({reasons}): {where}")
+    if left_out.possible:
+        lines.append(
+            f"listed {plural(left_out.possible, 'number')} that "
+            f"{'is' if left_out.possible == 1 else 'are'} possible but not valid (an audience "
+            "created with --lenient takes such numbers)"
+        )
+    return lines
 
 
 def _shaped(data: dict[str, Any]) -> bool:
@@ -351,10 +370,10 @@ def judge_readings(
         judged = pl.Series(
             "v", [candidate.get(i) or values[i] or "" for i in possible], dtype=pl.String
         )
+        # As an audience created with --lenient reads them: as typed, and (with
+        # --repair --default-region) as national numbers of that region only.
         tried: list[str | None] = (
-            ([default_region, *others] if default_region else list(dict.fromkeys(regions)))
-            if any(unsigned[i] for i in possible)
-            else []  # written with +: as typed only
+            [default_region] if default_region and any(unsigned[i] for i in possible) else []
         )
         for n, place in enumerate(tried or [None]):
             lenient = judge_column(

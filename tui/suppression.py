@@ -10,7 +10,6 @@ from textual.content import Content
 
 from core.suppress import (
     FRESH_DAYS,
-    LeftOut,
     NumbersRefused,
     SuppressionChange,
     SuppressionList,
@@ -67,25 +66,6 @@ def change_text(change: SuppressionChange, done: str) -> str:
     if change.refreshed:
         said += f" ({change.refreshed:,} already listed: source and time renewed)"
     return f"{said}; the list holds {plural(change.total, 'number')}"
-
-
-def left_out_text(left_out: LeftOut) -> str:
-    """The rows an import left out, by reason and place (never their values)."""
-    parts = []
-    if left_out.count:
-        reasons = ", ".join(f"{reason} {n:,}" for reason, n in left_out.by_reason)
-        more = ", ..." if left_out.count > len(left_out.first) else ""
-        parts.append(
-            f"left out {plural(left_out.count, 'invalid row')} ({reasons}): "
-            + ", ".join(left_out.first)
-            + more
-        )
-    if left_out.possible:
-        parts.append(
-            f"listed {plural(left_out.possible, 'number')} written with + that "
-            f"{'is' if left_out.possible == 1 else 'are'} possible but not valid"
-        )
-    return "; ".join(parts)
 
 
 def search_rows(frame: pl.DataFrame, text: str) -> pl.DataFrame:

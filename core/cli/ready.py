@@ -215,24 +215,6 @@ def suppress_add(ctx: click.Context, numbers: tuple[str, ...], default_region: s
     click.echo(_said(change, "do-not-call list"))
 
 
-def _left_out_said(left_out: Any) -> list[str]:
-    """`left out 3 invalid rows (invalid_number 2, empty 1): row 2 (line 3), ...`, and
-    the numbers kept although not valid."""
-    lines = []
-    if left_out.count:
-        reasons = ", ".join(f"{reason} {n:,}" for reason, n in left_out.by_reason)
-        more = ", ..." if left_out.count > len(left_out.first) else ""
-        where = ", ".join(left_out.first) + more
-        lines.append(f"left out {plural(left_out.count, 'invalid row')} ({reasons}): {where}")
-    if left_out.possible:
-        lines.append(
-            f"listed {plural(left_out.possible, 'number')} that "
-            f"{'is' if left_out.possible == 1 else 'are'} possible but not valid (an audience "
-            "created with --lenient takes such numbers)"
-        )
-    return lines
-
-
 @suppress.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--phone-column", help="The column with the numbers (default: suggested).")
@@ -269,7 +251,9 @@ def suppress_import(
     )
     click.echo(_said(change, f"imported {file.name}"))
     if change.left_out is not None:
-        for line in _left_out_said(change.left_out):
+        from core.suppress import left_out_lines
+
+        for line in left_out_lines(change.left_out):
             click.echo(line)
 
 

@@ -122,7 +122,7 @@ async def test_import_asks_before_leaving_out_a_bad_row_and_searches(tmp_path, k
         assert listed(store) == {SUPPRESSED, "+12025550123", LONDON[0]}
         assert any(
             "Imported dnc.csv (column phone): 2 new numbers" in m
-            and "left out 1 invalid row (too_short 1): row 2 (line 3)" in m
+            and "left out 1 invalid row (no country code 1): row 2 (line 3)" in m
             for m in notes.messages
         )
         text = await kit.text(pilot)

@@ -23,6 +23,7 @@ from core.suppress import (
     SuppressionList,
     add_numbers,
     import_table,
+    left_out_lines,
     remove_numbers,
     suggested_column,
 )
@@ -38,7 +39,6 @@ from tui.suppression import (
     COLUMNS,
     LABELS,
     change_text,
-    left_out_text,
     list_frame,
     search_rows,
     skip_question,
@@ -369,7 +369,7 @@ class DoNotCallScreen(StoreScreen):
         self.history.list_changed(change, f"import {name!r} into the do-not-call list")
         said = change_text(change, f"Imported {name} (column {clean(column)})")
         if change.left_out is not None:
-            said += "; " + left_out_text(change.left_out)
+            said += "; " + "; ".join(left_out_lines(change.left_out))
         return self._changed(said, change)
 
     @on(ImportRefused)
