@@ -102,6 +102,13 @@ COMMAND_MODULES = {
 }
 
 
+# Click 8.2 and later raise it for a group given no command (8.1, which pyproject.toml
+# allows, has no such class: its "Missing command" is worded as any usage error).
+_NO_ARGS_IS_HELP: type[click.UsageError] | None = getattr(
+    click.exceptions, "NoArgsIsHelpError", None
+)
+
+
 class _Group(click.Group):
     """Click's group with usage errors as one line, like every other error here.
 
@@ -130,12 +137,12 @@ class _Group(click.Group):
             return super().main(*args, **kwargs)
         try:
             result = super().main(*args, **{**kwargs, "standalone_mode": False})
-        except click.exceptions.NoArgsIsHelpError as exc:
-            # A group given no command (`audiences suppress`): its help, as --help shows
-            # it, not a usage block squeezed into an error line; click's exit code.
-            click.echo(exc.format_message(), color=exc.ctx.color)
-            sys.exit(exc.exit_code)
         except click.UsageError as exc:
+            if _NO_ARGS_IS_HELP is not None and isinstance(exc, _NO_ARGS_IS_HELP):
+                # A group given no command (`audiences suppress`): its help, as --help
+                # shows it, not a usage block squeezed into an error line; click's code.
+                click.echo(exc.format_message(), color=exc.ctx.color if exc.ctx else None)
+                sys.exit(exc.exit_code)
             where = exc.ctx.command_path if exc.ctx is not None else "audiences"
             message = exc.format_message().rstrip()
             message += "" if message.endswith((".", "?", "!")) else "."
