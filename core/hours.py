@@ -115,7 +115,13 @@ def state_rules_note(window: Window) -> str | None:
             ends.setdefault(end, []).append(state)
     if not ends:
         return None
-    return "; ".join(f"{end:%H:%M} in {', '.join(states)}" for end, states in sorted(ends.items()))
+    return "; ".join(
+        # A rule ending calls by the window's start closes it there (20:30-22:00).
+        f"never in {', '.join(states)}: calls end there at {end:%H:%M}"
+        if window.ending_by(end).closed
+        else f"{end:%H:%M} in {', '.join(states)}"
+        for end, states in sorted(ends.items())
+    )
 
 
 # How the geocoder names those states (en): the whole area code ("Florida", "Washington
@@ -295,6 +301,16 @@ class ZoneCall:
     callable: bool
     next_start: datetime | None  # UTC
     unknown: bool
+
+
+def never_text(window: str, states: Sequence[str]) -> str:
+    """Why a zone set (or a member) is never callable in `window` ("HH:MM-HH:MM", the
+    one applied): a state's rule ends calls by the window's start, or its zones are too
+    far apart for the window ever to hold them all at once."""
+    start, _, end = window.partition("-")
+    if end <= start and states:  # "HH:MM" text compares as times do
+        return f"never: {', '.join(states)} calls end at {end}"
+    return "never: the zones are too far apart for the window"
 
 
 def distinct_times(local_times: Iterable[str]) -> tuple[str, ...]:

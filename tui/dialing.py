@@ -13,7 +13,14 @@ import polars as pl
 from textual.message import Message
 
 from core.audience import E164_COLUMN, Audience, Member
-from core.hours import DEFAULT_WINDOW, Window, as_utc, distinct_times, member_calls
+from core.hours import (
+    DEFAULT_WINDOW,
+    Window,
+    as_utc,
+    distinct_times,
+    member_calls,
+    never_text,
+)
 
 if TYPE_CHECKING:
     from core.store import Store
@@ -25,6 +32,7 @@ LOCAL = "(local)"
 CALL = "(call)"
 READY = "(ready)"
 NEXT = "(next)"
+NEVER = "(never)"
 # The grid's own columns (parenthesised: never an audience column name); READY and NEXT
 # serve the filter and the details line.
 DIAL_LABELS = {LINE: "line type", LOCAL: "local time", CALL: "call"}
@@ -121,6 +129,12 @@ def dial_frame(
         word.alias(CALL),
         pl.col("ready").fill_null(False).alias(READY),
         pl.col("next_start").alias(NEXT),
+        pl.struct("window", "state")
+        .map_elements(
+            lambda row: never_text(row["window"], [row["state"]] if row["state"] else []),
+            return_dtype=pl.String,
+        )
+        .alias(NEVER),
     )
 
 
@@ -141,14 +155,17 @@ def callable_text(ready: int, members: int, dialing: Dialing | None = None) -> s
     return f"callable now{rules}: {ready:,} / {members:,}"
 
 
-def next_window_text(next_start: datetime | None, ready: bool, unknown: bool) -> str:
-    """When a zone (or a member's zone) may be called: now, from a UTC time, or never."""
+def next_window_text(
+    next_start: datetime | None, ready: bool, unknown: bool, never: str | None = None
+) -> str:
+    """When a zone (or a member's zone) may be called: now, from a UTC time, or never
+    (`never` says why: core's `never_text`)."""
     if ready:
         return "now"
     if unknown:
         return "zone unknown"
     if next_start is None:
-        return "not within 2 weeks"
+        return never or "never"
     return f"from {next_start.astimezone(UTC):%a %d %b %H:%M} UTC"
 
 

@@ -99,9 +99,9 @@ def _when(zone: ZoneHours) -> str:
     if zone.callable:
         return "callable now"
     if zone.next_start is None:
-        if zone.window.closed:
-            return f"never: {', '.join(zone.states)} calls end at {zone.window.end:%H:%M}"
-        return "never: the zones are too far apart for the window"
+        from core.hours import never_text
+
+        return never_text(str(zone.window), zone.states)
     return f"from {zone.next_start:%Y-%m-%d %H:%M} UTC"
 
 

@@ -171,6 +171,28 @@ def test_the_summary_names_only_states_whose_rule_ends_the_window_earlier():
         assert summary_text(report).startswith(f"Wed 02 Dec 14:00 UTC, {window} local{rules} · ")
 
 
+def test_a_closed_window_says_why_as_the_command_line_does():
+    """20:30-22:00 with US state rules: Florida's calls end at 20:00, so its members are
+    never callable; the screen says so in core's words, not "not within 2 weeks"."""
+    from core.hours import hours_report, parse_window
+    from tui.screens.hours import zones_frame
+
+    numbers = ["+13055550123", "+12025550123"]  # Miami (FL), Washington D.C.
+    report = hours_report(
+        numbers,
+        ["fixed_line_or_mobile"] * 2,
+        at=AT,
+        window=parse_window("20:30-22:00"),
+        us_state_rules=True,
+    )
+    rows = dict(zip(*zones_frame(report.zones).select("zone", "next"), strict=True))
+    assert rows["America/New_York (FL: until 20:00)"] == "never: FL calls end at 20:00"
+    assert rows["America/New_York"].startswith("from ")
+    assert "20:30-22:00 local (never in FL, OK, WA: calls end there at 20:00) · " in (
+        summary_text(report)
+    )
+
+
 async def test_h_is_in_the_footer_and_help_and_the_screens_keys_in_help(tmp_path, kit):
     app = make_app(dial_store(tmp_path, kit), clock=Clock())
     async with app.run_test(size=(80, 24)) as pilot:

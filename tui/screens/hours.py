@@ -21,6 +21,7 @@ from core.hours import (
     Window,
     ZoneHours,
     hours_report,
+    never_text,
     state_rules_note,
     window_caution,
 )
@@ -63,7 +64,12 @@ def zones_frame(zones: Sequence[ZoneHours]) -> pl.DataFrame:
             "members": [z.members for z in zones],
             "local": [local_times_text(", ".join(z.local_times)) or "--:--" for z in zones],
             "now": [NOW_WORDS[z.status] for z in zones],
-            "next": [next_window_text(z.next_start, z.callable, z.unknown) for z in zones],
+            "next": [
+                next_window_text(
+                    z.next_start, z.callable, z.unknown, never_text(str(z.window), z.states)
+                )
+                for z in zones
+            ],
         },
         schema={
             "zone": pl.String,

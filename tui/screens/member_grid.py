@@ -37,6 +37,7 @@ from tui.dialing import (
     DIAL_LABELS,
     LINE,
     LOCAL,
+    NEVER,
     NEXT,
     READY,
     REFRESH_SECONDS,
@@ -551,7 +552,10 @@ class MemberGridScreen(StoreScreen):
         if row[CALL] == CALL_WORDS["suppressed"]:
             return "on the do-not-call list"
         when = next_window_text(
-            row[NEXT], ready=row[READY], unknown=row[CALL] == CALL_WORDS["unknown"]
+            row[NEXT],
+            ready=row[READY],
+            unknown=row[CALL] == CALL_WORDS["unknown"],
+            never=row.get(NEVER),
         )
         return f"{row[LOCAL]} local, call {when}"
 
