@@ -366,13 +366,18 @@ def split(
     """Split a big FILE into audiences of at most --size valid, new members (all or none)."""
     from core.audience import check_name
     from core.cli.check import ensure_column, fix_headers_advice
+    from core.errors import RuleViolation
     from core.plan import plan_create
-    from core.split import apply_split, split_of
+    from core.split import apply_split, part_names, split_of
     from core.suppress import SuppressionList
     from core.text import one_line
 
     prefix = check_name(prefix)  # before the file is read and reported on
     store = open_store(ctx)
+    first = part_names(prefix, 1)[0]
+    if any(a.name == first for a in store.list_audiences()):
+        # Every split makes a first part: a taken name needs no report of the file.
+        raise RuleViolation(f"an audience named {first!r} already exists; nothing was read")
     table = read_table(file, encoding)
     ensure_column(table, phone_column, fix_headers=fix_headers)
     with fix_headers_advice():

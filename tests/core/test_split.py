@@ -290,8 +290,8 @@ def test_split_command(write_csv: WriteCsv, tmp_path: Path) -> None:
         "split", path, "--name", "Leads", "--phone-column", "Phone 1 - Value", "--fix-headers",
         db=db,
     )  # fmt: skip
-    assert again.returncode == 1
-    assert "an audience named 'Leads 1' already exists; nothing was created" in again.stderr
+    assert again.returncode == 1 and again.stdout == ""  # refused before the report
+    assert "an audience named 'Leads 1' already exists; nothing was read" in again.stderr
     assert len(json.loads(run("list", "--json", db=db).stdout)) == 4
 
 
