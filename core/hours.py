@@ -367,7 +367,7 @@ def as_utc(at: datetime) -> datetime:
     except OverflowError:  # 0001-01-01T00:00+01:00 is before the first date in UTC
         moment = None
     if moment is None or not FIRST_INSTANT <= moment < END_INSTANT:
-        raise ValueError("give a time from the year 1900 to 9998")
+        raise ValueError("give a time from 1900-01-01T00:00Z to 9998-12-31T23:59Z (in UTC)")
     return moment
 
 
