@@ -165,6 +165,7 @@ def main() -> None:
             contact_csv(big), args.repeats, label, without_bytecode=False
         ):
             add(row[0].replace("ratio <= 1.0", "ratio <= 0.05, 20x faster"), *row[1:])
+        add(*targets.floor_vs_naive(contact_csv(big), args.repeats, label))
     if want("launch"):
         launched = targets.app_launch(max(5, args.repeats))
         if launched is not None:

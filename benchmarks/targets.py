@@ -115,6 +115,38 @@ def installed_vs_naive(path: Path, repeats: int, label: str) -> Iterator[Row]:
     )
 
 
+_FLOOR = """
+import os, sys
+import polars as pl
+from core.phones import judge_column
+frame = pl.read_csv(sys.argv[1], infer_schema=False)
+verdicts = judge_column(frame["phone"], with_hints=False, types=False)
+key = verdicts["e164"].str.slice(1).cast(pl.Int128)
+repeats = int((~key.is_first_distinct() & key.is_not_null()).sum())
+print(int(verdicts["valid"].sum()) - repeats, repeats)
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def floor_vs_naive(path: Path, repeats: int, label: str) -> Row:
+    """The least any report of the file costs, whole process: import, read, one verdict
+    per row and the repeats (no profile of the columns, no statuses, no hints, no fix
+    count, no regions), beside the naive script: how far the 20x target is from the
+    stack's floor on this machine."""
+    floor = [sys.executable, "-c", _FLOOR, str(path)]
+    naive = [sys.executable, str(NAIVE), str(path)]
+    a, b, ratio = pair(floor, naive, repeats)
+    return (
+        f"floor of any report, {label}: import, read, verdicts, repeats only, whole process "
+        "(not the product; the 20x target needs ratio <= 0.05)",
+        f"{a:.2f} s",
+        f"{b:.2f} s",
+        f"{ratio:.3f}x the naive time ({1 / ratio:.1f}x faster)",
+        "",
+    )
+
+
 _FIRST = """
 import sys, time
 import polars as pl
