@@ -145,6 +145,7 @@ async def test_us_state_rules_end_florida_at_20(tmp_path, kit):
     # 01:30 UTC on 3 Dec: Miami 20:30 (inside 08:00-21:00, past Florida's 20:00)
     clock = Clock(datetime.fromisoformat("2026-12-03T01:30:00Z"))
     app = make_app(store, clock=clock)
+    notes = kit.Notes(app)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_hours(pilot, kit)
         assert rows(screen)["America/New_York"]["members"] == 3
@@ -155,6 +156,7 @@ async def test_us_state_rules_end_florida_at_20(tmp_path, kit):
         florida_row = shown["America/New_York (FL: until 20:00)"]
         assert (florida_row["local"], florida_row["now"]) == ("20:30", "no")
         assert "(20:00 in FL, OK, WA)" in await kit.text(pilot)
+        assert "US state rules on (20:00 in FL, OK, WA)" in notes.messages
 
 
 def test_the_summary_names_only_states_whose_rule_ends_the_window_earlier():

@@ -284,7 +284,7 @@ class CallingHoursScreen(Screen[frozenset[str] | None]):
         if not self.dialing.us_state_rules:
             said = "off"
         elif note:
-            said = f"on: calls end at {note}"
+            said = f"on ({note})"
         else:
             said = f"on: they end no call earlier than {self.dialing.window} does"
         self.notify(f"US state rules {said}", markup=False)
