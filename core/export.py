@@ -119,8 +119,16 @@ def export_to_file(
 
 
 def leave_out(members: Sequence[Member], suppressed: frozenset[str]) -> tuple[list[Member], int]:
-    """The members whose number is not in `suppressed`, and how many were left out."""
+    """The members whose number is not in `suppressed`, and how many were left out.
+    Refused (RuleViolation, nothing written) when that leaves none: a file of headers
+    alone would read as an export done."""
     kept = [m for m in members if m.e164 not in suppressed]
+    if members and not kept:
+        raise RuleViolation(
+            f"nothing was written: {'the' if len(members) == 1 else 'all'} "
+            f"{len(members):,} member{'' if len(members) == 1 else 's'} "
+            f"{'is' if len(members) == 1 else 'are'} on the do-not-call list"
+        )
     return kept, len(members) - len(kept)
 
 

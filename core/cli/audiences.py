@@ -389,7 +389,10 @@ def export(
     audience, members = store.load(name)
     left_out = 0
     if not include_suppressed:
-        members, left_out = leave_out(members, SuppressionList.load(store).keys())
+        try:
+            members, left_out = leave_out(members, SuppressionList.load(store).keys())
+        except RuleViolation as exc:
+            raise RuleViolation(f"{exc.message} (--include-suppressed keeps them)") from None
     try:
         if platform_key is not None:
             _export_for(audience, members, platform_key, output, excel_safe, force)

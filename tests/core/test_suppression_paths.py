@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from core.audience import Member
 from core.cli import main
 from core.member_check import check_member
 from core.plan import plan_add, plan_check, plan_create, refused_rows_text
@@ -314,3 +315,19 @@ def test_skip_invalid_never_leaves_out_a_number_that_reads_as_two(
     )
     assert "--default-region" in refused.output
     assert len(SuppressionList.load(store)) == 0
+
+
+def test_an_export_with_every_member_on_the_list_writes_nothing(
+    listed: Store, write_csv: WriteCsv, tmp_path: Path
+):
+    """A file of headers alone would read as an export done: refused, nothing written."""
+    one = Member({"phone": LISTED, "name": "Bo Chen"}, LISTED, "US", "fixed_line_or_mobile")
+    listed.create("One", ["phone", "name"], "phone", [one], restoring=True)
+    out = tmp_path / "one-out.csv"
+    refused = run(listed, "export", "One", "-o", str(out))
+    assert refused.exit_code == 1 and not out.exists()
+    assert refused.stderr == (
+        "audiences: nothing was written: the 1 member is on the do-not-call list "
+        "(--include-suppressed keeps them)\n"
+    )
+    assert run(listed, "export", "One", "-o", str(out), "--include-suppressed").exit_code == 0

@@ -281,3 +281,17 @@ async def test_a_damaged_do_not_call_list_shows_members_and_no_one_callable(tmp_
         await pilot.press("enter")
         await kit.settle(pilot)
         assert len([m for m in notes.errors if "do-not-call list is damaged" in m]) == 3
+
+
+def test_the_export_dialog_says_when_nothing_is_left_to_write():
+    from tui.dialogs.export import ExportScope
+
+    assert ExportScope(None, "all 3 members", listed=1, count=3).text() == (
+        "Writes all 3 members but the 1 on the do-not-call list (left out)."
+    )
+    assert ExportScope(None, "all 3 members", listed=3, count=3).text() == (
+        "Nothing to write: all 3 members are on the do-not-call list."
+    )
+    assert ExportScope(("+1",), "the 1 marked member", listed=1, count=1).text() == (
+        "Nothing to write: the member is on the do-not-call list."
+    )

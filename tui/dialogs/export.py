@@ -46,6 +46,8 @@ class ExportScope:
     """What is written, as a phrase: `all 146 members`, `the 3 marked members`."""
     listed: int = 0
     """How many of them are on the do-not-call list (left out), as last read."""
+    count: int = 0
+    """How many members the label names."""
     not_callable: int = 0
     """How many of them (marked while only callable members were shown) are outside
     their calling hours now."""
@@ -54,6 +56,9 @@ class ExportScope:
         """What the export writes, with what it leaves out."""
         if not self.listed:
             return f"Writes {self.label}."
+        if self.listed >= self.count:
+            who = "the member is" if self.count == 1 else f"all {self.count:,} members are"
+            return f"Nothing to write: {who} on the do-not-call list."
         return f"Writes {self.label} but the {self.listed:,} on the do-not-call list (left out)."
 
     def warning(self) -> str:

@@ -401,7 +401,8 @@ class AudienceListScreen(StoreScreen):
             return
         count = audience.member_count
         label = f"all {plural(count, 'member')}" if count != 1 else "its 1 member"
-        self.export(audience, ExportScope(None, label, listed=self.listed_now.get(audience.id, 0)))
+        listed = self.listed_now.get(audience.id, 0)
+        self.export(audience, ExportScope(None, label, listed=listed, count=count))
 
     def work_failed(self, worker: Worker[object]) -> None:
         if worker.group == LOAD:

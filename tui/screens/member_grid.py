@@ -794,7 +794,9 @@ class MemberGridScreen(StoreScreen):
                 pl.col(KEY).is_in(list(keys)) & ~pl.col(READY) & ~pl.col(KEY).is_in(list(listed))
             )
             not_callable = late.height
-        scope = ExportScope(chosen, label, listed=len(listed), not_callable=not_callable)
+        scope = ExportScope(
+            chosen, label, listed=len(listed), count=len(keys), not_callable=not_callable
+        )
         self.export(audience, scope)
 
     # --- add by CSV ---------------------------------------------------------------------
