@@ -90,6 +90,7 @@ class SuppressionChange:
     removed: int = 0
     total: int = 0
     left_out: LeftOut | None = None  # invalid rows an import left out (--skip-invalid)
+    columns: tuple[str, ...] = ()  # the file's columns an import read
     edit: ListEdit | None = None  # what it did, to undo or redo it (None: nothing)
 
 
@@ -670,7 +671,7 @@ def add_numbers(
 def import_file(
     store: Store,
     path: str | Path,
-    phone_column: str,
+    phone_column: str | None,
     *,
     encoding: str | None = None,
     at: datetime | None = None,
@@ -704,8 +705,8 @@ def import_table(
     skip_invalid: bool | None = False,
 ) -> SuppressionChange:
     """Add every number of a file's phone column (all or none), remembering `source`
-    (the file's name) and the time; `phone_column` None takes the column suggested for
-    it. Empty cells and invalid numbers refuse the file, naming rows (see
+    (the file's name) and the time; `phone_column` None takes every column of phone
+    numbers (`phone_columns`). Empty cells and invalid numbers refuse the file, naming rows (see
     `judge_readings` for numbers written without +); with `skip_invalid` they are left
     out (the change says how many, why and where) unless no row is valid (None: the
     refusal does not offer it, a front end says how in its own words)."""
@@ -714,8 +715,11 @@ def import_table(
             "the first row holds a phone number, so the file has no header row; add a "
             "first line with the column name (for example: phone)"
         )
+    others: list[str] = []
     if phone_column is None:
-        phone_column = suggested_column(table)
+        # Every column of phone numbers: a person's mobile and work numbers are both
+        # not to be called (a list may block too much, never too little).
+        phone_column, *others = phone_columns(table)
     if phone_column not in table.frame.columns and phone_column in table.headers:
         # A header the frame renamed (empty or repeated names): the same column.
         phone_column = table.frame.columns[table.headers.index(phone_column)]
@@ -729,6 +733,12 @@ def import_table(
     where = [f"row {i} (line {lines[i - 1]})" for i in range(1, len(values) + 1)]
     if not values:
         raise RuleViolation("nothing was imported: the file has no rows")
+    for column in others:
+        # The other columns' empty cells are no fault (not everyone has a work phone).
+        cells = table.frame[column].fill_null("").to_list()
+        filled = [i for i, cell in enumerate(cells) if cell.strip()]
+        values += [cells[i] for i in filled]
+        where += [f"row {i + 1} (line {lines[i]}), column {column}" for i in filled]
     readings, left_out = judge_readings(
         values,
         where,
@@ -737,20 +747,29 @@ def import_table(
         skip_invalid=skip_invalid,
     )
     keys = [k for found in readings for k in found]
-    return replace(_add(store, keys, source, "file", _stamp(at)), left_out=left_out)
+    change = _add(store, keys, source, "file", _stamp(at))
+    return replace(change, left_out=left_out, columns=(phone_column, *others))
 
 
-def suggested_column(table: CsvTable) -> str:
-    """The column of a file to import: the one suggested for phone numbers."""
+def phone_columns(table: CsvTable) -> list[str]:
+    """The columns of a file that hold phone numbers: the one suggested for them first,
+    then every other whose values are mostly phone numbers (valid, or formatted ones a
+    repair would make valid), in file order."""
     from core.profile import profile_table
 
-    suggested = profile_table(table).suggested_phone_column
-    if suggested is None:
+    profile = profile_table(table)
+    first = profile.suggested_phone_column
+    if first is None:
         raise RuleViolation(
             "no column of the file holds phone numbers; the columns are: "
             + columns_text(table.headers)
         )
-    return suggested
+    mostly = [
+        c.name
+        for c in profile.columns
+        if c.name != first and c.non_empty and c.phone_like * 2 >= c.non_empty
+    ]
+    return [first, *mostly]
 
 
 def split_typed(text: str) -> list[str]:

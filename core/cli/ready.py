@@ -11,7 +11,7 @@ import click
 from core.audience import MEMBER_LIMIT
 from core.cli import options
 from core.cli.base import as_json_text, exits_quickly, main, open_store, reports_errors
-from core.cli.check import pick_phone_column, print_plan, read_table
+from core.cli.check import print_plan, read_table
 from core.words import plural
 
 if TYPE_CHECKING:
@@ -236,11 +236,12 @@ def suppress_import(
     skip_invalid: bool,
     encoding: str | None,
 ) -> None:
-    """Add every number of a CSV FILE to the do-not-call list (its name is kept)."""
+    """Add every number of a CSV FILE to the do-not-call list (its name is kept): the
+    numbers of --phone-column, else of every column holding phone numbers."""
     from core.suppress import import_file
+    from core.text import one_line
 
-    if phone_column is None:
-        phone_column, _ = pick_phone_column(read_table(file, encoding), None, False)
+    # Without --phone-column every column of phone numbers is read (mobile and work).
     change = import_file(
         open_store(ctx),
         file,
@@ -249,7 +250,9 @@ def suppress_import(
         default_region=default_region,
         skip_invalid=skip_invalid,
     )
-    click.echo(_said(change, f"imported {file.name}"))
+    read = ", ".join(change.columns)
+    kind = "column" if len(change.columns) == 1 else "columns"
+    click.echo(_said(change, f"imported {file.name} ({kind} {one_line(read)})"))
     if change.left_out is not None:
         from core.suppress import left_out_lines
 

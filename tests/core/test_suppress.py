@@ -358,7 +358,7 @@ def test_suppress_commands(db: Path, write_csv: WriteCsv) -> None:
     path = write_csv(HUBSPOT, "hubspot.csv")
     imported = run("suppress", "import", path, "--phone-column", "Phone Number", db=db)
     assert imported.returncode == 0, imported.stderr
-    assert "imported hubspot.csv: 2 added, 1 already on the list" in imported.stdout
+    assert "imported hubspot.csv (column Phone Number): 2 added, 1 already on" in imported.stdout
     guessed = run("suppress", "import", path, db=db)  # the phone column is suggested
     assert guessed.returncode == 0 and "3 already on the list" in guessed.stdout
     listed = json.loads(run("suppress", "list", "--json", db=db).stdout)
@@ -521,3 +521,24 @@ def test_undo_is_refused_when_another_program_changed_those_numbers(store: Store
     with pytest.raises(RuleViolation, match="the do-not-call list has changed since"):
         undo_edit(store, added.edit)
     assert store.suppression_path.read_bytes() == before
+
+
+def test_an_import_without_a_column_reads_every_column_of_phone_numbers(
+    store: Store, write_csv: WriteCsv
+) -> None:
+    """A mobile and a work number: neither may be called. An empty work cell is no fault;
+    a bad one is named by row and column. --phone-column reads that column alone."""
+    text = "id,mobile,work\n1,+12025550170,+12025550171\n2,+12025550172,\n3,+12025550174,+1202\n"
+    path = write_csv(text, "two.csv")
+    with pytest.raises(RuleViolation) as refused:
+        import_file(store, path, None)
+    assert "row 3 (line 4), column work: too_short" in refused.value.message
+    change = import_file(store, path, None, skip_invalid=True)
+    assert change.columns == ("mobile", "work")
+    assert SuppressionList.load(store).keys() == {
+        "+12025550170",
+        "+12025550171",
+        "+12025550172",
+        "+12025550174",
+    }
+    assert import_file(store, path, "work", skip_invalid=True).columns == ("work",)

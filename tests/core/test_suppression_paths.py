@@ -262,7 +262,7 @@ def test_import_skip_invalid_lists_the_valid_rows_and_says_what_it_left_out(
     # The +1 211 numbers are possible, if not valid: an audience created with --lenient
     # takes them, so they are listed rather than left out (and dialled).
     assert done.stdout.splitlines() == [
-        "imported dnc.csv: 4 added; the list holds 4 numbers",
+        "imported dnc.csv (column phone): 4 added; the list holds 4 numbers",
         "left out 1 invalid row (empty 1): row 3 (line 4)",
         "listed 2 numbers that are possible but not valid (an audience created with --lenient "
         "takes such numbers)",

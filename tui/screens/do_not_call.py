@@ -25,7 +25,6 @@ from core.suppress import (
     import_table,
     left_out_lines,
     remove_numbers,
-    suggested_column,
 )
 from core.words import plural
 from tui.dialing import Dialing
@@ -351,13 +350,12 @@ class DoNotCallScreen(StoreScreen):
         table = read_in_worker(self, request.path, request.encoding)
         if table is None:  # its encoding needs consent (asked)
             return ""
-        column = suggested_column(table)
         try:
             change = import_table(
                 self.store,
                 table,
                 Path(request.path).name,
-                column,
+                None,  # every column of phone numbers (mobile and work)
                 at=self.dialing.now(),
                 default_region=request.region,
                 skip_invalid=True if request.skip_invalid else None,
@@ -367,7 +365,9 @@ class DoNotCallScreen(StoreScreen):
             return ""
         name = clean(request.path.name)
         self.history.list_changed(change, f"import {name!r} into the do-not-call list")
-        said = change_text(change, f"Imported {name} (column {clean(column)})")
+        kind = "column" if len(change.columns) == 1 else "columns"
+        read = clean(", ".join(change.columns))
+        said = change_text(change, f"Imported {name} ({kind} {read})")
         if change.left_out is not None:
             said += "; " + "; ".join(left_out_lines(change.left_out))
         return self._changed(said, change)
