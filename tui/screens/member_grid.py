@@ -484,16 +484,10 @@ class MemberGridScreen(StoreScreen):
         count = len(self.by_key)
         ready = int(self.base[READY].sum()) if READY in self.base.columns else 0
         parts = [f"{count:,} / {MEMBER_LIMIT:,} members"]
-        if not self.narrowed and not self.marked:
-            # Room matters when adding; the filters and the marks need the line (at 80
-            # columns the marked count fell off its end).
-            parts.append(f"room for {MEMBER_LIMIT - count:,}")
-        parts.append(callable_text(ready, count, self.dialing))
-        listed = len(self.suppressed.intersection(self.by_key))
-        if self.list_damaged:
-            parts.append("do-not-call list damaged")
-        elif listed:
-            parts.append(f"{listed:,} do not call")
+        # Most wanted first (the line is cut at the screen's edge): the marks a key acts
+        # on, what the filters show, who may be called, and the room left last.
+        if self.marked:
+            parts.append(f"{self.marked_count()} marked")
         if self.narrowed:
             filters = [
                 *(["callable"] if self.callable_only else []),
@@ -507,8 +501,14 @@ class MemberGridScreen(StoreScreen):
             parts.append(
                 f"{self.view.height:,} shown" + (f" ({', '.join(filters)})" if filters else "")
             )
-        if self.marked:
-            parts.append(f"{self.marked_count()} marked")
+        parts.append(callable_text(ready, count, self.dialing))
+        listed = len(self.suppressed.intersection(self.by_key))
+        if self.list_damaged:
+            parts.append("do-not-call list damaged")
+        elif listed:
+            parts.append(f"{listed:,} do not call")
+        if not self.narrowed and not self.marked:  # room matters when adding
+            parts.append(f"room for {MEMBER_LIMIT - count:,}")
         self.query_one("#grid-counter", Static).update(Content(" · ".join(parts)))
 
     def marked_count(self) -> str:
