@@ -94,6 +94,23 @@ def _stops(event: events.Event) -> bool:
     return isinstance(event, events.Key) and event.key == "escape"
 
 
+def escape_then_key(event: events.Event) -> list[events.Event]:
+    """Escape and a key typed quickly, or sent over a slow SSH link in one packet, reach
+    Textual as one Alt+key (terminals send Alt+c as ESC c): the escape was lost and the
+    key typed into the focused box (`esc c` in the export dialog replaced its path with
+    `c`). The app binds no Alt key, so an Alt with a printable character is read as the
+    two keys it most likely was. Alt with a key of its own (alt+left) is left alone."""
+    if not isinstance(event, events.Key) or not event.key.startswith("alt+"):
+        return [event]
+    character = event.character
+    if character is None or len(character) != 1 or not character.isprintable():
+        return [event]
+    key = event.key.removeprefix("alt+")
+    if key.startswith("shift+") and character.isupper():
+        key = character  # `ESC D` reads as alt+shift+d; D alone is "D"
+    return [events.Key("escape", "\x1b"), events.Key(key, character)]
+
+
 class TypedKeys:
     """Typed keys (and pastes) handed to Textual one at a time, each once the one before
     it is done with.
@@ -130,7 +147,7 @@ class TypedKeys:
 
     async def arrived(self, event: events.Event) -> None:
         """A key (or paste) came from the terminal."""
-        self.waiting.append(event)
+        self.waiting.extend(escape_then_key(event))
         if not self.trip:
             await self.next()
 

@@ -37,6 +37,26 @@ async def test_down_enter_opens_the_audience_down_went_to(demo, kit) -> None:
         assert app.screen.audience_name == "UK clinic reminders"  # the second row
 
 
+async def test_escape_and_a_key_in_one_packet_are_both_acted_on(demo, kit) -> None:
+    """Terminals send Alt+c as ESC c, so escape then c in one packet reaches Textual as
+    alt+c: the export dialog closes (the path is not replaced by "c"), then c acts."""
+    from tui.dialogs.export import ExportModal
+
+    app = demo.app()
+    async with app.run_test() as pilot:
+        await kit.settle(pilot)
+        await burst(pilot, "enter")
+        await kit.settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, MemberGridScreen)
+        await burst(pilot, "x")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, ExportModal)
+        app.post_message(events.Key("alt+c", "c"))  # what the parser makes of ESC c
+        await kit.settle(pilot)
+        assert app.screen is grid and grid.callable_only
+
+
 async def test_keys_typed_ahead_of_a_screen_reach_it(demo, kit) -> None:
     app = demo.app()
     async with app.run_test() as pilot:
