@@ -317,12 +317,13 @@ class AudienceListScreen(StoreScreen):
         self.app.push_screen(screen, lambda _: self.load_audiences(select=audience.name))
 
     def action_open_do_not_call(self) -> None:
-        """Open the do-not-call list; the callable counts follow its changes on return."""
+        """Open the do-not-call list; on return the list is read again (another process
+        may have changed it meanwhile) and the callable counts follow the list's changes."""
         from tui.screens.do_not_call import DoNotCallScreen
 
         self.query_one(FrameTable).focus()  # where keys go when it closes
         screen = DoNotCallScreen(self.store, self.session, self.places, dialing=self.dialing)
-        self.app.push_screen(screen, lambda _: self.count_callable())
+        self.app.push_screen(screen, lambda _: self.load_audiences())
 
     # --- rename, delete, export -----------------------------------------------------------
     def action_rename_audience(self) -> None:
