@@ -23,6 +23,7 @@ from ready_support import (
 )
 
 import core.platforms
+from core.store import Store
 from core.suppress import add_numbers
 from tui.app import make_app
 from tui.dialing import CALL, LINE, LOCAL, READY
@@ -295,3 +296,19 @@ def test_the_export_dialog_says_when_nothing_is_left_to_write():
     assert ExportScope(("+1",), "the 1 marked member", listed=1, count=1).text() == (
         "Nothing to write: the member is on the do-not-call list."
     )
+
+
+async def test_a_platform_that_would_refuse_a_column_is_said_in_the_dialog(tmp_path, kit):
+    """Vapi names the phone column `number`: an audience with its own `number` column is
+    refused with the dialog still open (it closed, and the error came after)."""
+    store = Store(tmp_path / "store", lock_timeout=30)
+    kit.add_audience(store, tmp_path, "Orders", "phone,number\n+12025550123,7\n", "phone")
+    app = make_app(store, clock=Clock(), export_dir=tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await kit.settle(pilot)
+        await pilot.press("x", "tab", "tab", "right", "right", "enter")
+        await kit.settle(pilot)
+        assert isinstance(app.screen, ExportModal)
+        text = kit.squeeze(await kit.text(pilot))
+        assert "Vapi would refuse: column 2 'number' is the name Vapi gives the phone" in text
+    assert not (tmp_path / "Orders.csv").exists()

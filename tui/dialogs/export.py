@@ -145,9 +145,18 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, audience: str, scope: ExportScope, places: Places) -> None:
+    def __init__(
+        self,
+        audience: str,
+        scope: ExportScope,
+        places: Places,
+        columns: tuple[list[str], str] | None = None,
+    ) -> None:
         super().__init__(classes="dialog")
         self.audience = audience
+        self.columns = columns
+        """The audience's columns and phone column: a platform that would refuse a name
+        is said here, with the dialog still open."""
         self.scope = scope
         self.places = places
         self.replace_confirmed: Path | None = None
@@ -243,6 +252,17 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             return
         excel_safe = self.query_one("#export-excel-safe", Checkbox).value
         platform = self.query_one(PlatformChoice).value
+        if platform is not None and self.columns is not None:
+            from core.platforms import column_refusals
+            from core.platforms import platform as platform_of
+
+            target = platform_of(platform)
+            refusals = column_refusals(target, *self.columns)
+            if refusals:
+                problem.update(
+                    Content(clean(f"{target.name} would refuse: " + "; ".join(refusals)))
+                )
+                return
         self.dismiss(ExportRequest(path, excel_safe, platform))
 
     def action_cancel(self) -> None:

@@ -181,7 +181,8 @@ class StoreScreen(Screen[None]):
             if request is not None:
                 self.change_store(lambda: self._export(audience.name, scope, request))
 
-        self.app.push_screen(ExportModal(audience.name, scope, self.places), chosen)
+        columns = (list(audience.columns), audience.phone_column)
+        self.app.push_screen(ExportModal(audience.name, scope, self.places, columns), chosen)
 
     def _export(self, name: str, scope: ExportScope, request: ExportRequest) -> str:
         """Write the export; members on the do-not-call list are left out (and counted)."""
