@@ -56,10 +56,12 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def hours_json(report: HoursReport) -> dict[str, Any]:
-    """The `hours --json` document (the shape issue 11 gives, plus `suppressed`)."""
+    """The `hours --json` document (the shape issue 11 gives, plus `suppressed` and
+    `us_state_rules`, whether they were applied)."""
     return {
         "at": _iso(report.at),
         "window": str(report.window),
+        "us_state_rules": report.us_state_rules,
         "callable": report.callable,
         "not_callable": report.not_callable,
         "unknown": report.unknown,

@@ -428,9 +428,11 @@ def test_hours_json_shape(seeded: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert set(report) == {
-        "at", "window", "callable", "not_callable", "unknown", "suppressed", "zones"
+        "at", "window", "us_state_rules", "callable", "not_callable", "unknown",
+        "suppressed", "zones",
     }  # fmt: skip
     assert report["at"] == "2026-12-02T14:00:00Z" and report["window"] == "08:00-21:00"
+    assert report["us_state_rules"] is False
     assert (report["callable"], report["not_callable"], report["unknown"]) == (4, 2, 1)
     zones = {z["zone"]: z for z in report["zones"]}
     for zone in zones.values():
@@ -456,6 +458,7 @@ def test_hours_state_rules_and_text(seeded: Path) -> None:
     result = run(
         "hours", "Leads", "--at", "2026-12-03T01:30:00Z", "--us-state-rules", "--json", db=seeded
     )
+    assert json.loads(result.stdout)["us_state_rules"] is True
     zones = {z["zone"]: z for z in json.loads(result.stdout)["zones"]}
     assert zones["America/New_York (FL: until 20:00)"]["callable"] is False
     assert zones["America/New_York (FL: until 20:00)"]["next_start"] == "2026-12-03T13:00:00Z"
