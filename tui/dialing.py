@@ -19,7 +19,6 @@ from core.hours import (
     as_utc,
     distinct_times,
     member_calls,
-    never_text,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +31,8 @@ LOCAL = "(local)"
 CALL = "(call)"
 READY = "(ready)"
 NEXT = "(next)"
-NEVER = "(never)"
+WINDOW = "(window)"
+STATE = "(state)"
 # The grid's own columns (parenthesised: never an audience column name); READY and NEXT
 # serve the filter and the details line.
 DIAL_LABELS = {LINE: "line type", LOCAL: "local time", CALL: "call"}
@@ -129,12 +129,8 @@ def dial_frame(
         word.alias(CALL),
         pl.col("ready").fill_null(False).alias(READY),
         pl.col("next_start").alias(NEXT),
-        pl.struct("window", "state")
-        .map_elements(
-            lambda row: never_text(row["window"], [row["state"]] if row["state"] else []),
-            return_dtype=pl.String,
-        )
-        .alias(NEVER),
+        pl.col("window").alias(WINDOW),
+        pl.col("state").alias(STATE),
     )
 
 

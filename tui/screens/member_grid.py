@@ -28,6 +28,7 @@ from core.audience import (
 )
 from core.errors import AudiencesError, NotFound, StoreLocked
 from core.history import History, Session
+from core.hours import never_text
 from core.plan import ImportPlan
 from core.store import Store
 from core.words import noun, plural
@@ -37,10 +38,11 @@ from tui.dialing import (
     DIAL_LABELS,
     LINE,
     LOCAL,
-    NEVER,
     NEXT,
     READY,
     REFRESH_SECONDS,
+    STATE,
+    WINDOW,
     Dialing,
     callable_text,
     dial_frame,
@@ -555,7 +557,8 @@ class MemberGridScreen(StoreScreen):
             row[NEXT],
             ready=row[READY],
             unknown=row[CALL] == CALL_WORDS["unknown"],
-            never=row.get(NEVER),
+            # Why never, worded for this row only (the window its state's rule applies).
+            never=never_text(row[WINDOW], [row[STATE]] if row[STATE] else []),
         )
         return f"{row[LOCAL]} local, call {when}"
 
